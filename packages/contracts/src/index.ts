@@ -1,1 +1,16 @@
-export {};
+// @collab/contracts: every wire shape of the HiAR-compatible API, as zod schemas and TS types.
+
+export * from "./create";
+export * from "./enums";
+export * from "./envelope";
+export * from "./error-catalogue";
+export * from "./hiar-error";
+export * from "./invite";
+export * from "./limits";
+export * from "./member";
+export * from "./member-state";
+export * from "./query-by-user";
+export * from "./responses";
+export * from "./rule-settings";
+export * from "./scalars";
+export * from "./validation";
