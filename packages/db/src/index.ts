@@ -1,1 +1,42 @@
-export {};
+/**
+ * @collab/db — the only package that knows SQL or Prisma.
+ *
+ * Runtime API: the client factory (PostgreSQL or embedded PGlite), the migration runner, helpers,
+ * and the generated Prisma client's types and enums. Migration authoring tools live in
+ * ./schema-engine (development only) and are deliberately not exported here.
+ */
+export { type CreateAppInput, type CreatedApp, createApp, InvalidAppInputError } from "./apps";
+export {
+  type CreateDbOptions,
+  closeDb,
+  createDb,
+  type Db,
+  type DbKind,
+  getDb,
+  redactUrl,
+} from "./client";
+export * from "./generated/prisma/client";
+export { newAppId, newId, newSecret } from "./ids";
+export {
+  checksumMatches,
+  type LedgerRow,
+  MIGRATIONS_TABLE,
+  type MigrateOptions,
+  type MigrateResult,
+  MigrationError,
+  type MigrationErrorCode,
+  type MigrationFile,
+  migrate,
+  PRISMA_MIGRATE_LOCK_ID,
+  readLedger,
+  readMigrations,
+} from "./migrate";
+export { type PingResult, ping } from "./ping";
+export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
+export {
+  type CreateTestDatabaseOptions,
+  createTestDatabase,
+  type TestDatabase,
+  type TestDatabaseTarget,
+  testDatabaseTargets,
+} from "./testing";

@@ -1,0 +1,228 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp, InvalidAppInputError } from "./apps";
+import { closeDb, createDb, getDb } from "./client";
+import { packageDir } from "./paths";
+import { ping } from "./ping";
+import { DEMO, SeedRefusedError, seedDemo } from "./seed";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
+
+const run = promisify(execFile);
+
+describe.each(testDatabaseTargets())("client on %s", (target) => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ target });
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("ping reports the server", async () => {
+    const result = await ping(db);
+    expect(result.ok).toBe(true);
+    expect(result.error).toBeUndefined();
+    expect(result.serverVersion).toMatch(/^\d+(\.\d+)?/);
+    expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(db.kind).toBe(target);
+  });
+
+  it("createApp issues a fresh APPID and secret", async () => {
+    const app = await createApp(db.prisma, {
+      name: "  Acme  ",
+      webhookUrl: "https://acme.test/hook",
+    });
+    expect(app).toMatchObject({ name: "Acme", webhookUrl: "https://acme.test/hook" });
+    expect(app.id).toMatch(/^hiar[0-9a-f]{16}$/);
+    expect(app.secret).toMatch(/^[A-Za-z0-9]{32}$/);
+    const other = await createApp(db.prisma, { name: "Acme" });
+    expect(other.id).not.toBe(app.id);
+    expect(other.secret).not.toBe(app.secret);
+    await expect(createApp(db.prisma, { name: " " })).rejects.toBeInstanceOf(InvalidAppInputError);
+    await expect(createApp(db.prisma, { name: "x", webhookUrl: "ftp://x" })).rejects.toBeInstanceOf(
+      InvalidAppInputError,
+    );
+  });
+
+  it("the seed is idempotent and refuses production", async () => {
+    await expect(seedDemo(db.prisma, { NODE_ENV: "production" })).rejects.toBeInstanceOf(
+      SeedRefusedError,
+    );
+    expect(await db.prisma.app.count({ where: { id: DEMO.appId } })).toBe(0);
+
+    await seedDemo(db.prisma, { NODE_ENV: "development" });
+    // Demo activity survives a re-seed; the credentials are reset.
+    await db.prisma.sessionMember.update({
+      where: { sessionId_userId: { sessionId: DEMO.sessionId, userId: "user02" } },
+      data: { memberSessionState: "MEMBER_CALLING" },
+    });
+    await db.prisma.app.update({ where: { id: DEMO.appId }, data: { secret: "changed" } });
+    await seedDemo(db.prisma, {});
+
+    const app = await db.prisma.app.findUniqueOrThrow({ where: { id: DEMO.appId } });
+    expect(app.secret).toBe(DEMO.secret);
+    const members = await db.prisma.sessionMember.findMany({
+      where: { appId: DEMO.appId, sessionId: DEMO.sessionId },
+      orderBy: { userId: "asc" },
+    });
+    expect(members.map((m) => [m.userId, m.memberSessionState])).toEqual([
+      ["user01", "MEMBER_UNSPECIFIED"],
+      ["user02", "MEMBER_CALLING"],
+      ["user03", "MEMBER_UNSPECIFIED"],
+    ]);
+    expect(await db.prisma.collaboration.count({ where: { appId: DEMO.appId } })).toBe(1);
+    expect(await db.prisma.session.count({ where: { appId: DEMO.appId } })).toBe(1);
+    const collaboration = await db.prisma.collaboration.findUniqueOrThrow({
+      where: { id: DEMO.collaborationId },
+    });
+    expect(collaboration).toMatchObject({
+      state: "COLLABORATION_START",
+      numberLimit: DEMO.numberLimit,
+      creatorId: DEMO.creatorId,
+    });
+  });
+
+  it("ping on a closed database answers ok: false instead of throwing", async () => {
+    const scratch = await createTestDatabase({ target });
+    await scratch.close();
+    const result = await ping(scratch, { timeoutMs: 5000 });
+    expect(result.ok).toBe(false);
+    expect(result.serverVersion).toBeNull();
+  });
+
+  if (target === "postgres") {
+    it("createTestDatabase() makes a uniquely named database and close() drops it", async () => {
+      const scratch = await createTestDatabase({ target: "postgres" });
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      try {
+        const exists = async () =>
+          (
+            await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [
+              scratch.databaseName,
+            ])
+          ).rowCount === 1;
+        expect(scratch.databaseName).toMatch(/^collab_test_[0-9a-z]+_[0-9a-f]{8}$/);
+        expect(scratch.databaseName).not.toBe(db.databaseName);
+        expect(await exists()).toBe(true);
+        // Open connections do not keep it alive: DROP ... WITH (FORCE).
+        await scratch.prisma.app.count();
+        await scratch.close();
+        expect(await exists()).toBe(false);
+      } finally {
+        await admin.end();
+      }
+    });
+
+    it("createDb() and getDb() use DATABASE_URL", async () => {
+      const saved = process.env.DATABASE_URL;
+      process.env.DATABASE_URL = db.url;
+      try {
+        const first = getDb();
+        expect(getDb()).toBe(first);
+        const shared = await first;
+        expect(shared.kind).toBe("postgres");
+        expect(await shared.prisma.app.count()).toBeGreaterThan(0);
+      } finally {
+        await closeDb();
+        if (saved === undefined) delete process.env.DATABASE_URL;
+        else process.env.DATABASE_URL = saved;
+      }
+    });
+  }
+});
+
+describe("embedded database on disk", () => {
+  let root: string;
+  const saved = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR,
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), "collab-pglite-"));
+  });
+
+  afterAll(async () => {
+    await closeDb();
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("creates missing parents, persists, and allows one opener per data directory", async () => {
+    const dataDir = join(root, "nested", "deeper", "pglite");
+    const first = await createDb({ dataDir });
+    expect(first.kind).toBe("pglite");
+    expect(first.url).toMatch(/^postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);
+    expect(JSON.parse(await readFile(`${dataDir}.lock`, "utf8")).pid).toBe(process.pid);
+    await expect(createDb({ dataDir })).rejects.toThrow(/already open in this process/);
+    await first.prisma.app.create({ data: { id: "hiar-persisted", name: "P", secret: "s" } });
+    await first.close();
+    await first.close(); // idempotent
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+
+    // A lock left by a process that no longer exists is taken over.
+    await writeFile(`${dataDir}.lock`, JSON.stringify({ pid: 2 ** 22 + 12345 }));
+    const second = await createDb({ dataDir });
+    try {
+      expect(await second.prisma.app.findUnique({ where: { id: "hiar-persisted" } })).toMatchObject(
+        {
+          name: "P",
+        },
+      );
+      const ledger = await second.prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM _prisma_migrations`;
+      expect(ledger[0]?.n).toBeGreaterThan(0);
+    } finally {
+      await second.close();
+    }
+
+    // A lock held by another live process is respected.
+    await writeFile(`${dataDir}.lock`, JSON.stringify({ pid: process.ppid }));
+    await expect(createDb({ dataDir })).rejects.toThrow(/in use by process/);
+    await rm(`${dataDir}.lock`);
+  });
+
+  it("getDb() is one lazily created instance per process, on PGLITE_DATA_DIR", async () => {
+    delete process.env.DATABASE_URL;
+    process.env.PGLITE_DATA_DIR = join(root, "singleton");
+    const first = getDb();
+    expect(getDb()).toBe(first);
+    const db = await first;
+    expect(db.kind).toBe("pglite");
+    expect((await ping(db)).ok).toBe(true);
+    await closeDb();
+    expect(existsSync(join(root, "singleton.lock"))).toBe(false);
+  });
+
+  it("the CLIs work end to end (db:migrate twice, app:create)", async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DATA_DIR: join(root, "cli") };
+    delete env.DATABASE_URL;
+    const tsx = join(packageDir, "node_modules", ".bin", "tsx");
+    const migrateOnce = await run(tsx, ["src/cli/migrate.ts"], { cwd: packageDir, env });
+    expect(migrateOnce.stdout).toMatch(/Applied \d+ migration/);
+    const migrateTwice = await run(tsx, ["src/cli/migrate.ts"], { cwd: packageDir, env });
+    expect(migrateTwice.stdout).toContain("No pending migrations");
+    const created = await run(tsx, ["src/cli/app-create.ts", "--name", "Acme"], {
+      cwd: packageDir,
+      env,
+    });
+    expect(created.stdout).toMatch(/APPID\s+hiar[0-9a-f]{16}/);
+    expect(created.stdout).toMatch(/secret\s+[A-Za-z0-9]{32}/);
+    const missing = await run(tsx, ["src/cli/app-create.ts"], { cwd: packageDir, env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(missing).toMatchObject({ code: 2 });
+  });
+});

@@ -1,0 +1,147 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client";
+import { migrate as runMigrations } from "./migrate";
+import { defaultPgliteDataDir } from "./paths";
+import { startEmbeddedPostgres } from "./pglite";
+
+export type DbKind = "postgres" | "pglite";
+
+export interface Db {
+  readonly prisma: PrismaClient;
+  readonly kind: DbKind;
+  /**
+   * The connection string in use: DATABASE_URL (may hold a password: log it with redactUrl()),
+   * or the embedded server's loopback address.
+   */
+  readonly url: string;
+  /** Disconnects Prisma and, for PGlite, stops the embedded server. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /**
+   * PostgreSQL connection string. Default: DATABASE_URL. When neither is set (or `inMemory` /
+   * `dataDir` is given), the embedded PGlite database is used.
+   */
+  databaseUrl?: string;
+  /** Embedded database in memory (tests). Ignores DATABASE_URL. */
+  inMemory?: boolean;
+  /** Embedded database directory. Default: PGLITE_DATA_DIR, else `<repo root>/.data/pglite`. */
+  dataDir?: string;
+  /** Apply pending migrations before returning. Default: true for PGlite, false for PostgreSQL. */
+  migrate?: boolean;
+  /** pg pool size for PostgreSQL (default 10). PGlite always uses 1: it is a single session. */
+  poolMax?: number;
+  /** Receives migration progress lines. */
+  log?: (line: string) => void;
+}
+
+function newPrisma(connectionString: string, max: number): PrismaClient {
+  const adapter = new PrismaPg(
+    { connectionString, max, application_name: "collab" },
+    {
+      // An idle connection dropped by the server must not crash the process; the pool replaces it.
+      onPoolError: () => {},
+    },
+  );
+  return new PrismaClient({ adapter });
+}
+
+/**
+ * Opens the database:
+ * - `databaseUrl` / DATABASE_URL set → that PostgreSQL, through @prisma/adapter-pg;
+ * - otherwise → embedded PGlite persisted in `dataDir` (or in memory), served on a loopback
+ *   ephemeral port and reached through the same adapter with a pool of one connection, migrated
+ *   on start.
+ */
+export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
+  const embedded = options.inMemory === true || options.dataDir !== undefined;
+  const databaseUrl = embedded
+    ? undefined
+    : (options.databaseUrl ?? process.env.DATABASE_URL)?.trim() || undefined;
+
+  if (databaseUrl !== undefined) {
+    if (options.migrate === true) await runMigrations(databaseUrl, { log: options.log });
+    const prisma = newPrisma(databaseUrl, options.poolMax ?? 10);
+    let closed: Promise<void> | undefined;
+    return {
+      prisma,
+      kind: "postgres",
+      url: databaseUrl,
+      close: () => {
+        closed ??= prisma.$disconnect();
+        return closed;
+      },
+    };
+  }
+
+  const server = await startEmbeddedPostgres({
+    dataDir: options.inMemory === true ? undefined : (options.dataDir ?? defaultPgliteDataDir()),
+  });
+  try {
+    if (options.migrate !== false) await runMigrations(server.url, { log: options.log });
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const prisma = newPrisma(server.url, 1);
+  let closed: Promise<void> | undefined;
+  return {
+    prisma,
+    kind: "pglite",
+    url: server.url,
+    close: () => {
+      closed ??= (async () => {
+        try {
+          await prisma.$disconnect();
+        } finally {
+          await server.stop();
+        }
+      })();
+      return closed;
+    },
+  };
+}
+
+const SINGLETON = Symbol.for("@collab/db/singleton");
+type SingletonStore = Record<symbol, Promise<Db> | undefined>;
+
+/**
+ * The process-wide database, created on first use with createDb()'s defaults (environment
+ * variables) and kept on globalThis: Next.js loads several bundles of this module in one process,
+ * and an embedded data directory may be opened only once per process.
+ */
+export function getDb(): Promise<Db> {
+  const store = globalThis as unknown as SingletonStore;
+  let pending = store[SINGLETON];
+  if (pending === undefined) {
+    pending = createDb().catch((error: unknown) => {
+      // Let the next caller retry (e.g. PostgreSQL was briefly unreachable).
+      if (store[SINGLETON] === pending) store[SINGLETON] = undefined;
+      throw error;
+    });
+    store[SINGLETON] = pending;
+  }
+  return pending;
+}
+
+/** Closes the getDb() singleton, if it was created (graceful shutdown, test teardown). */
+export async function closeDb(): Promise<void> {
+  const store = globalThis as unknown as SingletonStore;
+  const pending = store[SINGLETON];
+  store[SINGLETON] = undefined;
+  if (pending === undefined) return;
+  const db = await pending.catch(() => undefined);
+  await db?.close();
+}
+
+/** The URL with its password replaced by `***`, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "<unparseable database url>";
+  }
+}
