@@ -15,6 +15,9 @@ export {
   getDb,
   redactUrl,
 } from "./client";
+
+import type { PrismaClient } from "./generated/prisma/client";
+
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
 export {
@@ -31,6 +34,7 @@ export {
   readLedger,
   readMigrations,
 } from "./migrate";
+export { consumeNonce, findAppSecret, type NonceUse, purgeExpiredNonces } from "./nonces";
 export { type PingResult, ping } from "./ping";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
 export {
@@ -40,3 +44,7 @@ export {
   type TestDatabaseTarget,
   testDatabaseTargets,
 } from "./testing";
+export { isDatabaseUnavailableError } from "./unavailable";
+
+/** The Prisma client every domain function and adapter receives. */
+export type Database = PrismaClient;
