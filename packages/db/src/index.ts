@@ -36,7 +36,13 @@ export {
 } from "./migrate";
 export { consumeNonce, findAppSecret, type NonceUse, purgeExpiredNonces } from "./nonces";
 export { type PingResult, ping } from "./ping";
+export * from "./repositories/collaborations";
+export * from "./repositories/events";
+export * from "./repositories/executor";
+export * from "./repositories/members";
+export * from "./repositories/sessions";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
+export { createStatementLog, type StatementLog } from "./statement-log";
 export {
   type CreateTestDatabaseOptions,
   createTestDatabase,

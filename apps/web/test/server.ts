@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  type CreatedApp,
+  createApp,
+  createDb,
+  createTestDatabase,
+  type PrismaClient,
+  type TestDatabaseTarget,
+} from "@collab/db";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const nextBin = join(appDir, "node_modules", "next", "dist", "bin", "next");
+
+export interface TestServer {
+  readonly baseUrl: string;
+  readonly target: TestDatabaseTarget;
+  /** Apps provisioned before start (tenant A and tenant B), with their secrets. */
+  readonly apps: readonly CreatedApp[];
+  /** Everything the server wrote to stdout and stderr. */
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address !== null
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/**
+ * Starts the production build (`next start`) on a fresh database of the given target, with
+ * `appCount` apps provisioned first: PostgreSQL gets a new database on TEST_DATABASE_URL's
+ * server; PGlite gets a new data directory that the server then owns (one process per data dir).
+ */
+export async function startTestServer(
+  target: TestDatabaseTarget,
+  options: { appCount?: number; env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  if (!existsSync(join(appDir, ".next", "BUILD_ID"))) {
+    throw new Error("apps/web is not built: run `pnpm --filter @collab/web build` (turbo does it)");
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    LOG_LEVEL: "info",
+    ...options.env,
+  };
+  delete env.DATABASE_URL;
+  delete env.PGLITE_DATA_DIR;
+
+  const apps: CreatedApp[] = [];
+  let cleanup: () => Promise<void>;
+  const provision = async (prisma: PrismaClient) => {
+    for (let i = 0; i < (options.appCount ?? 2); i++) {
+      apps.push(await createApp(prisma, { name: `Test app ${i + 1}` }));
+    }
+  };
+  if (target === "postgres") {
+    const database = await createTestDatabase({ target: "postgres" });
+    await provision(database.prisma);
+    env.DATABASE_URL = database.url;
+    cleanup = () => database.close();
+  } else {
+    const dataDir = await mkdtemp(join(tmpdir(), "collab-web-test-"));
+    const pgliteDir = join(dataDir, "pglite");
+    const db = await createDb({ dataDir: pgliteDir });
+    await provision(db.prisma);
+    await db.close();
+    env.PGLITE_DATA_DIR = pgliteDir;
+    cleanup = () => rm(dataDir, { recursive: true, force: true });
+  }
+
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await cleanup();
+  };
+
+  // Ready once /healthz answers: the first request also opens (and for PGlite migrates) the db.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await cleanup();
+      throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server did not become healthy:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+
+  return { baseUrl, target, apps, output: () => output, stop };
+}

@@ -1,0 +1,21 @@
+import { createInnerContext, type InnerContext } from "./context";
+import { collaborationRouter } from "./routers/collaboration/_router";
+import { sessionRouter } from "./routers/session/_router";
+import { createCallerFactory, router } from "./trpc";
+
+/** The whole API: a plain object of procedures, grouped by HiAR noun. */
+export const appRouter = router({
+  collaboration: collaborationRouter,
+  session: sessionRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+const callerFactory = createCallerFactory(appRouter);
+
+/** Calls procedures in-process with an inner context (REST adapter, tests, scripts). */
+export function createCaller(context: InnerContext) {
+  return callerFactory(createInnerContext(context));
+}
+
+export type Caller = ReturnType<typeof createCaller>;

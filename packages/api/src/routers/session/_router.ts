@@ -1,0 +1,12 @@
+import { InviteSessionRequest, InviteSessionResult } from "@collab/contracts";
+import { inviteMembers } from "@collab/domain";
+import { appProcedure, router } from "../../trpc";
+
+// Each procedure is its contract (packages/contracts) plus its use case (packages/domain).
+export const sessionRouter = router({
+  /** POST /session/invite: ring members into an ongoing session. */
+  invite: appProcedure
+    .input(InviteSessionRequest)
+    .output(InviteSessionResult)
+    .mutation(({ ctx, input }) => inviteMembers(ctx, input)),
+});

@@ -1,0 +1,40 @@
+import { ERROR_CATALOGUE, HiarError } from "@collab/contracts";
+import { initTRPC } from "@trpc/server";
+import type { InnerContext } from "./context";
+import { toHiarError, toTRPCError } from "./errors";
+
+const t = initTRPC.context<InnerContext>().create({
+  // Clients get the catalogue's reason and code (and the offending field), never a stack.
+  errorFormatter({ shape, error }) {
+    const hiar = toHiarError(error);
+    const internal = hiar.reason === "INTERNAL";
+    return {
+      ...shape,
+      message: internal ? ERROR_CATALOGUE.INTERNAL.message : hiar.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: hiar.httpStatus,
+        path: shape.data.path,
+        hiar: { code: hiar.code, reason: hiar.reason, field: hiar.field ?? null },
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Maps every thrown error onto the catalogue, so tRPC answers with the catalogue's status. */
+const catalogueErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(toHiarError(result.error));
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(catalogueErrors);
+
+/** Procedures acting for an app (tenant). Without an authenticated app they are refused. */
+export const appProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (ctx.app === null) throw toTRPCError(new HiarError("UNAUTHENTICATED", "sign in first"));
+  return next({ ctx: { ...ctx, app: ctx.app } });
+});

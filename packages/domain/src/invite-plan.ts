@@ -1,0 +1,198 @@
+import {
+  type CollaborationStateName,
+  canTransition,
+  HiarError,
+  type InviteOutcome,
+  type InviteSessionRequest,
+  type InviteSessionResult,
+  isLiveMemberState,
+  LIMITS,
+  type MemberInfo,
+  type MemberSessionStateName,
+  type SessionStateName,
+} from "@collab/contracts";
+
+// The invite's rules (product.md, "Invite semantics"), as pure functions: inviteMembers feeds them
+// what it read under the session's lock and writes what they decide.
+
+/** The state every rung invitee gets. */
+export const RING_STATE = "MEMBER_CALLING" satisfies MemberSessionStateName;
+
+/**
+ * The contract's request rules, checked again because the domain may be called without the
+ * contract's parser: 1–100 members, no userID twice, none equal to the inviter. Each failure is
+ * INVALID_PARAM naming the field, as the contract would.
+ */
+export function assertInviteRequest(input: InviteSessionRequest): void {
+  const { members } = input;
+  if (members.length < 1 || members.length > LIMITS.maxInviteMembers) {
+    throw new HiarError(
+      "INVALID_PARAM",
+      `members: must list 1–${LIMITS.maxInviteMembers} members`,
+      { field: "members" },
+    );
+  }
+  const seen = new Set<string>();
+  members.forEach((member, i) => {
+    const field = `members[${i}].userID`;
+    if (member.userID === input.userID) {
+      throw new HiarError("INVALID_PARAM", `${field}: must not be the inviter (userID)`, { field });
+    }
+    if (seen.has(member.userID)) {
+      throw new HiarError("INVALID_PARAM", `${field}: duplicate userID`, { field });
+    }
+    seen.add(member.userID);
+  });
+}
+
+/** The collaboration and session as read (and locked) for the invite; null = not in the app. */
+export interface InviteTarget {
+  readonly collaboration: { readonly state: CollaborationStateName } | null;
+  readonly session: { readonly state: SessionStateName } | null;
+}
+
+interface InviteIds {
+  readonly collaborationID: string;
+  readonly sessionID: string;
+}
+
+/** NOT_FOUND for a collaboration the app does not have (absent or another app's: same answer). */
+export function collaborationNotFound(ids: InviteIds): HiarError {
+  return new HiarError("NOT_FOUND", `collaboration ${ids.collaborationID} not found`, {
+    field: "collaborationID",
+  });
+}
+
+/** NOT_FOUND for a session the app does not have in that collaboration. */
+export function sessionNotFound(ids: InviteIds): HiarError {
+  return new HiarError(
+    "NOT_FOUND",
+    `session ${ids.sessionID} not found in collaboration ${ids.collaborationID}`,
+    { field: "sessionID" },
+  );
+}
+
+/**
+ * NOT_FOUND when the app has no such collaboration, or no such session in it (another app's
+ * objects were never read, so they are indistinguishable from absent ones); INVALID_STATE when
+ * the session or the collaboration has ended.
+ */
+export function assertInviteTarget<T extends InviteTarget>(
+  target: T,
+  ids: InviteIds,
+): asserts target is T & {
+  collaboration: NonNullable<T["collaboration"]>;
+  session: NonNullable<T["session"]>;
+} {
+  if (target.collaboration === null) throw collaborationNotFound(ids);
+  if (target.session === null) throw sessionNotFound(ids);
+  if (target.session.state === "SESSION_END") {
+    throw new HiarError("INVALID_STATE", `session ${ids.sessionID} has ended`, {
+      field: "sessionID",
+    });
+  }
+  if (target.collaboration.state === "COLLABORATION_END") {
+    throw new HiarError("INVALID_STATE", `collaboration ${ids.collaborationID} has ended`, {
+      field: "collaborationID",
+    });
+  }
+}
+
+/** What to do with one invitee, given its current state (null = not a member). */
+export function inviteOutcomeFor(current: MemberSessionStateName | null): InviteOutcome {
+  if (current === null) return "added";
+  if (isLiveMemberState(current)) return "unchanged";
+  if (canTransition(current, RING_STATE)) return "rung_again";
+  // Unreachable with product.md's state machine (every non-live state may be rung); kept so a
+  // new state cannot slip through silently.
+  throw new HiarError("INVALID_STATE", `a ${current} member cannot be rung`, {
+    details: { from: current, to: RING_STATE },
+  });
+}
+
+export interface InvitePlanInput {
+  readonly inviterID: string;
+  /** The inviter's state in the session; null when not a member. */
+  readonly inviterState: MemberSessionStateName | null;
+  /** In request order. */
+  readonly invitees: readonly MemberInfo[];
+  /** Current state of each invitee who is a member of the session. */
+  readonly currentStates: ReadonlyMap<string, MemberSessionStateName>;
+  /** Members of the session now CALLING or TALKING. */
+  readonly liveCount: number;
+  /** memberLimitFor(collaboration.numberLimit). */
+  readonly limit: number;
+}
+
+/** An invitee whose row the invite writes (MEMBER_CALLING, fields as sent). */
+export interface InviteChange {
+  readonly member: MemberInfo;
+  readonly outcome: Exclude<InviteOutcome, "unchanged">;
+  /** null when added. */
+  readonly fromState: MemberSessionStateName | null;
+}
+
+export interface InvitePlan {
+  /** One per invitee, in request order. */
+  readonly outcomes: InviteSessionResult["members"];
+  /** The invitees to write, in request order. */
+  readonly changes: readonly InviteChange[];
+  /** CALLING or TALKING members once the invite is applied. */
+  readonly liveCountAfter: number;
+}
+
+/**
+ * Decides the invite: PERMISSION_DENIED unless the inviter is a member who is not KICKOUT; per
+ * invitee absent → added, terminal or UNSPECIFIED → rung again, CALLING/TALKING → unchanged;
+ * MEMBER_LIMIT_EXCEEDED when the members it makes live would take the live count past `limit`
+ * (the whole invite fails). An invite that changes nothing is never refused for the limit.
+ */
+export function planInvite(input: InvitePlanInput): InvitePlan {
+  if (input.inviterState === null) {
+    throw new HiarError(
+      "PERMISSION_DENIED",
+      `inviter ${input.inviterID} is not a member of this session`,
+      { field: "userID" },
+    );
+  }
+  if (input.inviterState === "MEMBER_KICKOUT") {
+    throw new HiarError(
+      "PERMISSION_DENIED",
+      `inviter ${input.inviterID} was kicked out of this session`,
+      { field: "userID" },
+    );
+  }
+
+  const outcomes: InviteSessionResult["members"] = [];
+  const changes: InviteChange[] = [];
+  for (const member of input.invitees) {
+    const current = input.currentStates.get(member.userID) ?? null;
+    const outcome = inviteOutcomeFor(current);
+    if (outcome === "unchanged") {
+      // inviteOutcomeFor answers "unchanged" only for a member's (live) state.
+      outcomes.push({ userID: member.userID, outcome, memberSessionState: current ?? RING_STATE });
+    } else {
+      outcomes.push({ userID: member.userID, outcome, memberSessionState: RING_STATE });
+      changes.push({
+        member: { ...member, memberSessionState: RING_STATE },
+        outcome,
+        fromState: current,
+      });
+    }
+  }
+
+  // Every change makes a non-live member live, so each adds exactly one to the count.
+  const liveCountAfter = input.liveCount + changes.length;
+  if (changes.length > 0 && liveCountAfter > input.limit) {
+    throw new HiarError(
+      "MEMBER_LIMIT_EXCEEDED",
+      `the invite would bring the session to ${liveCountAfter} members calling or talking; ` +
+        `the limit is ${input.limit}`,
+      {
+        field: "members",
+        details: { live: input.liveCount, ringing: changes.length, limit: input.limit },
+      },
+    );
+  }
+  return { outcomes, changes, liveCountAfter };
+}
