@@ -1,4 +1,10 @@
-import { EMPTY_ANY, ErrorEnvelope, LIMITS, QueryByUserResponse } from "@collab/contracts";
+import {
+  CreateCollaborationResponse,
+  EMPTY_ANY,
+  ErrorEnvelope,
+  LIMITS,
+  QueryByUserResponse,
+} from "@collab/contracts";
 import { testDatabaseTargets } from "@collab/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
@@ -48,11 +54,10 @@ describe.each(testDatabaseTargets())("HiAR REST adapter on %s", (target) => {
       ruleSettings,
     });
     expect(response.status, response.text).toBe(200);
-    const data = (response.body as { data: Record<string, string> }).data;
-    expect(data["@type"]).toBe("type.googleapis.com/hileia_core_collaboration.v1.CreateResp");
+    const { data } = CreateCollaborationResponse.parse(response.body);
     expect(data.collaborationID).toMatch(/^[0-9a-f]{32}$/);
     expect(data.sessionID).toMatch(/^[0-9a-f]{32}$/);
-    return { collaborationID: data.collaborationID!, sessionID: data.sessionID! };
+    return { collaborationID: data.collaborationID, sessionID: data.sessionID };
   }
 
   async function membersOf(app: Credentials, userID: string, collaborationID: string) {
@@ -306,7 +311,7 @@ describe.each(testDatabaseTargets())("HiAR REST adapter on %s", (target) => {
       .split("\n")
       .filter((l) => l.includes('"logprobe01"'));
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({
+    expect(JSON.parse(lines[0] ?? "")).toMatchObject({
       trace: "logprobe01",
       app: appA.id,
       route: "/user/query",

@@ -91,7 +91,8 @@ function lockDataDir(dataDir: string): () => void {
 export async function startEmbeddedPostgres(
   options: StartEmbeddedPostgresOptions = {},
 ): Promise<EmbeddedPostgres> {
-  const dataDir = options.dataDir === undefined ? null : resolve(/*turbopackIgnore: true*/ options.dataDir);
+  const dataDir =
+    options.dataDir === undefined ? null : resolve(/*turbopackIgnore: true*/ options.dataDir);
   let unlock: (() => void) | undefined;
   if (dataDir !== null) {
     mkdirSync(dirname(dataDir), { recursive: true });
