@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // A separate build folder lets several builds of this app coexist (parallel test runs).
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   // Workspace packages export TypeScript source; Next compiles them.
   transpilePackages: [
     "@collab/api",

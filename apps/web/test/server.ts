@@ -51,7 +51,7 @@ export async function startTestServer(
   target: TestDatabaseTarget,
   options: { appCount?: number; env?: Record<string, string> } = {},
 ): Promise<TestServer> {
-  if (!existsSync(join(appDir, ".next", "BUILD_ID"))) {
+  if (!existsSync(join(appDir, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) {
     throw new Error("apps/web is not built: run `pnpm --filter @collab/web build` (turbo does it)");
   }
   const env: NodeJS.ProcessEnv = {
