@@ -9,6 +9,7 @@ export * from "./invite";
 export * from "./limits";
 export * from "./member";
 export * from "./member-state";
+export * from "./operations";
 export * from "./query-by-user";
 export * from "./responses";
 export * from "./rule-settings";

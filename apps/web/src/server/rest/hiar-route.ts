@@ -8,11 +8,9 @@ import { traceIdFrom } from "../trace";
 import { authenticate } from "./authenticate";
 import { assertJsonContentType, parseJsonBody, readBodyCapped } from "./read-body";
 
-/** One documented HiAR POST path: its contract and how it maps onto a tRPC procedure. */
-export interface HiarOperation<S extends z.ZodType, D> {
-  /** The documented path, for logs ("/session/invite"). */
-  readonly path: string;
-  readonly input: S;
+/** A documented HiAR operation (contracts' HIAR_OPERATIONS) bound to the procedure serving it. */
+export interface RestBinding<S extends z.ZodType, D> {
+  readonly operation: { readonly path: string; readonly request: S };
   /** Calls the same procedure the console uses and renders its result as the envelope's data. */
   readonly run: (caller: Caller, input: z.output<S>) => Promise<D>;
 }
@@ -29,9 +27,10 @@ const RETRY_AFTER_SECONDS = "1";
  * `prefixed` routes live under `/[capability]/…` and answer only for the configured prefix.
  */
 export function hiarRoute<S extends z.ZodType, D>(
-  operation: HiarOperation<S, D>,
+  binding: RestBinding<S, D>,
   options: { prefixed?: boolean } = {},
 ) {
+  const { operation } = binding;
   return async function POST(request: Request, context: RouteContext): Promise<Response> {
     const startedAt = performance.now();
     const traceId = traceIdFrom(request.headers);
@@ -47,9 +46,9 @@ export function hiarRoute<S extends z.ZodType, D>(
       const json = parseJsonBody(raw);
       const db = await getDb();
       appId = (await authenticate(request, db.prisma)).appId;
-      const input = parseOrThrow(operation.input, json);
+      const input = parseOrThrow(operation.request, json);
       const caller = createCaller({ db: db.prisma, app: { id: appId }, trace: { id: traceId } });
-      body = successEnvelope(await operation.run(caller, input));
+      body = successEnvelope(await binding.run(caller, input));
       status = 200;
     } catch (error) {
       failure = toHiarError(error);
