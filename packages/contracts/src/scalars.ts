@@ -65,14 +65,20 @@ export function charLength(value: string): number {
 export function boundedString(min: number, max: number) {
   const message =
     min > 0 ? `must be ${min}–${max} characters` : `must be at most ${max} characters`;
-  return z.string({ error: "must be a string" }).refine(
-    (s) => {
-      // Cheap bounds on UTF-16 length first: a code point is 1 or 2 code units.
-      if (s.length < min || s.length > 2 * max) return false;
-      const n = charLength(s);
-      return n >= min && n <= max;
-    },
-    { error: message },
+  return (
+    z
+      .string({ error: "must be a string" })
+      .refine(
+        (s) => {
+          // Cheap bounds on UTF-16 length first: a code point is 1 or 2 code units.
+          if (s.length < min || s.length > 2 * max) return false;
+          const n = charLength(s);
+          return n >= min && n <= max;
+        },
+        { error: message },
+      )
+      // JSON Schema counts code points too, so the generated OpenAPI states the same bounds.
+      .meta(min > 0 ? { minLength: min, maxLength: max } : { maxLength: max })
   );
 }
 

@@ -15,6 +15,19 @@ describe("isDatabaseUnavailableError", () => {
     ["a connection exception SQLSTATE", Object.assign(new Error("x"), { code: "08006" })],
     ["an admin shutdown", Object.assign(new Error("x"), { code: "57P01" })],
     [
+      "Prisma's wrapper of a terminated connection",
+      Object.assign(new Error("Database error. Code: `57P01`"), {
+        code: "P2039",
+        meta: { driverAdapterError: { name: "DriverAdapterError", cause: { code: "57P01" } } },
+      }),
+    ],
+    [
+      "a database closed to connections",
+      Object.assign(new Error('database "app" is not currently accepting connections'), {
+        code: "55000",
+      }),
+    ],
+    [
       "a wrapped cause",
       new Error("outer", { cause: Object.assign(new Error("inner"), { code: "ECONNRESET" }) }),
     ],

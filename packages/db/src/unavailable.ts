@@ -42,11 +42,18 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     if (typeof kind === "string" && ADAPTER_KINDS.has(kind)) return true;
     if (
       typeof message === "string" &&
-      /Connection terminated|Can't reach database server|connect ECONNREFUSED/.test(message)
+      // "…is not currently accepting connections": ALTER DATABASE … ALLOW_CONNECTIONS false
+      // (maintenance), SQLSTATE 55000, a code too broad to list above.
+      /Connection terminated|Can't reach database server|connect ECONNREFUSED|is not currently accepting connections/.test(
+        message,
+      )
     ) {
       return true;
     }
-    current = (current as { cause?: unknown }).cause;
+    // Prisma's known request errors (e.g. P2039) carry the driver's error in
+    // meta.driverAdapterError rather than in `cause`.
+    const { cause, meta } = current as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    current = cause ?? meta?.driverAdapterError;
   }
   return false;
 }

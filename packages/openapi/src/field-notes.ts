@@ -1,0 +1,31 @@
+import { LIMITS } from "@collab/contracts";
+
+// What a field means, where its schema alone cannot say (rules across fields, defaults with a
+// meaning). Keyed by "Component.field"; a test fails when a key names no field of the document.
+
+export const FIELD_NOTES: Readonly<Record<string, string>> = {
+  "InviteSessionRequest.userID": "The inviter: a member of the session, not kicked out.",
+  "InviteSessionRequest.members":
+    `Members to ring: 1–${LIMITS.maxInviteMembers}, no userID twice, not the inviter. A member ` +
+    "not yet in the session is added, one in a terminal state is rung again, one already " +
+    "calling or talking is left as is. All or nothing.",
+  "MemberInfo.memberSessionState":
+    "MEMBER_CALLING (name or 1) or absent: a rung member is MEMBER_CALLING; any other state is " +
+    "INVALID_PARAM.",
+  "CreateCollaborationRequest.userID": "The creator; added to the session whether listed or not.",
+  "CreateCollaborationRequest.members": `At most ${LIMITS.maxCreateMembers}, no userID twice; they join with MEMBER_UNSPECIFIED.`,
+  "CreateCollaborationRequest.beginTime": "Unix seconds; 0 = unset.",
+  "CreateCollaborationRequest.endTime": "Unix seconds; 0 = unset.",
+  "RuleSettings.numberLimit":
+    `Participant cap, ≥ 0; 0 = none of its own (the session limit of ` +
+    `${LIMITS.maxSessionMembers} live members applies).`,
+  "RuleSettings.confirmControl": "Invitees must confirm.",
+  "QueryByUserRequest.userID": "The member whose collaborations are listed.",
+  "QueryByUserRequest.beginTime": "Unix seconds; 0 or absent = unbounded.",
+  "QueryByUserRequest.endTime": "Unix seconds; 0 or absent = unbounded.",
+  "QueryByUserRequest.limit": `Page size 1–${LIMITS.queryLimitMax}; 0 or absent = ${LIMITS.queryLimitDefault}.`,
+  "QueryByUserRequest.offset": "Collaborations to skip, ≥ 0 (newest first).",
+  "QueryByUserRequest.history": "Include ended collaborations.",
+  "CollaborationInfo.members": "The session's members, keyed by userID.",
+  "CollaborationInfo.userID": "The creator.",
+};
