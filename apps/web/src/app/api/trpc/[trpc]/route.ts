@@ -1,19 +1,27 @@
-import { appRouter, createInnerContext, toHiarError } from "@collab/api";
+import { appRouter, createOuterContext, toHiarError } from "@collab/api";
 import { getDb } from "@collab/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { consoleSessionConfig } from "@/server/console-session";
 import { logger } from "@/server/logger";
 import { traceIdFrom } from "@/server/trace";
 
-// The console's typed endpoint. The outer context is built from the HTTP request; until the
-// console's sign-in exists no request carries an app, so every app procedure is refused.
+// The console's typed endpoint (queries, mutations, and live subscriptions over SSE). The outer
+// context reads the signed session cookie: its app is the tenant; without one, every procedure
+// but auth.signIn answers UNAUTHENTICATED. Browser mutations must be same-origin.
 async function handler(request: Request): Promise<Response> {
   const traceId = traceIdFrom(request.headers);
   const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
     req: request,
     router: appRouter,
-    createContext: async () =>
-      createInnerContext({ db: (await getDb()).prisma, app: null, trace: { id: traceId } }),
+    createContext: async ({ req, resHeaders }) =>
+      createOuterContext({
+        req,
+        resHeaders,
+        db: (await getDb()).prisma,
+        trace: { id: traceId },
+        session: consoleSessionConfig(),
+      }),
     onError: ({ error, path }) => {
       if (toHiarError(error).reason === "INTERNAL") {
         logger.error({ trace: traceId, route: `trpc:${path}`, err: error }, "unhandled error");

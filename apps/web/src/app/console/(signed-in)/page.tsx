@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { CollaborationsPage } from "@/console/collaborations-page";
+
+export const metadata: Metadata = { title: "Collaborations" };
+
+export default async function Page({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { page } = await searchParams;
+  const n = Number.parseInt(Array.isArray(page) ? (page[0] ?? "") : (page ?? ""), 10);
+  return <CollaborationsPage page={Number.isInteger(n) && n > 0 ? n : 1} />;
+}

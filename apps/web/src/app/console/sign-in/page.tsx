@@ -1,0 +1,25 @@
+import { DEMO } from "@collab/db";
+import type { Metadata } from "next";
+import { type DemoCredentials, SignInForm } from "@/console/sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+/** Where to go after signing in: only a console path (never another site). */
+function safeNext(value: string | string[] | undefined): string {
+  const next = Array.isArray(value) ? value[0] : value;
+  if (next === undefined || !/^\/console(\/[\w-]+)*\/?(\?[\w=&-]*)?$/.test(next)) return "/console";
+  return next.startsWith("/console/sign-in") ? "/console" : next;
+}
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { next } = await searchParams;
+  // The seeded demo app's credentials are public (HiAR's signing example): offered only in
+  // development, where `pnpm db:seed` creates it.
+  const demo: DemoCredentials | null =
+    process.env.NODE_ENV === "development" ? { appId: DEMO.appId, secret: DEMO.secret } : null;
+  return <SignInForm demo={demo} next={safeNext(next)} />;
+}

@@ -1,0 +1,134 @@
+"use client";
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  NumberInput,
+  Stack,
+  TagsInput,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useState } from "react";
+import { consoleErrorOf, describeError, formFieldFor } from "./errors";
+import { useTRPC } from "./trpc";
+
+// Which form field a server error's path belongs to.
+const FIELDS = {
+  userID: "creator",
+  detail: "detail",
+  "ruleSettings.numberLimit": "numberLimit",
+  members: "members",
+} as const;
+
+/** The create form, in a modal: creator, detail, member limit and initial members. */
+export function CreateCollaborationModal({
+  opened,
+  onClose,
+}: {
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [creator, setCreator] = useState("");
+  const [detail, setDetail] = useState("");
+  const [numberLimit, setNumberLimit] = useState<number | string>(0);
+  const [members, setMembers] = useState<string[]>([]);
+  const [pendingMember, setPendingMember] = useState("");
+
+  const create = useMutation(
+    trpc.collaboration.create.mutationOptions({
+      onSuccess: async ({ sessionID }) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.collaboration.list.queryKey() });
+        router.push(`/console/sessions/${sessionID}`);
+      },
+    }),
+  );
+  const error = create.error ? consoleErrorOf(create.error) : null;
+  const field = error ? formFieldFor(error.field, FIELDS) : null;
+  const errorFor = (name: (typeof FIELDS)[keyof typeof FIELDS]) =>
+    field === name && error ? describeError(error) : undefined;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // A userID typed but not yet confirmed with Enter still counts.
+    const all = pendingMember.trim() ? [...members, pendingMember.trim()] : members;
+    create.mutate({
+      userID: creator.trim(),
+      detail,
+      members: all.map((userID) => ({ userID })),
+      ruleSettings: { numberLimit: typeof numberLimit === "number" ? numberLimit : 0 },
+    });
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title="New collaboration" size="lg" centered>
+      <form onSubmit={submit}>
+        <Stack gap="md">
+          <TextInput
+            label="Creator"
+            description="The userID that starts the collaboration; it joins the session."
+            placeholder="user01"
+            required
+            data-autofocus
+            value={creator}
+            onChange={(e) => setCreator(e.currentTarget.value)}
+            error={errorFor("creator")}
+          />
+          <Textarea
+            label="Detail"
+            description="What it is about (shown in the list)."
+            placeholder="Site inspection, line 3"
+            autosize
+            minRows={2}
+            maxRows={5}
+            value={detail}
+            onChange={(e) => setDetail(e.currentTarget.value)}
+            error={errorFor("detail")}
+          />
+          <NumberInput
+            label="Member limit"
+            description="Most members ringing or talking at once; 0 means the default of 500."
+            min={0}
+            max={500}
+            allowDecimal={false}
+            allowNegative={false}
+            value={numberLimit}
+            onChange={setNumberLimit}
+            error={errorFor("numberLimit")}
+          />
+          <TagsInput
+            label="Initial members"
+            description="userIDs added to the session (not rung). Press Enter or comma after each."
+            placeholder="user02, user03"
+            splitChars={[",", " "]}
+            clearable
+            value={members}
+            onChange={setMembers}
+            searchValue={pendingMember}
+            onSearchChange={setPendingMember}
+            error={errorFor("members")}
+          />
+          {error !== null && field === null && (
+            <Alert color="red" variant="light" title={error.reason} role="alert">
+              {error.message}
+            </Alert>
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

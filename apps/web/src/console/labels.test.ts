@@ -1,0 +1,79 @@
+import { MEMBER_SESSION_STATES, type SessionEventView } from "@collab/contracts";
+import { describe, expect, it } from "vitest";
+import {
+  describeEvent,
+  formatTime,
+  MEMBER_STATE_LOOK,
+  memberStateLook,
+  parseIntList,
+  shortId,
+} from "./labels";
+
+const event = (overrides: Partial<SessionEventView>): SessionEventView => ({
+  seq: 1,
+  type: "member.invited",
+  actorID: "alice",
+  subjectID: "bob",
+  fromState: null,
+  toState: "MEMBER_CALLING",
+  traceID: "t1",
+  createdAt: "2026-01-01T12:00:00.000Z",
+  outcome: "added",
+  ...overrides,
+});
+
+describe("state looks", () => {
+  it("gives every member state its own label", () => {
+    const labels = MEMBER_SESSION_STATES.map((s) => MEMBER_STATE_LOOK[s].label);
+    expect(new Set(labels).size).toBe(MEMBER_SESSION_STATES.length);
+    expect(memberStateLook("MEMBER_CALLING").label).toBe("Ringing");
+    expect(memberStateLook("MEMBER_FUTURE").label).toBe("MEMBER_FUTURE");
+  });
+});
+
+describe("describeEvent", () => {
+  it("says who did what to whom", () => {
+    expect(describeEvent(event({}))).toBe("alice invited bob");
+    expect(describeEvent(event({ type: "member.rung_again" }))).toBe("alice rang bob again");
+    expect(describeEvent(event({ type: "session.created", subjectID: null }))).toBe(
+      "alice created the session",
+    );
+    expect(describeEvent(event({ type: "member.added", toState: "MEMBER_UNSPECIFIED" }))).toBe(
+      "alice added bob",
+    );
+  });
+
+  it("still describes event types it does not know, and server actions", () => {
+    expect(
+      describeEvent(event({ type: "member.timeout", actorID: null, toState: "MEMBER_TIMEOUT" })),
+    ).toBe("bob: No answer");
+    expect(describeEvent(event({ type: "member.kicked", toState: "MEMBER_KICKOUT" }))).toBe(
+      "bob: Removed (by alice)",
+    );
+    expect(describeEvent(event({ type: "member.accepted", actorID: "bob" }))).toBe("bob: Ringing");
+    expect(describeEvent(event({ type: "session.ended", subjectID: null, toState: null }))).toBe(
+      "alice: session.ended",
+    );
+  });
+});
+
+describe("formatting", () => {
+  it("renders instants in the viewer's zone and keeps unparseable text", () => {
+    expect(formatTime("2026-01-01T12:00:00.000Z")).toMatch(/2026/);
+    expect(formatTime("not a time")).toBe("not a time");
+  });
+
+  it("shortens long ids only", () => {
+    expect(shortId("f1fe8ecdc0a3481a8cb84bee63204965")).toBe("f1fe8ecd…4965");
+    expect(shortId("short")).toBe("short");
+  });
+
+  it("parses role lists, refusing anything but int32s", () => {
+    expect(parseIntList("")).toEqual([]);
+    expect(parseIntList("1, 2 3,,4")).toEqual([1, 2, 3, 4]);
+    expect(parseIntList("-1")).toEqual([-1]);
+    expect(parseIntList("1.5")).toBeNull();
+    expect(parseIntList("a")).toBeNull();
+    expect(parseIntList("2147483648")).toBeNull();
+  });
+});

@@ -1,0 +1,17 @@
+"use client";
+import { Tooltip } from "@mantine/core";
+import { formatTime } from "./labels";
+
+/**
+ * An instant in the viewer's locale and time zone. Rendered in the browser (the server does not
+ * know the viewer's zone), so hydration differences are expected and ignored.
+ */
+export function Time({ iso, style = "short" }: { iso: string; style?: "short" | "long" }) {
+  return (
+    <Tooltip label={iso} openDelay={400} withinPortal>
+      <time dateTime={iso} suppressHydrationWarning>
+        {formatTime(iso, style)}
+      </time>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,13 @@
+"use client";
+import { MantineProvider } from "@mantine/core";
+import type { ReactNode } from "react";
+import { theme } from "./theme";
+
+/** Mantine for every page; light or dark follows the operator's system setting. */
+export function UiProvider({ children }: { children: ReactNode }) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      {children}
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,333 @@
+import { randomUUID } from "node:crypto";
+import { testDatabaseTargets } from "@collab/db";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, type TestBrowser } from "./browser";
+import { type Credentials, hiarPost } from "./hiar-client";
+import { startTestServer, type TestServer } from "./server";
+
+// The operator console end to end: the production build in a real Chromium, per database. Each
+// step saves a screenshot under apps/web/screenshots/<target>/ (git-ignored).
+
+/** Live updates must reach an open page within this long (issue 4). */
+const LIVE_WITHIN_MS = 2_000;
+
+interface TrpcError {
+  error: { message: string; data: { code: string; hiar: { reason: string } } };
+}
+
+describe.each(testDatabaseTargets())("operator console on %s", (target) => {
+  let server: TestServer;
+  let browser: TestBrowser;
+  let page: Page;
+  let appA: Credentials;
+  let appB: Credentials;
+  /** The session the tests build up: created in the UI, then invited into. */
+  let ids: { collaborationID: string; sessionID: string } | undefined;
+  const suffix = randomUUID().slice(0, 6);
+  const alice = `alice-${suffix}`;
+  const bob = `bob-${suffix}`;
+  const carol = `carol-${suffix}`;
+  const dave = `dave-${suffix}`;
+  const erin = `erin-${suffix}`;
+
+  const url = (path: string) => `${server.baseUrl}${path}`;
+  const memberRow = (userID: string) =>
+    page.locator(`[data-testid="member-row"][data-user="${userID}"]`);
+
+  async function signIn(credentials: Credentials): Promise<void> {
+    await page.goto(url("/console/sign-in"));
+    await page.getByLabel("APPID").fill(credentials.id);
+    await page.getByLabel("Secret").fill(credentials.secret);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  }
+
+  async function signOut(): Promise<void> {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(url("/console/sign-in"));
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer(target, { appCount: 2 });
+    const [first, second] = server.apps;
+    if (!first || !second) throw new Error("two apps were provisioned");
+    appA = first;
+    appB = second;
+    browser = await launchBrowser(target);
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("sends a signed-out visitor to sign-in and refuses wrong credentials without saying which part", async () => {
+    await page.goto(url("/console"));
+    await page.waitForURL(url("/console/sign-in"));
+    await browser.screenshot(page, "01-sign-in");
+
+    await signIn({ id: appA.id, secret: "not-the-secret" });
+    const alert = page.getByRole("alert", { name: "Sign-in failed" });
+    await expect.poll(() => alert.textContent()).toContain("The APPID or secret is not correct.");
+    await browser.screenshot(page, "02-sign-in-refused");
+
+    // An unknown APPID gets exactly the same answer.
+    await signIn({ id: "hiar-no-such-app", secret: appA.secret });
+    await expect.poll(() => alert.textContent()).toContain("The APPID or secret is not correct.");
+    expect(page.url()).toBe(url("/console/sign-in"));
+  });
+
+  it("signs in with the app's credentials and shows its empty collaborations list", async () => {
+    await signIn(appA);
+    await page.waitForURL(url("/console"));
+    await page.getByText("No collaborations yet").waitFor();
+    await page.getByTestId("signed-in-app").getByText(appA.id).waitFor();
+    await browser.screenshot(page, "03-collaborations-empty");
+
+    const cookies = await browser.context.cookies(server.baseUrl);
+    const session = cookies.find((c) => c.name.endsWith("collab_console"));
+    expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: true, path: "/" });
+  }, 30_000);
+
+  it("creates a collaboration, invites two members and sees them ringing", async () => {
+    await page.getByRole("button", { name: "New collaboration" }).first().click();
+    const dialog = page.getByRole("dialog", { name: "New collaboration" });
+    await dialog.getByLabel("Creator").fill(alice);
+    await dialog.getByLabel("Detail").fill(`Line 3 inspection ${suffix}`);
+    await dialog.getByLabel("Member limit").fill("5");
+    const initial = dialog.getByRole("combobox", { name: "Initial members" });
+    await initial.fill(bob);
+    await initial.press("Enter");
+    await browser.screenshot(page, "04-create-collaboration");
+    await dialog.getByRole("button", { name: "Create" }).click();
+
+    await page.waitForURL(/\/console\/sessions\/[0-9a-f]{32}$/);
+    const sessionID = page.url().split("/").at(-1) ?? "";
+    await memberRow(alice).waitFor();
+    await memberRow(bob).getByText("Not rung").waitFor();
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+
+    const invitees = page.getByRole("combobox", { name: "Members to ring" });
+    await invitees.fill(carol);
+    await invitees.press("Enter");
+    await invitees.fill(dave);
+    await invitees.press("Enter");
+    await page.getByLabel("Device type").fill("2");
+    await page.getByLabel("Roles").fill("1, 3");
+    await page.getByRole("button", { name: "Ring members" }).click();
+
+    const result = page.getByTestId("invite-result");
+    await result.getByText("Invite sent to 2 members").waitFor();
+    await result.locator(`[data-user="${carol}"]`).getByText("Added").waitFor();
+    await result.locator(`[data-user="${dave}"]`).getByText("Added").waitFor();
+    for (const userID of [carol, dave]) {
+      const row = memberRow(userID);
+      await row.locator('[data-state="MEMBER_CALLING"]').getByText("Ringing").waitFor();
+      await row.getByText(`by ${alice}`).waitFor();
+      expect(await row.textContent()).toContain("1, 3");
+    }
+    await page.getByText(`${alice} invited ${carol}`).waitFor();
+    await page.getByText(`${alice} invited ${dave}`).waitFor();
+    await browser.screenshot(page, "05-session-ringing");
+
+    // Back on the list, the collaboration shows its counts.
+    await page.getByRole("link", { name: "Collaborations" }).click();
+    const row = page.getByTestId("collaboration-row").filter({ hasText: suffix });
+    await row.getByText("2 live · 4 total").waitFor();
+    await browser.screenshot(page, "06-collaborations");
+    const collaborationID = (await row.locator("[title]").first().getAttribute("title")) ?? "";
+    expect(collaborationID).toMatch(/^[0-9a-f]{32}$/);
+    ids = { collaborationID, sessionID };
+  }, 60_000);
+
+  it("shows the invite's error next to the field it names", async () => {
+    if (!ids) throw new Error("needs the session created above");
+    await page.goto(url(`/console/sessions/${ids.sessionID}`));
+    const invitees = page.getByRole("combobox", { name: "Members to ring" });
+    // Ringing the inviter herself is refused by the contract, at members[0].userID.
+    await invitees.fill(alice);
+    await invitees.press("Enter");
+    await page.getByRole("button", { name: "Ring members" }).click();
+    const error = page.getByText("INVALID_PARAM · members[0].userID: must not be the inviter");
+    await error.waitFor();
+    // Mantine links the message to its input.
+    const described = await invitees.getAttribute("aria-describedby");
+    expect(described ?? "").toContain(await error.getAttribute("id"));
+    await browser.screenshot(page, "07-invite-error");
+  }, 30_000);
+
+  it("updates the open page live, without a reload, when a server invites over REST", async () => {
+    if (!ids) throw new Error("needs the session created above");
+    await page.goto(url(`/console/sessions/${ids.sessionID}`));
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    const before = await page.getByTestId("timeline-event").count();
+
+    const response = await hiarPost(
+      server,
+      appA,
+      "/session/invite",
+      {
+        ...ids,
+        userID: alice,
+        members: [{ userID: erin, deviceType: 7 }],
+      },
+      { headers: { trace: `e2e${suffix}` } },
+    );
+    expect(response.status, response.text).toBe(200);
+    const sentAt = Date.now();
+
+    await page.getByText(`${alice} invited ${erin}`).waitFor({ timeout: LIVE_WITHIN_MS });
+    await memberRow(erin)
+      .locator('[data-state="MEMBER_CALLING"]')
+      .waitFor({ timeout: LIVE_WITHIN_MS });
+    const elapsed = Date.now() - sentAt;
+    expect(elapsed).toBeLessThan(LIVE_WITHIN_MS);
+    expect(await page.getByText(`e2e${suffix}`).count()).toBe(1);
+
+    expect(
+      await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
+    ).toBe(true);
+    // Exactly one more event, none twice.
+    const seqs = await page
+      .getByTestId("timeline-event")
+      .evaluateAll((items) => items.map((item) => item.getAttribute("data-seq")));
+    expect(seqs).toHaveLength(before + 1);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await browser.screenshot(page, "08-session-live-rest-invite");
+  }, 30_000);
+
+  it("keeps events in order and once each across a stream reconnect", async () => {
+    if (!ids) throw new Error("needs the session created above");
+    await page.goto(url(`/console/sessions/${ids.sessionID}`));
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
+    // Cut the page's network: the SSE stream drops; invites made meanwhile must still arrive.
+    await browser.context.setOffline(true);
+    const late = [`frank-${suffix}`, `grace-${suffix}`];
+    for (const userID of late) {
+      const response = await hiarPost(server, appA, "/session/invite", {
+        ...ids,
+        userID: alice,
+        members: [{ userID }],
+      });
+      expect(response.status, response.text).toBe(200);
+    }
+    await browser.context.setOffline(false);
+    for (const userID of late) {
+      await page.getByText(`${alice} invited ${userID}`).waitFor({ timeout: 20_000 });
+    }
+    const seqs = await page
+      .getByTestId("timeline-event")
+      .evaluateAll((items) => items.map((item) => Number(item.getAttribute("data-seq"))));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    // No gaps: the session's seqs are 1..n and all are shown.
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs.length - i));
+  }, 60_000);
+
+  it("fits a phone screen", async () => {
+    if (!ids) throw new Error("needs the session created above");
+    const phone = await browser.newPage({ width: 390, height: 844 });
+    try {
+      await phone.goto(url(`/console/sessions/${ids.sessionID}`));
+      await phone
+        .locator(`[data-testid="member-card"][data-user="${carol}"]`)
+        .getByText("Ringing")
+        .waitFor();
+      await browser.screenshot(phone, "09-session-phone");
+      // The list in the dark scheme too (it follows the system setting).
+      await phone.emulateMedia({ colorScheme: "dark" });
+      await phone.goto(url("/console"));
+      await phone.getByTestId("collaboration-card").first().waitFor();
+      expect(await phone.locator("html").getAttribute("data-mantine-color-scheme")).toBe("dark");
+      await browser.screenshot(phone, "10-collaborations-phone-dark");
+      // Nothing wider than the screen but the tables' own scroll areas.
+      const overflow = await phone.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+    } finally {
+      await phone.close();
+    }
+  }, 30_000);
+
+  it("refuses another app's session URL as not found", async () => {
+    if (!ids) throw new Error("needs the session created above");
+    await signOut();
+    await signIn(appB);
+    await page.waitForURL(url("/console"));
+    await page.goto(url(`/console/sessions/${ids.sessionID}`));
+    await page.getByText("Session not found").waitFor();
+    expect(await page.getByText(alice).count()).toBe(0);
+    await browser.screenshot(page, "11-other-apps-session");
+
+    // The same through the typed endpoint itself: NOT_FOUND, exactly as for an absent session.
+    const input = encodeURIComponent(JSON.stringify({ sessionID: ids.sessionID }));
+    const cookie = (await browser.context.cookies(server.baseUrl))
+      .map((c) => `${c.name}=${c.value}`)
+      .join("; ");
+    const response = await fetch(url(`/api/trpc/session.get?input=${input}`), {
+      headers: { cookie },
+    });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as TrpcError).error.data.hiar.reason).toBe("NOT_FOUND");
+  }, 30_000);
+
+  it("signs out: the cookie is gone and the console asks to sign in again", async () => {
+    await signOut();
+    expect(
+      (await browser.context.cookies(server.baseUrl)).filter((c) =>
+        c.name.endsWith("collab_console"),
+      ),
+    ).toEqual([]);
+    await page.goto(url("/console"));
+    await page.waitForURL(url("/console/sign-in"));
+  });
+
+  describe("the typed endpoint over HTTP", () => {
+    const signInBody = (credentials: Credentials) =>
+      JSON.stringify({ appId: credentials.id, secret: credentials.secret });
+
+    it("refuses a cross-site sign-in (Origin check) and sets no cookie", async () => {
+      const response = await fetch(url("/api/trpc/auth.signIn"), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "https://evil.example" },
+        body: signInBody(appA),
+      });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as TrpcError).error.data.hiar.reason).toBe(
+        "PERMISSION_DENIED",
+      );
+      expect(response.headers.get("set-cookie")).toBeNull();
+    });
+
+    it("signs in same-origin with an httpOnly, SameSite=Lax, Secure, signed cookie", async () => {
+      const response = await fetch(url("/api/trpc/auth.signIn"), {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.baseUrl },
+        body: signInBody(appA),
+      });
+      expect(response.status).toBe(200);
+      const setCookie = response.headers.get("set-cookie") ?? "";
+      expect(setCookie).toMatch(/^__Host-collab_console=[\w-]+\.[\w-]{43}; /);
+      for (const attribute of ["Path=/", "HttpOnly", "SameSite=Lax", "Secure", "Max-Age=43200"]) {
+        expect(setCookie).toContain(attribute);
+      }
+      expect(setCookie).not.toContain(appA.secret);
+
+      const cookie = setCookie.split(";")[0] ?? "";
+      const me = await fetch(url("/api/trpc/auth.me"), { headers: { cookie } });
+      expect(me.status).toBe(200);
+      expect(((await me.json()) as { result: { data: { id: string } } }).result.data.id).toBe(
+        appA.id,
+      );
+
+      // A tampered cookie is no session at all.
+      const tampered = cookie.replace(/.$/, (c) => (c === "A" ? "B" : "A"));
+      const refused = await fetch(url("/api/trpc/auth.me"), { headers: { cookie: tampered } });
+      expect(refused.status).toBe(401);
+    });
+  });
+});

@@ -1,0 +1,76 @@
+import { createHmac } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import {
+  appIdFromCookieHeader,
+  readCookie,
+  sessionClearCookie,
+  sessionCookieName,
+  sessionSetCookie,
+  signSessionToken,
+  verifySessionToken,
+} from "./session-cookie";
+
+const KEY = "a-test-key-of-at-least-thirty-two-chars";
+const NOW = Date.UTC(2026, 0, 1);
+const now = NOW / 1000;
+
+describe("session token", () => {
+  const token = signSessionToken(KEY, { appId: "hiar123", iat: now, exp: now + 60 });
+
+  it("round-trips its claims until it expires", () => {
+    expect(verifySessionToken(KEY, token, NOW)).toEqual({
+      appId: "hiar123",
+      iat: now,
+      exp: now + 60,
+    });
+    expect(verifySessionToken(KEY, token, NOW + 59_999)).not.toBeNull();
+    expect(verifySessionToken(KEY, token, NOW + 60_000)).toBeNull();
+  });
+
+  it("refuses another key, a changed payload or signature, and garbage", () => {
+    expect(verifySessionToken(`${KEY}x`, token, NOW)).toBeNull();
+    const [payload = "", signature = ""] = token.split(".");
+    const forged = Buffer.from(JSON.stringify({ appId: "other", iat: now, exp: now + 60 }));
+    expect(verifySessionToken(KEY, `${forged.toString("base64url")}.${signature}`, NOW)).toBeNull();
+    const flipped = signature.startsWith("A") ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+    expect(verifySessionToken(KEY, `${payload}.${flipped}`, NOW)).toBeNull();
+    for (const bad of [undefined, "", ".", "abc", `${payload}.`, `${token}.x`, `${payload}.!!`]) {
+      expect(verifySessionToken(KEY, bad, NOW)).toBeNull();
+    }
+  });
+
+  it("refuses well-signed tokens whose claims are malformed", () => {
+    for (const claims of [{ appId: "", iat: now, exp: now + 60 }, { appId: "x", iat: now }, []]) {
+      const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
+      const signature = createHmac("sha256", KEY).update(payload).digest("base64url");
+      expect(verifySessionToken(KEY, `${payload}.${signature}`, NOW)).toBeNull();
+    }
+  });
+});
+
+describe("session cookie", () => {
+  it("is httpOnly, SameSite=Lax, path /, and Secure with the __Host- prefix outside development", () => {
+    const secure = sessionSetCookie({ key: KEY, secure: true }, "hiar123", NOW);
+    expect(secure).toMatch(
+      /^__Host-collab_console=[\w-]+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200; Secure$/,
+    );
+    const dev = sessionSetCookie({ key: KEY, secure: false, maxAgeSeconds: 60 }, "hiar123", NOW);
+    expect(dev).toMatch(
+      /^collab_console=[\w-]+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=60$/,
+    );
+    expect(sessionClearCookie({ secure: true })).toBe(
+      "__Host-collab_console=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Secure",
+    );
+  });
+
+  it("is read back from a Cookie header among others", () => {
+    const config = { key: KEY, secure: true };
+    const value = sessionSetCookie(config, "hiar123", NOW).split(";")[0] ?? "";
+    const header = `a=1; ${value}; b=2`;
+    expect(readCookie(header, sessionCookieName(true))).toBe(value.split("=")[1]);
+    expect(appIdFromCookieHeader(config, header, NOW)).toBe("hiar123");
+    expect(appIdFromCookieHeader({ ...config, secure: false }, header, NOW)).toBeNull();
+    expect(appIdFromCookieHeader(config, null, NOW)).toBeNull();
+    expect(appIdFromCookieHeader(config, "a=1", NOW)).toBeNull();
+  });
+});

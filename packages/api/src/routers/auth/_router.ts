@@ -1,0 +1,28 @@
+import { ConsoleApp, HiarError, SignInRequest } from "@collab/contracts";
+import { currentApp, signIn } from "@collab/domain";
+import * as z from "zod";
+import { appProcedure, publicProcedure, router } from "../../trpc";
+
+// The console's sign-in: the operator's APPID and secret (as the REST API uses them) are checked
+// by the domain; the browser part of the outer context sets or clears the signed session cookie.
+export const authRouter = router({
+  /** The only procedure that needs no session. Wrong APPID or secret: one UNAUTHENTICATED. */
+  signIn: publicProcedure
+    .input(SignInRequest)
+    .output(ConsoleApp)
+    .mutation(async ({ ctx, input }) => {
+      // A session cookie only means something to a browser talking to the HTTP endpoint.
+      if (ctx.browser === undefined) {
+        throw new HiarError("PERMISSION_DENIED", "sign-in is only available to the console");
+      }
+      const app = await signIn(ctx, input);
+      ctx.browser.signIn({ id: app.id });
+      return app;
+    }),
+  signOut: appProcedure.output(z.object({ signedOut: z.literal(true) })).mutation(({ ctx }) => {
+    ctx.browser?.signOut();
+    return { signedOut: true as const };
+  }),
+  /** The signed-in app (name and APPID), for the console's header. */
+  me: appProcedure.output(ConsoleApp).query(({ ctx }) => currentApp(ctx)),
+});

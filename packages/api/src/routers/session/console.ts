@@ -1,0 +1,68 @@
+import {
+  GetSessionRequest,
+  ListSessionEventsRequest,
+  SessionEventPage,
+  SessionEventsSubscriptionRequest,
+  SessionView,
+} from "@collab/contracts";
+import {
+  findSessionOrThrow,
+  getSession,
+  listSessionEvents,
+  readSessionEventsAfter,
+} from "@collab/domain";
+import { tracked } from "@trpc/server";
+import { sessionEventFeedFor } from "../../realtime/session-event-feed";
+import { appProcedure } from "../../trpc";
+
+/** Events sent per read while catching up; a longer backlog is read in several. */
+const STREAM_BATCH = 100;
+
+// The console's session page, spread into sessionRouter.
+export const sessionConsoleProcedures = {
+  /** The session, its collaboration and its members. */
+  get: appProcedure
+    .input(GetSessionRequest)
+    .output(SessionView)
+    .query(({ ctx, input }) => getSession(ctx, input)),
+
+  /** The session's event timeline, newest first, paging back with beforeSeq. */
+  events: appProcedure
+    .input(ListSessionEventsRequest)
+    .output(SessionEventPage)
+    .query(({ ctx, input }) => listSessionEvents(ctx, input)),
+
+  /**
+   * The session's new events, live (SSE), each tracked by its seq. It starts after `lastEventId`
+   * (the last seq the client has; absent = from now) and, on a reconnect, tRPC's client sends
+   * the last id it received, so every event arrives exactly once and in order. Events are read
+   * from session_event; the feed only says when to read again.
+   */
+  onEvent: appProcedure.input(SessionEventsSubscriptionRequest).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const session = await findSessionOrThrow(ctx, input.sessionID);
+    const key = { appId: ctx.app.id, sessionId: session.id };
+    const feed = sessionEventFeedFor(ctx.db);
+    // A cursor past the newest event (a database reset under an open page) restarts at the
+    // newest, rather than silently skipping the events that will reuse those seqs.
+    let cursor =
+      input.lastEventId == null
+        ? session.eventSeq
+        : Math.min(Number(input.lastEventId), session.eventSeq);
+    while (signal?.aborted !== true) {
+      const events = await readSessionEventsAfter(ctx, {
+        sessionID: session.id,
+        afterSeq: cursor,
+        limit: STREAM_BATCH,
+      });
+      for (const event of events) {
+        yield tracked(String(event.seq), event);
+        cursor = event.seq;
+      }
+      if (events.length < STREAM_BATCH) await feed.waitForEventAfter(key, cursor, signal);
+    }
+  }),
+};
