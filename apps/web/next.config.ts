@@ -10,6 +10,8 @@ const nextConfig: NextConfig = {
     "@collab/db",
     "@collab/domain",
     "@collab/hiar-auth",
+    "@collab/worker",
+    "@collab/openapi",
   ],
   // Native/wasm database drivers must be loaded by Node at run time, not bundled.
   serverExternalPackages: [
@@ -18,6 +20,8 @@ const nextConfig: NextConfig = {
     "@electric-sql/pglite-socket",
     "@prisma/adapter-pg",
     "@prisma/client",
+    // The job queue loads its own config and SQL files at run time.
+    "graphile-worker",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

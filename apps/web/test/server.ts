@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -22,6 +23,8 @@ export interface TestServer {
   readonly target: TestDatabaseTarget;
   /** Apps provisioned before start (tenant A and tenant B), with their secrets. */
   readonly apps: readonly CreatedApp[];
+  /** The server's PostgreSQL database (postgres target only), e.g. to make it unreachable. */
+  readonly databaseUrl?: string;
   /** Everything the server wrote to stdout and stderr. */
   readonly output: () => string;
   stop(): Promise<void>;
@@ -49,7 +52,12 @@ async function freePort(): Promise<number> {
  */
 export async function startTestServer(
   target: TestDatabaseTarget,
-  options: { appCount?: number; env?: Record<string, string> } = {},
+  options: {
+    appCount?: number;
+    env?: Record<string, string>;
+    /** Webhook URL of the first app. */
+    webhookUrl?: string;
+  } = {},
 ): Promise<TestServer> {
   if (!existsSync(join(appDir, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) {
     throw new Error("apps/web is not built: run `pnpm --filter @collab/web build` (turbo does it)");
@@ -59,6 +67,8 @@ export async function startTestServer(
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     LOG_LEVEL: "info",
+    // Production requires the console's cookie-signing key.
+    CONSOLE_SESSION_SECRET: randomBytes(32).toString("base64url"),
     ...options.env,
   };
   delete env.DATABASE_URL;
@@ -68,7 +78,12 @@ export async function startTestServer(
   let cleanup: () => Promise<void>;
   const provision = async (prisma: PrismaClient) => {
     for (let i = 0; i < (options.appCount ?? 2); i++) {
-      apps.push(await createApp(prisma, { name: `Test app ${i + 1}` }));
+      apps.push(
+        await createApp(prisma, {
+          name: `Test app ${i + 1}`,
+          webhookUrl: i === 0 ? options.webhookUrl : undefined,
+        }),
+      );
     }
   };
   if (target === "postgres") {
@@ -132,5 +147,12 @@ export async function startTestServer(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  return { baseUrl, target, apps, output: () => output, stop };
+  return {
+    baseUrl,
+    target,
+    apps,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    output: () => output,
+    stop,
+  };
 }

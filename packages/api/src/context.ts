@@ -14,10 +14,23 @@ export interface InnerContext {
   /** Null until an adapter has authenticated the caller; app procedures refuse null. */
   readonly app: AppIdentity | null;
   readonly trace: { readonly id: string };
+  /** Set only by the console's HTTP endpoint (browsers); absent for in-process callers. */
+  readonly browser?: BrowserRequest;
+}
+
+/** What a console (browser) request adds: its origin check and the session cookie. */
+export interface BrowserRequest {
+  /** Whether the request comes from a page of this origin (mutations require it). */
+  readonly sameOrigin: boolean;
+  /** Sets the signed session cookie naming this app. */
+  signIn(app: AppIdentity): void;
+  /** Clears the session cookie. */
+  signOut(): void;
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {
-  return { db: options.db, app: options.app, trace: options.trace };
+  const inner = { db: options.db, app: options.app, trace: options.trace };
+  return options.browser === undefined ? inner : { ...inner, browser: options.browser };
 }
 
 /** The context of a procedure that passed the app check. */

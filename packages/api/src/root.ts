@@ -1,12 +1,16 @@
 import { createInnerContext, type InnerContext } from "./context";
+import { authRouter } from "./routers/auth/_router";
 import { collaborationRouter } from "./routers/collaboration/_router";
 import { sessionRouter } from "./routers/session/_router";
+import { webhookRouter } from "./routers/webhook/_router";
 import { createCallerFactory, router } from "./trpc";
 
 /** The whole API: a plain object of procedures, grouped by HiAR noun. */
 export const appRouter = router({
+  auth: authRouter,
   collaboration: collaborationRouter,
   session: sessionRouter,
+  webhook: webhookRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,12 @@ import type { InnerContext } from "./context";
 import { toHiarError, toTRPCError } from "./errors";
 
 const t = initTRPC.context<InnerContext>().create({
+  // The console's live streams (SSE): a ping keeps idle connections (and proxies) open, and a
+  // client that hears nothing for longer reconnects, resuming from its last event id.
+  sse: {
+    ping: { enabled: true, intervalMs: 10_000 },
+    client: { reconnectAfterInactivityMs: 25_000 },
+  },
   // Clients get the catalogue's reason and code (and the offending field), never a stack.
   errorFormatter({ shape, error }) {
     const hiar = toHiarError(error);
@@ -31,7 +37,15 @@ const catalogueErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(catalogueErrors);
+/** A browser's mutation must come from a page of this origin (cross-site request forgery). */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.browser !== undefined && !ctx.browser.sameOrigin) {
+    throw toTRPCError(new HiarError("PERMISSION_DENIED", "cross-site request refused"));
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(catalogueErrors).use(sameOriginMutations);
 
 /** Procedures acting for an app (tenant). Without an authenticated app they are refused. */
 export const appProcedure = publicProcedure.use(({ ctx, next }) => {

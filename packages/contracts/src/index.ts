@@ -1,11 +1,13 @@
 // @collab/contracts: every wire shape of the HiAR-compatible API, as zod schemas and TS types.
 
+export * from "./console";
 export * from "./create";
 export * from "./enums";
 export * from "./envelope";
 export * from "./error-catalogue";
 export * from "./hiar-error";
 export * from "./invite";
+export * from "./lifecycle";
 export * from "./limits";
 export * from "./member";
 export * from "./member-state";
@@ -15,3 +17,4 @@ export * from "./responses";
 export * from "./rule-settings";
 export * from "./scalars";
 export * from "./validation";
+export * from "./webhook";

@@ -7,6 +7,12 @@ import {
 } from "./envelope";
 import type { ErrorReason } from "./error-catalogue";
 import { InviteSessionRequest } from "./invite";
+import {
+  EndSessionRequest,
+  KickoutRequest,
+  LifecycleResponse,
+  MemberActionRequest,
+} from "./lifecycle";
 import { QueryByUserRequest } from "./query-by-user";
 
 // The documented HiAR POST paths as data: the REST adapter serves them, the OpenAPI document
@@ -73,6 +79,79 @@ export const HIAR_OPERATIONS = {
     request: QueryByUserRequest,
     response: QueryByUserResponse,
     errors: [],
+  },
+  // The call lifecycle: this project's extensions (HiAR documents no such endpoints).
+  acceptCall: {
+    path: "/session/accept",
+    summary: "Accept a call (extension)",
+    description:
+      "The rung member userID answers: MEMBER_CALLING → MEMBER_TALKING. The first member to " +
+      "answer starts a scheduled session (SESSION_SCHEDULE → SESSION_START).",
+    origin: "extension",
+    request: MemberActionRequest,
+    response: LifecycleResponse,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  },
+  declineCall: {
+    path: "/session/decline",
+    summary: "Decline a call (extension)",
+    description: "The rung member userID declines: MEMBER_CALLING → MEMBER_DECLINE.",
+    origin: "extension",
+    request: MemberActionRequest,
+    response: LifecycleResponse,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  },
+  reportBusy: {
+    path: "/session/busy",
+    summary: "Report a rung member busy (extension)",
+    description: "The rung member userID is busy: MEMBER_CALLING → MEMBER_BUSY.",
+    origin: "extension",
+    request: MemberActionRequest,
+    response: LifecycleResponse,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  },
+  reportOffline: {
+    path: "/session/offline",
+    summary: "Report a member offline (extension)",
+    description:
+      "A client reports member userID offline: MEMBER_CALLING or MEMBER_TALKING → MEMBER_OFFLINE.",
+    origin: "extension",
+    request: MemberActionRequest,
+    response: LifecycleResponse,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  },
+  leaveSession: {
+    path: "/session/leave",
+    summary: "Leave a session (extension)",
+    description: "The talking member userID leaves: MEMBER_TALKING → MEMBER_LEFT.",
+    origin: "extension",
+    request: MemberActionRequest,
+    response: LifecycleResponse,
+    errors: ["NOT_FOUND", "INVALID_STATE"],
+  },
+  kickoutMember: {
+    path: "/session/kickout",
+    summary: "Kick a member out of a session (extension)",
+    description:
+      "Member userID removes the talking member memberID: MEMBER_TALKING → MEMBER_KICKOUT. " +
+      "With ruleSettings.roleControl, userID needs a role whose roleRights include RIGHT_KICKOUT " +
+      "or RIGHT_ALL; without it, the session's starter and the collaboration's creator may kick.",
+    origin: "extension",
+    request: KickoutRequest,
+    response: LifecycleResponse,
+    errors: ["PERMISSION_DENIED", "NOT_FOUND", "INVALID_STATE"],
+  },
+  endSession: {
+    path: "/session/end",
+    summary: "End a session (extension)",
+    description:
+      "The session's starter or the collaboration's creator ends the session: every member " +
+      "calling or talking becomes MEMBER_LEFT, the session SESSION_END and the collaboration " +
+      "COLLABORATION_END. Afterwards invites and transitions in it answer INVALID_STATE.",
+    origin: "extension",
+    request: EndSessionRequest,
+    response: LifecycleResponse,
+    errors: ["PERMISSION_DENIED", "NOT_FOUND", "INVALID_STATE"],
   },
 } as const satisfies Record<string, HiarOperation>;
 

@@ -20,6 +20,7 @@ import type { PrismaClient } from "./generated/prisma/client";
 
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
+export { installJobQueue, JOB_QUEUE_SCHEMA, quietJobQueueLogger } from "./job-queue";
 export {
   checksumMatches,
   type LedgerRow,
@@ -36,11 +37,18 @@ export {
 } from "./migrate";
 export { consumeNonce, findAppSecret, type NonceUse, purgeExpiredNonces } from "./nonces";
 export { type PingResult, ping } from "./ping";
+export * from "./repositories/apps";
+export * from "./repositories/call-timeouts";
+export * from "./repositories/collaboration-list";
 export * from "./repositories/collaborations";
 export * from "./repositories/events";
 export * from "./repositories/executor";
+export * from "./repositories/lifecycle";
 export * from "./repositories/members";
+export * from "./repositories/session-detail";
+export * from "./repositories/session-events";
 export * from "./repositories/sessions";
+export * from "./repositories/webhooks";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
 export { createStatementLog, type StatementLog } from "./statement-log";
 export {
@@ -51,6 +59,7 @@ export {
   testDatabaseTargets,
 } from "./testing";
 export { isDatabaseUnavailableError } from "./unavailable";
+export { normaliseWebhookUrl } from "./webhook-url";
 
 /** The Prisma client every domain function and adapter receives. */
 export type Database = PrismaClient;

@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
+import { keepExtendedQueryGroupsTogether } from "./pglite-wire";
 
 export interface EmbeddedPostgres {
   /** postgresql://postgres@127.0.0.1:<port>/postgres */
@@ -109,6 +110,8 @@ export async function startEmbeddedPostgres(
       port: 0,
       maxConnections: options.maxConnections ?? 16,
     });
+    // Several connections share PGlite's one session: keep each query's messages together.
+    keepExtendedQueryGroupsTogether(server);
     try {
       await server.start();
     } catch (error) {

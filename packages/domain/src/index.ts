@@ -1,12 +1,21 @@
 // @collab/domain: framework-free use cases, one module per HiAR operation. Input is the contracts'
 // parsed output; errors are HiarErrors with a catalogue reason.
 
+export { acceptCall } from "./accept-call";
+export {
+  callingTimeoutSeconds,
+  DEFAULT_CALLING_TIMEOUT_SECONDS,
+  MAX_CALLING_TIMEOUT_SECONDS,
+} from "./calling-timeout";
 export type { DomainContext } from "./context";
 export { createCollaboration } from "./create-collaboration";
 export { planCreateMembers } from "./create-plan";
+export { declineCall } from "./decline-call";
+export { endSession } from "./end-session";
 export { EVENT_TYPES, type EventType } from "./events";
+export { findSessionOrThrow, getSession } from "./get-session";
 export { isStoredId } from "./ids";
-export { inviteMembers } from "./invite-members";
+export { type InviteOptions, inviteMembers } from "./invite-members";
 export {
   assertInviteRequest,
   assertInviteTarget,
@@ -18,6 +27,26 @@ export {
   planInvite,
   RING_STATE,
 } from "./invite-plan";
+export { kickOutMember } from "./kick-out-member";
+export { leaveSession } from "./leave-session";
+export {
+  holdsKickRight,
+  type KickRightInput,
+  mayEndSession,
+  storedRuleSettings,
+} from "./lifecycle-rules";
+export { listCollaborations } from "./list-collaborations";
+export {
+  listSessionEvents,
+  readSessionEventsAfter,
+  sessionEventView,
+} from "./list-session-events";
+export { type MemberTransitionSpec, transitionMember } from "./member-transition";
 export { pageSize, queryCollaborationsByUser } from "./query-collaborations-by-user";
+export { reportBusy } from "./report-busy";
+export { reportOffline } from "./report-offline";
+export { currentApp, signIn, WRONG_CREDENTIALS_MESSAGE } from "./sign-in";
+export { type TimeOutCallOutcome, timeOutCall } from "./time-out-call";
 export { MAX_UNIX_SECONDS, timeRange, unixSecondsToDate } from "./times";
 export { TRANSACTION_OPTIONS } from "./transaction";
+export { getWebhook, listWebhookDeliveries, setWebhook } from "./webhook-settings";

@@ -14,8 +14,10 @@ import {
   type MemberWrite,
   type NewSessionEvent,
   readMemberStates,
+  scheduleCallingTimeouts,
   upsertMembers,
 } from "@collab/db";
+import { callingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
@@ -51,11 +53,17 @@ function memberWrite(change: InviteChange): MemberWrite {
   };
 }
 
+export interface InviteOptions {
+  /** Seconds a rung member may stay CALLING; default HIAR_CALLING_TIMEOUT_SECONDS, else 60. */
+  readonly callingTimeoutSeconds?: number;
+}
+
 /**
  * POST /session/invite (product.md, "Invite semantics"): rings `members` into an ongoing session
- * of the caller's app, all or nothing, in ONE transaction of at most 6 statements whatever the
+ * of the caller's app, all or nothing, in ONE transaction of at most 7 statements whatever the
  * number of invitees (BEGIN; lock session + read collaboration; read inviter, invitees and live
- * count; upsert the rung members; advance event_seq + append their events; COMMIT). Concurrent
+ * count; upsert the rung members; advance event_seq + append their events; schedule their calling
+ * timeouts (graphile-worker jobs, committed with the ring); COMMIT). Concurrent
  * invites to one session queue on the session's row lock, so the member limit holds under any
  * interleaving. Returns one outcome per invitee, in request order.
  *
@@ -66,8 +74,10 @@ function memberWrite(change: InviteChange): MemberWrite {
 export async function inviteMembers(
   ctx: DomainContext,
   input: InviteSessionRequest,
+  options: InviteOptions = {},
 ): Promise<InviteSessionResult> {
   assertInviteRequest(input);
+  const timeoutSeconds = options.callingTimeoutSeconds ?? callingTimeoutSeconds();
   const appId = ctx.app.id;
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
   // IDs that cannot exist need no query (and are NOT_FOUND exactly like absent ones).
@@ -132,6 +142,13 @@ export async function inviteMembers(
           },
         }),
       ),
+    });
+    // The durable calling timeout: one job per rung member, committed with the ring.
+    await scheduleCallingTimeouts(tx, {
+      appId,
+      sessionId: input.sessionID,
+      userIds: plan.changes.map((change) => change.member.userID),
+      timeoutSeconds,
     });
     return { members: plan.outcomes };
   }, TRANSACTION_OPTIONS);

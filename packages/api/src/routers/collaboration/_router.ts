@@ -6,9 +6,11 @@ import {
 } from "@collab/contracts";
 import { createCollaboration, queryCollaborationsByUser } from "@collab/domain";
 import { appProcedure, router } from "../../trpc";
+import { collaborationConsoleProcedures } from "./list";
 
 // Each procedure is its contract (packages/contracts) plus its use case (packages/domain).
 export const collaborationRouter = router({
+  ...collaborationConsoleProcedures,
   /** POST /create: a collaboration, its session, the creator and the listed members. */
   create: appProcedure
     .input(CreateCollaborationRequest)

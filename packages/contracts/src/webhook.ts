@@ -1,0 +1,107 @@
+import * as z from "zod";
+import { MEMBER_SESSION_STATES } from "./enums";
+
+// Webhooks: the console's settings and delivery log (tRPC), and the JSON body the service POSTs
+// to an app's webhook URL for every session event.
+
+/** Longest webhook URL accepted. */
+export const MAX_WEBHOOK_URL_LENGTH = 2048;
+
+/** webhook.set: an absolute http(s) URL, or null / "" to remove the webhook. */
+export const SetWebhookRequest = z.object({
+  url: z
+    .string()
+    .trim()
+    .max(MAX_WEBHOOK_URL_LENGTH, { error: `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters` })
+    .refine((value) => value === "" || /^https?:\/\/[^\s]+$/i.test(value), {
+      error: "must be an http(s) URL",
+    })
+    .nullable(),
+});
+export type SetWebhookRequest = z.output<typeof SetWebhookRequest>;
+
+/** webhook.get: the URL and the outbox backlog. */
+export const WebhookSettings = z.object({
+  url: z.string().nullable(),
+  pendingSessions: z.int(),
+  failingSessions: z.int(),
+  pendingEvents: z.int(),
+});
+export type WebhookSettings = z.output<typeof WebhookSettings>;
+
+export const WEBHOOK_OUTCOMES = ["DELIVERED", "FAILED", "ABANDONED"] as const;
+
+/** webhook.deliveries: a page of attempts, newest first. */
+export const WebhookDeliveriesRequest = z.object({
+  limit: z.int().min(1).max(100).default(50),
+  /** Cursor: the `id` of the last attempt of the previous page. */
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .nullish(),
+  sessionID: z.string().max(64).nullish(),
+});
+export type WebhookDeliveriesRequest = z.output<typeof WebhookDeliveriesRequest>;
+export type WebhookDeliveriesRequestInput = z.input<typeof WebhookDeliveriesRequest>;
+
+export const WebhookDelivery = z.object({
+  /** The attempt's id (a decimal string; the page cursor). */
+  id: z.string(),
+  eventID: z.string(),
+  sessionID: z.string(),
+  seq: z.int(),
+  type: z.string(),
+  url: z.string(),
+  /** 1 for the event's first attempt. */
+  attempt: z.int(),
+  outcome: z.enum(WEBHOOK_OUTCOMES),
+  /** The receiver's HTTP status; null when it did not answer (timeout, network error). */
+  httpStatus: z.int().nullable(),
+  durationMs: z.int(),
+  error: z.string().nullable(),
+  /** RFC 3339. */
+  time: z.string(),
+});
+export type WebhookDelivery = z.output<typeof WebhookDelivery>;
+
+export const WebhookDeliveries = z.object({
+  deliveries: z.array(WebhookDelivery),
+  /** Pass as `before` for the next page; null on the last page. */
+  next: z.string().nullable(),
+});
+export type WebhookDeliveries = z.output<typeof WebhookDeliveries>;
+
+/** Header naming the event in every webhook POST (also in the body), for deduplication. */
+export const WEBHOOK_EVENT_ID_HEADER = "X-HIAR-WEBHOOK-EVENT-ID";
+/** Header with the attempt number (1, 2, …) of the delivery. */
+export const WEBHOOK_ATTEMPT_HEADER = "X-HIAR-WEBHOOK-ATTEMPT";
+
+/**
+ * The JSON body POSTed to an app's webhook URL for one session event, with the HiAR signature
+ * headers (X-HIAR-OPENAPI-APPID/NONCE/DATE/SIGNATURE) computed with the app's secret over the
+ * webhook URL's path and query, exactly as a client signs a request to the service.
+ */
+export const WebhookEvent = z.object({
+  /** Unique per event, the same on every retry: deduplicate by it. */
+  eventID: z.string(),
+  /** Dotted event type, e.g. "member.invited", "member.timeout", "session.ended". */
+  type: z.string(),
+  appID: z.string(),
+  collaborationID: z.string(),
+  sessionID: z.string(),
+  /** The session's sequence number: 1, 2, 3, … without gaps; delivered in this order. */
+  seq: z.int(),
+  /** When the event happened (RFC 3339, UTC, milliseconds). */
+  time: z.string(),
+  /** Who caused it; null when the server did (a calling timeout). */
+  actorID: z.string().nullable(),
+  /** Whom it is about, if anyone. */
+  subjectID: z.string().nullable(),
+  fromState: z.enum(MEMBER_SESSION_STATES).nullable(),
+  toState: z.enum(MEMBER_SESSION_STATES).nullable(),
+  /** Trace id of the request that caused it; null for server-initiated events. */
+  traceID: z.string().nullable(),
+  /** Event details (as in the session's event log). */
+  payload: z.unknown(),
+});
+export type WebhookEvent = z.output<typeof WebhookEvent>;

@@ -1,0 +1,26 @@
+import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
+import type { DomainContext } from "./context";
+import { EVENT_TYPES } from "./events";
+import { transitionMember } from "./member-transition";
+
+/**
+ * POST /session/accept: the rung member answers (MEMBER_CALLING → MEMBER_TALKING); the first answer
+ * starts a scheduled session (SESSION_SCHEDULE → SESSION_START, event session.started). Event
+ * EVENT_TYPES.memberAccepted, actor = the member. NOT_FOUND: collaboration, session or member
+ * unknown to the app; INVALID_STATE: the session ended, or the member's state does not allow it
+ * (nothing changes). One transaction of 5 statements (member-transition.ts).
+ */
+export function acceptCall(
+  ctx: DomainContext,
+  input: MemberActionRequest,
+): Promise<MemberTransitionResult> {
+  return transitionMember(ctx, {
+    collaborationID: input.collaborationID,
+    sessionID: input.sessionID,
+    subjectID: input.userID,
+    subjectField: "userID",
+    actorID: input.userID,
+    to: "MEMBER_TALKING",
+    eventType: EVENT_TYPES.memberAccepted,
+  });
+}

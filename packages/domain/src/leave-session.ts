@@ -1,0 +1,25 @@
+import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
+import type { DomainContext } from "./context";
+import { EVENT_TYPES } from "./events";
+import { transitionMember } from "./member-transition";
+
+/**
+ * POST /session/leave: the talking member leaves (MEMBER_TALKING → MEMBER_LEFT). Event
+ * EVENT_TYPES.memberLeft, actor = the member. NOT_FOUND: collaboration, session or member unknown
+ * to the app; INVALID_STATE: the session ended, or the member's state does not allow it (nothing
+ * changes). One transaction of 5 statements (member-transition.ts).
+ */
+export function leaveSession(
+  ctx: DomainContext,
+  input: MemberActionRequest,
+): Promise<MemberTransitionResult> {
+  return transitionMember(ctx, {
+    collaborationID: input.collaborationID,
+    sessionID: input.sessionID,
+    subjectID: input.userID,
+    subjectField: "userID",
+    actorID: input.userID,
+    to: "MEMBER_LEFT",
+    eventType: EVENT_TYPES.memberLeft,
+  });
+}

@@ -1,0 +1,515 @@
+import {
+  canTransition,
+  EndSessionRequest,
+  type HiarError,
+  KickoutRequest,
+  MEMBER_SESSION_STATES,
+  MemberActionRequest,
+  type MemberActionRequestInput,
+  type MemberSessionStateName,
+  type MemberTransitionResult,
+} from "@collab/contracts";
+import {
+  createStatementLog,
+  createTestDatabase,
+  type Database,
+  newId,
+  type TestDatabase,
+  testDatabaseTargets,
+} from "@collab/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acceptCall } from "./accept-call";
+import type { DomainContext } from "./context";
+import { declineCall } from "./decline-call";
+import { endSession } from "./end-session";
+import { inviteMembers } from "./invite-members";
+import { kickOutMember } from "./kick-out-member";
+import { leaveSession } from "./leave-session";
+import { reportBusy } from "./report-busy";
+import { reportOffline } from "./report-offline";
+import {
+  contextFor,
+  inviteRequest,
+  newApp,
+  newSession,
+  reasonOf,
+  type SessionFixture,
+  sessionSnapshot,
+  setStates,
+  uid,
+} from "./test-support";
+import { timeOutCall } from "./time-out-call";
+
+type Action = (ctx: DomainContext, input: MemberActionRequest) => Promise<MemberTransitionResult>;
+
+// Every client-requested transition, with the state it leads to and its event.
+const ACTIONS: readonly {
+  name: string;
+  to: MemberSessionStateName;
+  event: string;
+  run: (ctx: DomainContext, s: SessionFixture, userID: string) => Promise<MemberTransitionResult>;
+}[] = [
+  ...(
+    [
+      ["accept", acceptCall, "MEMBER_TALKING", "member.accepted"],
+      ["decline", declineCall, "MEMBER_DECLINE", "member.declined"],
+      ["busy", reportBusy, "MEMBER_BUSY", "member.busy"],
+      ["offline", reportOffline, "MEMBER_OFFLINE", "member.offline"],
+      ["leave", leaveSession, "MEMBER_LEFT", "member.left"],
+    ] as const
+  ).map(([name, fn, to, event]) => ({
+    name,
+    to,
+    event,
+    run: (ctx: DomainContext, s: SessionFixture, userID: string) =>
+      (fn as Action)(ctx, memberAction(s, userID)),
+  })),
+  {
+    name: "kickout",
+    to: "MEMBER_KICKOUT",
+    event: "member.kicked_out",
+    run: (ctx, s, userID) =>
+      kickOutMember(ctx, KickoutRequest.parse({ ...ids(s), userID: s.creator, memberID: userID })),
+  },
+];
+
+function ids(s: SessionFixture) {
+  return { collaborationID: s.collaborationID, sessionID: s.sessionID };
+}
+
+function memberAction(
+  s: SessionFixture,
+  userID: string,
+  extra: Partial<MemberActionRequestInput> = {},
+) {
+  return MemberActionRequest.parse({ ...ids(s), userID, ...extra });
+}
+
+describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
+  let db: TestDatabase;
+  let prisma: Database;
+  let appId: string;
+  let ctx: DomainContext;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ target });
+    prisma = db.prisma;
+    appId = await newApp(prisma, "lifecycle tests");
+    ctx = contextFor(prisma, appId, "trace-lifecycle");
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** A session whose creator rang `member` (CALLING), then set to `state` directly. */
+  async function memberIn(state: MemberSessionStateName) {
+    const s = await newSession(ctx);
+    const member = uid("m");
+    await inviteMembers(ctx, inviteRequest(s, s.creator, [member]));
+    if (state !== "MEMBER_CALLING") await setStates(prisma, s.sessionID, { [member]: state });
+    return { s, member };
+  }
+
+  async function ringOf(s: SessionFixture, member: string) {
+    const row = await prisma.sessionMember.findUniqueOrThrow({
+      where: { sessionId_userId: { sessionId: s.sessionID, userId: member } },
+    });
+    return {
+      appId,
+      sessionId: s.sessionID,
+      userId: member,
+      invitedAt: row.invitedAt?.toISOString() ?? "",
+    };
+  }
+
+  describe("state machine: every transition from every state", () => {
+    for (const action of ACTIONS) {
+      for (const from of MEMBER_SESSION_STATES) {
+        const allowed = canTransition(from, action.to);
+        it(`${action.name} from ${from}: ${allowed ? "allowed" : "INVALID_STATE"}`, async () => {
+          const { s, member } = await memberIn(from);
+          // The kicker (the creator) talks, so a kick is about the member alone.
+          const before = await sessionSnapshot(prisma, s.sessionID);
+          if (allowed) {
+            const result = await action.run(ctx, s, member);
+            expect(result).toMatchObject({
+              userID: member,
+              fromState: from,
+              memberSessionState: action.to,
+            });
+            const after = await sessionSnapshot(prisma, s.sessionID);
+            const row = after.members.find((m) => m.userId === member);
+            expect(row?.memberSessionState).toBe(action.to);
+            const added = after.events.slice(before.events.length);
+            expect(added[0]).toMatchObject({
+              type: action.event,
+              subjectId: member,
+              actorId: action.name === "kickout" ? s.creator : member,
+              fromState: from,
+              toState: action.to,
+              traceId: "trace-lifecycle",
+              seq: before.session.eventSeq + 1,
+              payload: { collaborationID: s.collaborationID },
+            });
+            // An accept starts the scheduled session, with its own event.
+            if (action.to === "MEMBER_TALKING") {
+              expect(after.session.state).toBe("SESSION_START");
+              expect(added.map((e) => e.type)).toStrictEqual([
+                "member.accepted",
+                "session.started",
+              ]);
+            } else {
+              expect(added).toHaveLength(1);
+            }
+          } else {
+            expect(await reasonOf(action.run(ctx, s, member))).toBe("INVALID_STATE");
+            expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
+          }
+        });
+      }
+    }
+  });
+
+  describe("refusals", () => {
+    it("NOT_FOUND for a non-member, another app's session, unknown or malformed ids", async () => {
+      const { s, member } = await memberIn("MEMBER_CALLING");
+      const before = await sessionSnapshot(prisma, s.sessionID);
+      expect(await reasonOf(acceptCall(ctx, memberAction(s, uid("stranger"))))).toBe("NOT_FOUND");
+      expect(await reasonOf(acceptCall(ctx, memberAction(s, member, { sessionID: newId() })))).toBe(
+        "NOT_FOUND",
+      );
+      expect(
+        await reasonOf(acceptCall(ctx, memberAction(s, member, { collaborationID: newId() }))),
+      ).toBe("NOT_FOUND");
+      expect(await reasonOf(acceptCall(ctx, memberAction(s, member, { sessionID: "x" })))).toBe(
+        "NOT_FOUND",
+      );
+      const otherApp = contextFor(prisma, await newApp(prisma, "other"));
+      expect(await reasonOf(acceptCall(otherApp, memberAction(s, member)))).toBe("NOT_FOUND");
+      expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
+    });
+
+    it("after the session ended every transition and invite is INVALID_STATE", async () => {
+      const s = await newSession(ctx);
+      const [calling, talking] = [uid("c"), uid("t")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [calling, talking]));
+      await acceptCall(ctx, memberAction(s, talking));
+      await endSession(ctx, EndSessionRequest.parse({ ...ids(s), userID: s.creator }));
+      const before = await sessionSnapshot(prisma, s.sessionID);
+      for (const action of ACTIONS) {
+        expect(await reasonOf(action.run(ctx, s, talking))).toBe("INVALID_STATE");
+      }
+      expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [calling])))).toBe(
+        "INVALID_STATE",
+      );
+      expect(
+        await reasonOf(endSession(ctx, EndSessionRequest.parse({ ...ids(s), userID: s.creator }))),
+      ).toBe("INVALID_STATE");
+      expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
+    });
+  });
+
+  describe("kickout rights", () => {
+    async function talkingPair(ruleSettings: Record<string, unknown> = {}) {
+      const starter = uid("starter");
+      const [kicker, target] = [uid("kicker"), uid("target")];
+      const s = await newSession(ctx, { creator: starter, request: { ruleSettings } });
+      await inviteMembers(
+        ctx,
+        inviteRequest(s, starter, [
+          { userID: kicker, roles: [2] },
+          { userID: target, roles: [9] },
+        ]),
+      );
+      await setStates(prisma, s.sessionID, {
+        [kicker]: "MEMBER_TALKING",
+        [target]: "MEMBER_TALKING",
+      });
+      return { s, kicker, target };
+    }
+    const kick = (s: SessionFixture, userID: string, memberID: string) =>
+      kickOutMember(ctx, KickoutRequest.parse({ ...ids(s), userID, memberID }));
+
+    it("without role control: the starter / creator may, another member may not", async () => {
+      const { s, kicker, target } = await talkingPair();
+      const before = await sessionSnapshot(prisma, s.sessionID);
+      expect(await reasonOf(kick(s, kicker, target))).toBe("PERMISSION_DENIED");
+      expect(await reasonOf(kick(s, uid("outsider"), target))).toBe("PERMISSION_DENIED");
+      expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
+      await expect(kick(s, s.creator, target)).resolves.toMatchObject({
+        memberSessionState: "MEMBER_KICKOUT",
+      });
+      // A kicked-out member may not kick (nor be kicked again).
+      await setStates(prisma, s.sessionID, { [s.creator]: "MEMBER_KICKOUT" });
+      expect(await reasonOf(kick(s, s.creator, kicker))).toBe("PERMISSION_DENIED");
+    });
+
+    it("with role control: a role granted RIGHT_KICKOUT or RIGHT_ALL, and no one else", async () => {
+      for (const right of ["RIGHT_KICKOUT", "RIGHT_ALL"]) {
+        const { s, kicker, target } = await talkingPair({
+          roleControl: true,
+          roleRights: [
+            { role: 2, rights: [right] },
+            { role: 9, rights: ["RIGHT_START"] },
+          ],
+        });
+        // The creator holds no granted role: role control replaces the default.
+        expect(await reasonOf(kick(s, s.creator, target))).toBe("PERMISSION_DENIED");
+        expect(await reasonOf(kick(s, target, kicker))).toBe("PERMISSION_DENIED");
+        await expect(kick(s, kicker, target)).resolves.toMatchObject({
+          fromState: "MEMBER_TALKING",
+          memberSessionState: "MEMBER_KICKOUT",
+        });
+      }
+    });
+
+    it("a target that is not a member is NOT_FOUND; kicking oneself is INVALID_PARAM", async () => {
+      const { s, target } = await talkingPair();
+      expect(await reasonOf(kick(s, s.creator, uid("ghost")))).toBe("NOT_FOUND");
+      expect(() => KickoutRequest.parse({ ...ids(s), userID: target, memberID: target })).toThrow(
+        /memberID/,
+      );
+    });
+  });
+
+  describe("end", () => {
+    it("moves CALLING and TALKING members to LEFT, ends session and collaboration", async () => {
+      const s = await newSession(ctx, { members: [uid("idle")] });
+      const [calling, talking, declined] = [uid("c"), uid("t"), uid("d")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [calling, talking, declined]));
+      await acceptCall(ctx, memberAction(s, talking));
+      await declineCall(ctx, memberAction(s, declined));
+      const before = await sessionSnapshot(prisma, s.sessionID);
+
+      const result = await endSession(
+        { ...ctx, trace: { id: "trace-end" } },
+        EndSessionRequest.parse({ ...ids(s), userID: s.creator }),
+      );
+      expect(result).toStrictEqual({
+        members: [
+          { userID: calling, fromState: "MEMBER_CALLING" },
+          { userID: talking, fromState: "MEMBER_TALKING" },
+        ],
+        sessionState: "SESSION_END",
+        collaborationState: "COLLABORATION_END",
+      });
+      const after = await sessionSnapshot(prisma, s.sessionID);
+      const state = (id: string) => after.members.find((m) => m.userId === id)?.memberSessionState;
+      expect([state(calling), state(talking), state(declined), state(s.creator)]).toStrictEqual([
+        "MEMBER_LEFT",
+        "MEMBER_LEFT",
+        "MEMBER_DECLINE",
+        "MEMBER_UNSPECIFIED",
+      ]);
+      expect(after.session.state).toBe("SESSION_END");
+      const collaboration = await prisma.collaboration.findUniqueOrThrow({
+        where: { id: s.collaborationID },
+      });
+      expect(collaboration.state).toBe("COLLABORATION_END");
+      const added = after.events.slice(before.events.length);
+      expect(added.map((e) => [e.type, e.subjectId, e.fromState, e.toState])).toStrictEqual([
+        ["member.left", calling, "MEMBER_CALLING", "MEMBER_LEFT"],
+        ["member.left", talking, "MEMBER_TALKING", "MEMBER_LEFT"],
+        ["session.ended", null, null, null],
+      ]);
+      expect(added.every((e) => e.actorId === s.creator && e.traceId === "trace-end")).toBe(true);
+    });
+
+    it("only the starter or the creator may end it", async () => {
+      const s = await newSession(ctx, { members: [uid("member")] });
+      const other = uid("m");
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [other]));
+      const before = await sessionSnapshot(prisma, s.sessionID);
+      expect(
+        await reasonOf(endSession(ctx, EndSessionRequest.parse({ ...ids(s), userID: other }))),
+      ).toBe("PERMISSION_DENIED");
+      expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
+      // The starter, when it is not the creator.
+      await prisma.session.update({ where: { id: s.sessionID }, data: { starterId: other } });
+      await expect(
+        endSession(ctx, EndSessionRequest.parse({ ...ids(s), userID: other })),
+      ).resolves.toMatchObject({ sessionState: "SESSION_END" });
+    });
+  });
+
+  describe("concurrency", () => {
+    async function parallelClient(): Promise<{ client: Database; close: () => Promise<void> }> {
+      if (target === "pglite") return { client: prisma, close: async () => {} };
+      const log = createStatementLog(db.url, { poolMax: 12 });
+      return { client: log.prisma, close: () => log.close() };
+    }
+
+    it("two concurrent transitions of one member: one winner, the loser INVALID_STATE", async () => {
+      const { client, close } = await parallelClient();
+      try {
+        const pctx = contextFor(client, appId);
+        for (let round = 0; round < 5; round++) {
+          const { s, member } = await memberIn("MEMBER_CALLING");
+          const ring = await ringOf(s, member);
+          const results = await Promise.allSettled([
+            acceptCall(pctx, memberAction(s, member)),
+            declineCall(pctx, memberAction(s, member)),
+            reportBusy(pctx, memberAction(s, member)),
+            // The calling timeout competes too; it skips rather than throws when it loses.
+            timeOutCall({ db: client }, ring).then((outcome) => {
+              if (outcome === "skipped") {
+                throw Object.assign(new Error("skipped"), { reason: "INVALID_STATE" });
+              }
+              return outcome;
+            }),
+          ]);
+          const won = results.filter((r) => r.status === "fulfilled");
+          expect(won).toHaveLength(1);
+          for (const r of results) {
+            if (r.status === "rejected")
+              expect((r.reason as HiarError).reason).toBe("INVALID_STATE");
+          }
+          const snap = await sessionSnapshot(prisma, s.sessionID);
+          const moves = snap.events.filter(
+            (e) =>
+              e.subjectId === member &&
+              e.fromState === "MEMBER_CALLING" &&
+              e.type !== "member.invited",
+          );
+          expect(moves).toHaveLength(1);
+          expect(snap.events.map((e) => e.seq)).toStrictEqual(snap.events.map((_, i) => i + 1));
+        }
+      } finally {
+        await close();
+      }
+    });
+
+    it("ten concurrent accepts of one member: exactly one succeeds", async () => {
+      const { client, close } = await parallelClient();
+      try {
+        const pctx = contextFor(client, appId);
+        const { s, member } = await memberIn("MEMBER_CALLING");
+        const results = await Promise.allSettled(
+          Array.from({ length: 10 }, () => acceptCall(pctx, memberAction(s, member))),
+        );
+        expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+        const snap = await sessionSnapshot(prisma, s.sessionID);
+        expect(snap.events.filter((e) => e.type === "member.accepted")).toHaveLength(1);
+        expect(snap.events.filter((e) => e.type === "session.started")).toHaveLength(1);
+      } finally {
+        await close();
+      }
+    });
+  });
+
+  describe("calling timeout (the job's handler)", () => {
+    it("the invite schedules one job per rung member at invited_at + the timeout", async () => {
+      const s = await newSession(ctx);
+      const [a, b] = [uid("a"), uid("b")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [a, b]), {
+        callingTimeoutSeconds: 42.5,
+      });
+      const jobs = await prisma.$queryRaw<
+        { key: string; run_at: Date; payload: { invitedAt: string } }[]
+      >`
+        SELECT key, run_at, payload::jsonb AS payload FROM graphile_worker._private_jobs
+        WHERE key LIKE ${`member_timeout:${s.sessionID}:%`} ORDER BY key`;
+      expect(jobs).toHaveLength(2);
+      for (const [job, member] of jobs.map((j) => [j, j.key.split(":")[2] ?? ""] as const)) {
+        const ring = await ringOf(s, member);
+        expect(Date.parse(job.payload.invitedAt)).toBe(Date.parse(ring.invitedAt));
+        expect(job.run_at.getTime()).toBe(Date.parse(ring.invitedAt) + 42_500);
+      }
+      // Ringing again replaces the pending job (one per member), due from the new ring.
+      await setStates(prisma, s.sessionID, { [a]: "MEMBER_DECLINE" });
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [a]), { callingTimeoutSeconds: 5 });
+      const again = await prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`member_timeout:${s.sessionID}:${a}`}`;
+      expect(again[0]?.n).toBe(1);
+    });
+
+    it("times out a member still CALLING from that ring, exactly once", async () => {
+      const { s, member } = await memberIn("MEMBER_CALLING");
+      const ring = await ringOf(s, member);
+      const before = await sessionSnapshot(prisma, s.sessionID);
+      expect(await timeOutCall({ db: prisma }, ring)).toBe("timed_out");
+      expect(await timeOutCall({ db: prisma }, ring)).toBe("skipped");
+      const after = await sessionSnapshot(prisma, s.sessionID);
+      expect(after.members.find((m) => m.userId === member)?.memberSessionState).toBe(
+        "MEMBER_TIMEOUT",
+      );
+      expect(after.events.slice(before.events.length)).toMatchObject([
+        {
+          type: "member.timeout",
+          actorId: null,
+          traceId: null,
+          subjectId: member,
+          fromState: "MEMBER_CALLING",
+          toState: "MEMBER_TIMEOUT",
+          payload: { collaborationID: s.collaborationID },
+        },
+      ]);
+    });
+
+    it("leaves alone a member who answered, was rung again, or whose session ended", async () => {
+      const answered = await memberIn("MEMBER_CALLING");
+      const answeredRing = await ringOf(answered.s, answered.member);
+      await acceptCall(ctx, memberAction(answered.s, answered.member));
+
+      const rerung = await memberIn("MEMBER_CALLING");
+      const oldRing = await ringOf(rerung.s, rerung.member);
+      await declineCall(ctx, memberAction(rerung.s, rerung.member));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // a later invited_at
+      await inviteMembers(ctx, inviteRequest(rerung.s, rerung.s.creator, [rerung.member]));
+
+      const ended = await memberIn("MEMBER_CALLING");
+      const endedRing = await ringOf(ended.s, ended.member);
+      await endSession(ctx, EndSessionRequest.parse({ ...ids(ended.s), userID: ended.s.creator }));
+
+      for (const [fixture, ring] of [
+        [answered, answeredRing],
+        [rerung, oldRing],
+        [ended, endedRing],
+      ] as const) {
+        const before = await sessionSnapshot(prisma, fixture.s.sessionID);
+        expect(await timeOutCall({ db: prisma }, ring)).toBe("skipped");
+        expect(await sessionSnapshot(prisma, fixture.s.sessionID)).toStrictEqual(before);
+      }
+      // The new ring still times out.
+      expect(await timeOutCall({ db: prisma }, await ringOf(rerung.s, rerung.member))).toBe(
+        "timed_out",
+      );
+    });
+  });
+
+  it("statements: 5 per transition, 3 per refusal, 5 per end whatever the members", async () => {
+    const log = createStatementLog(db.url);
+    try {
+      const lctx = contextFor(log.prisma, appId);
+      await log.prisma.$queryRaw`SELECT 1`;
+      const { s, member } = await memberIn("MEMBER_CALLING");
+      log.clear();
+      await acceptCall(lctx, memberAction(s, member));
+      expect(log.statements).toHaveLength(5);
+      log.clear();
+      await leaveSession(lctx, memberAction(s, member));
+      expect(log.statements).toHaveLength(5);
+      log.clear();
+      expect(await reasonOf(leaveSession(lctx, memberAction(s, member)))).toBe("INVALID_STATE");
+      expect(log.statements).toHaveLength(3);
+      expect(log.statements.at(-1)).toMatch(/^ROLLBACK/);
+
+      for (const n of [1, 30]) {
+        const e = await newSession(ctx);
+        await inviteMembers(
+          ctx,
+          inviteRequest(
+            e,
+            e.creator,
+            Array.from({ length: n }, () => uid()),
+          ),
+        );
+        log.clear();
+        await endSession(lctx, EndSessionRequest.parse({ ...ids(e), userID: e.creator }));
+        expect(log.statements).toHaveLength(5);
+      }
+    } finally {
+      await log.close();
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// Fixtures shared by the worker's integration tests (not part of the package's API).
+import {
+  CreateCollaborationRequest,
+  InviteSessionRequest,
+  MemberActionRequest,
+} from "@collab/contracts";
+import { createApp, type Database } from "@collab/db";
+import {
+  acceptCall,
+  createCollaboration,
+  type DomainContext,
+  type InviteOptions,
+  inviteMembers,
+} from "@collab/domain";
+
+let counter = 0;
+
+export function uid(prefix = "u"): string {
+  counter += 1;
+  return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export async function appContext(
+  db: Database,
+  options: { webhookUrl?: string } = {},
+): Promise<{ ctx: DomainContext; secret: string }> {
+  const app = await createApp(db, { name: "worker tests", webhookUrl: options.webhookUrl });
+  return { ctx: { app: { id: app.id }, db, trace: { id: uid("trace") } }, secret: app.secret };
+}
+
+export interface Session {
+  readonly collaborationID: string;
+  readonly sessionID: string;
+  readonly creator: string;
+}
+
+export async function newSession(ctx: DomainContext): Promise<Session> {
+  const creator = uid("creator");
+  const ids = await createCollaboration(ctx, CreateCollaborationRequest.parse({ userID: creator }));
+  return { ...ids, creator };
+}
+
+export async function ring(
+  ctx: DomainContext,
+  s: Session,
+  members: readonly string[],
+  options: InviteOptions,
+): Promise<void> {
+  await inviteMembers(
+    ctx,
+    InviteSessionRequest.parse({
+      collaborationID: s.collaborationID,
+      sessionID: s.sessionID,
+      userID: s.creator,
+      members: members.map((userID) => ({ userID })),
+    }),
+    options,
+  );
+}
+
+export function accept(ctx: DomainContext, s: Session, userID: string) {
+  return acceptCall(
+    ctx,
+    MemberActionRequest.parse({
+      collaborationID: s.collaborationID,
+      sessionID: s.sessionID,
+      userID,
+    }),
+  );
+}
+
+export async function stateOf(db: Database, s: Session, userID: string) {
+  const row = await db.sessionMember.findUniqueOrThrow({
+    where: { sessionId_userId: { sessionId: s.sessionID, userId: userID } },
+  });
+  return row.memberSessionState;
+}
+
+export async function eventsOf(db: Database, s: Session) {
+  return db.sessionEvent.findMany({ where: { sessionId: s.sessionID }, orderBy: { seq: "asc" } });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns true or `timeoutMs` passes; resolves to the last answer. */
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(intervalMs);
+  }
+}

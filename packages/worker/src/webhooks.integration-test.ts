@@ -1,0 +1,308 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { WEBHOOK_EVENT_ID_HEADER, WebhookEvent } from "@collab/contracts";
+import {
+  createTestDatabase,
+  type Database,
+  setAppWebhookUrl,
+  type TestDatabase,
+  testDatabaseTargets,
+  webhookStatus,
+} from "@collab/db";
+import type { DomainContext } from "@collab/domain";
+import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { resolveWorkerSettings } from "./settings";
+import { accept, appContext, eventually, newSession, ring, sleep, uid } from "./test-support";
+import { startWebhookDispatcher, type WebhookDispatcher } from "./webhooks/dispatcher";
+
+// Webhook delivery against a real HTTP receiver on 127.0.0.1 that verifies the HiAR signature
+// with the same code as the server, fails or stalls on purpose, and deduplicates by event id.
+
+interface Received {
+  readonly eventID: string;
+  readonly sessionID: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly nonce: string;
+  readonly attemptHeader: string | undefined;
+  readonly verified: boolean;
+}
+
+type Behaviour = (event: WebhookEvent, attempt: number) => number | "hang";
+
+class Receiver {
+  readonly received: Received[] = [];
+  /** Events processed once each, in the order first seen (what a deduplicating receiver keeps). */
+  readonly processed: WebhookEvent[] = [];
+  private readonly seen = new Set<string>();
+  behaviour: Behaviour = () => 200;
+  private server!: Server;
+  url = "";
+
+  constructor(private readonly secretOf: (appId: string) => string | null) {}
+
+  async start(): Promise<void> {
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req).then((status) => {
+          if (status === "hang") return; // never answers: the sender's timeout must cut it off
+          res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "nope");
+        }),
+    );
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}/hooks/collab?tenant=1`;
+  }
+
+  private async handle(req: IncomingMessage): Promise<number | "hang"> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
+    const auth = await verifyRequest({
+      headers: req.headers,
+      method: req.method ?? "",
+      path,
+      rawQuery,
+      lookupSecret: async (appId) => this.secretOf(appId),
+    });
+    const event = WebhookEvent.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    const attempt = this.received.filter((r) => r.eventID === event.eventID).length + 1;
+    this.received.push({
+      eventID: event.eventID,
+      sessionID: event.sessionID,
+      seq: event.seq,
+      type: event.type,
+      nonce: String(req.headers["x-hiar-openapi-nonce"]),
+      attemptHeader: req.headers["x-hiar-webhook-attempt"] as string | undefined,
+      verified: auth.ok && req.headers[WEBHOOK_EVENT_ID_HEADER.toLowerCase()] === event.eventID,
+    });
+    if (!auth.ok) return 401;
+    if (!this.seen.has(event.eventID)) {
+      this.seen.add(event.eventID);
+      this.processed.push(event);
+    }
+    return this.behaviour(event, attempt);
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+const SETTINGS = resolveWorkerSettings({
+  webhooks: { timeoutMs: 300, backoffBaseMs: 50, backoffMaxMs: 200, batchSize: 5 },
+}).webhooks;
+
+describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
+  let db: TestDatabase;
+  let prisma: Database;
+  let receiver: Receiver;
+  const secrets = new Map<string, string>();
+  const dispatchers: WebhookDispatcher[] = [];
+
+  async function hookedApp(): Promise<DomainContext> {
+    const { ctx, secret } = await appContext(prisma, { webhookUrl: receiver.url });
+    secrets.set(ctx.app.id, secret);
+    return ctx;
+  }
+  function dispatch(settings = SETTINGS) {
+    const dispatcher = startWebhookDispatcher({
+      db: prisma,
+      settings,
+      pollIntervalMs: 50,
+      log: { info() {}, warn() {}, error() {} },
+    });
+    dispatchers.push(dispatcher);
+    return dispatcher;
+  }
+  async function sessionEvents(sessionID: string) {
+    return prisma.sessionEvent.findMany({
+      where: { sessionId: sessionID },
+      orderBy: { seq: "asc" },
+    });
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ target });
+    prisma = db.prisma;
+    receiver = new Receiver((appId) => secrets.get(appId) ?? null);
+    await receiver.start();
+  });
+  afterEach(async () => {
+    await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
+    receiver.behaviour = () => 200;
+  });
+  afterAll(async () => {
+    await receiver?.stop();
+    await db?.close();
+  });
+
+  it("delivers every event signed, in order, retrying failures and timeouts", async () => {
+    const ctx = await hookedApp();
+    const s = await newSession(ctx);
+    const [a, b] = [uid("a"), uid("b")];
+    await ring(ctx, s, [a, b], { callingTimeoutSeconds: 60 });
+    await accept(ctx, s, a);
+    const events = await sessionEvents(s.sessionID);
+    expect(events.map((e) => e.type)).toStrictEqual([
+      "session.created",
+      "member.added",
+      "member.invited",
+      "member.invited",
+      "member.accepted",
+      "session.started",
+    ]);
+    // The third event fails twice (HTTP 500, after the receiver saw it), then stalls once.
+    const third = events[2]?.id.toString();
+    receiver.behaviour = (event, attempt) =>
+      event.eventID !== third ? 200 : attempt <= 2 ? 500 : attempt === 3 ? "hang" : 204;
+    dispatch();
+    expect(
+      await eventually(
+        async () =>
+          receiver.processed.filter((e) => e.sessionID === s.sessionID).length === 6 &&
+          (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+        10_000,
+      ),
+    ).toBe(true);
+
+    const mine = receiver.received.filter((r) => r.sessionID === s.sessionID);
+    expect(mine.every((r) => r.verified)).toBe(true);
+    expect(new Set(mine.map((r) => r.nonce)).size).toBe(mine.length); // a fresh nonce per attempt
+    // In order: arrivals never go back in seq; retries repeat the same event id (dedupe by it).
+    expect(mine.map((r) => r.seq)).toStrictEqual([1, 2, 3, 3, 3, 3, 4, 5, 6]);
+    expect(mine.filter((r) => r.eventID === third).map((r) => r.attemptHeader)).toStrictEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+    ]);
+    const processed = receiver.processed.filter((e) => e.sessionID === s.sessionID);
+    expect(processed.map((e) => [e.eventID, e.seq, e.type])).toStrictEqual(
+      events.map((e) => [e.id.toString(), e.seq, e.type]),
+    );
+    expect(processed[4]).toMatchObject({
+      appID: ctx.app.id,
+      collaborationID: s.collaborationID,
+      actorID: a,
+      subjectID: a,
+      fromState: "MEMBER_CALLING",
+      toState: "MEMBER_TALKING",
+      traceID: ctx.trace.id,
+      time: events[4]?.createdAt.toISOString(),
+    });
+
+    // Every attempt is logged with its status, duration and error.
+    const attempts = await prisma.webhookAttempt.findMany({
+      where: { sessionId: s.sessionID },
+      orderBy: { id: "asc" },
+    });
+    expect(attempts.map((t) => [t.seq, t.attempt, t.outcome, t.httpStatus])).toStrictEqual([
+      [1, 1, "DELIVERED", 200],
+      [2, 1, "DELIVERED", 200],
+      [3, 1, "FAILED", 500],
+      [3, 2, "FAILED", 500],
+      [3, 3, "FAILED", null],
+      [3, 4, "DELIVERED", 204],
+      [4, 1, "DELIVERED", 200],
+      [5, 1, "DELIVERED", 200],
+      [6, 1, "DELIVERED", 200],
+    ]);
+    expect(attempts[2]?.error).toBe("HTTP 500");
+    expect(attempts[4]?.error).toBe("no answer within 300 ms");
+    expect(attempts[4]?.durationMs).toBeGreaterThanOrEqual(290);
+    expect(attempts.every((t) => t.url === receiver.url && t.durationMs >= 0)).toBe(true);
+  });
+
+  it("keeps each session in order with two dispatchers and a flaky receiver", async () => {
+    const ctx = await hookedApp();
+    const sessions = await Promise.all([newSession(ctx), newSession(ctx), newSession(ctx)]);
+    for (const s of sessions) {
+      await ring(
+        ctx,
+        s,
+        Array.from({ length: 4 }, () => uid("m")),
+        { callingTimeoutSeconds: 60 },
+      );
+      await ring(ctx, s, [uid("late")], { callingTimeoutSeconds: 60 });
+    }
+    let n = 0;
+    receiver.behaviour = () => (++n % 3 === 0 ? 503 : 200);
+    dispatch();
+    dispatch();
+    const ids = new Set(sessions.map((s) => s.sessionID));
+    const expected = (await Promise.all(sessions.map((s) => sessionEvents(s.sessionID)))).flat();
+    expect(
+      await eventually(
+        async () =>
+          receiver.processed.filter((e) => ids.has(e.sessionID)).length === expected.length &&
+          (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+        15_000,
+      ),
+    ).toBe(true);
+    for (const s of sessions) {
+      const arrivals = receiver.received
+        .filter((r) => r.sessionID === s.sessionID)
+        .map((r) => r.seq);
+      expect(arrivals).toStrictEqual([...arrivals].sort((x, y) => x - y)); // never out of order
+      const firsts = receiver.processed
+        .filter((e) => e.sessionID === s.sessionID)
+        .map((e) => e.seq);
+      expect(firsts).toStrictEqual(firsts.map((_, i) => i + 1)); // every event, once each
+    }
+  });
+
+  it("abandons an event still failing after the retry window, then moves on", async () => {
+    const ctx = await hookedApp();
+    const s = await newSession(ctx);
+    receiver.behaviour = () => 500;
+    dispatch({ ...SETTINGS, maxAgeMs: 400 });
+    expect(
+      await eventually(
+        async () => (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+        10_000,
+      ),
+    ).toBe(true);
+    const attempts = await prisma.webhookAttempt.findMany({ where: { sessionId: s.sessionID } });
+    const outcomes = new Set(attempts.map((t) => `${t.seq}:${t.outcome}`));
+    expect(outcomes).toContain("1:ABANDONED");
+    expect(outcomes).toContain("2:ABANDONED");
+    expect(attempts.some((t) => t.outcome === "FAILED")).toBe(true); // retried before giving up
+  });
+
+  it("delivers only events appended while a URL is set; delivery never blocks a request", async () => {
+    const { ctx } = await appContext(prisma); // no webhook yet
+    const s = await newSession(ctx);
+    expect(await prisma.webhookStream.count({ where: { sessionId: s.sessionID } })).toBe(0);
+
+    await setAppWebhookUrl(prisma, ctx.app.id, receiver.url);
+    const secret = (await prisma.app.findUniqueOrThrow({ where: { id: ctx.app.id } })).secret;
+    secrets.set(ctx.app.id, secret);
+    receiver.behaviour = () => "hang"; // a receiver that never answers
+    dispatch({ ...SETTINGS, timeoutMs: 2_000 });
+    const member = uid("m");
+    await ring(ctx, s, [member], { callingTimeoutSeconds: 60 });
+    await eventually(async () => receiver.received.some((r) => r.sessionID === s.sessionID), 5_000);
+    // While that POST hangs, requests touching the same session go through at once.
+    const started = Date.now();
+    await accept(ctx, s, member);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    receiver.behaviour = () => 200;
+    expect(
+      await eventually(
+        async () => (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+        10_000,
+      ),
+    ).toBe(true);
+    const firsts = receiver.processed.filter((e) => e.sessionID === s.sessionID).map((e) => e.type);
+    expect(firsts).toStrictEqual(["member.invited", "member.accepted", "session.started"]);
+
+    // Removing the URL drops what is pending instead of delivering it later.
+    await setAppWebhookUrl(prisma, ctx.app.id, null);
+    await ring(ctx, s, [uid("n")], { callingTimeoutSeconds: 60 });
+    await sleep(300);
+    expect(receiver.processed.filter((e) => e.sessionID === s.sessionID)).toHaveLength(3);
+  });
+});

@@ -1,0 +1,115 @@
+import {
+  WEBHOOK_ATTEMPT_HEADER,
+  WEBHOOK_EVENT_ID_HEADER,
+  type WebhookEvent,
+} from "@collab/contracts";
+import type { WebhookEventRow } from "@collab/db";
+import { signRequestHeaders } from "@collab/hiar-auth";
+import { describeError } from "../log";
+
+/** The JSON body of one event's webhook POST (contracts' WebhookEvent). */
+export function webhookEventBody(appId: string, sessionId: string, row: WebhookEventRow) {
+  const body: WebhookEvent = {
+    eventID: row.id.toString(),
+    type: row.type,
+    appID: appId,
+    collaborationID: row.collaborationId,
+    sessionID: sessionId,
+    seq: row.seq,
+    time: row.createdAt.toISOString(),
+    actorID: row.actorId,
+    subjectID: row.subjectId,
+    fromState: row.fromState,
+    toState: row.toState,
+    traceID: row.traceId,
+    payload: row.payload,
+  };
+  return body;
+}
+
+export interface DeliveryResult {
+  /** The receiver answered 2xx. */
+  readonly ok: boolean;
+  /** Its status; null when it did not answer. */
+  readonly httpStatus: number | null;
+  readonly durationMs: number;
+  /** Why it failed (never the secret or the signature); null on success. */
+  readonly error: string | null;
+}
+
+/** Bytes of a receiver's answer read before the connection is dropped (we ignore the body). */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+async function drain(response: Response): Promise<void> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return;
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => {});
+      return;
+    }
+  }
+}
+
+/**
+ * POSTs one event to `url`, signed with the app's secret exactly as a HiAR client signs a request
+ * (X-HIAR-OPENAPI-APPID/NONCE/DATE/SIGNATURE over POST, the URL's path and query, a fresh nonce
+ * and the current date per attempt), so the receiver verifies it with @collab/hiar-auth's
+ * verifyRequest and its own copy of the secret. Success is a 2xx within `timeoutMs`; redirects
+ * are not followed (a 3xx is a failure). Never throws.
+ */
+export async function postWebhook(request: {
+  readonly url: string;
+  readonly appId: string;
+  readonly secret: string;
+  readonly body: WebhookEvent;
+  readonly attempt: number;
+  readonly timeoutMs: number;
+}): Promise<DeliveryResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  try {
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "collab-webhooks/1",
+      [WEBHOOK_EVENT_ID_HEADER]: request.body.eventID,
+      [WEBHOOK_ATTEMPT_HEADER]: String(request.attempt),
+      ...signRequestHeaders({
+        appId: request.appId,
+        secret: request.secret,
+        method: "POST",
+        url: request.url,
+      }),
+    };
+    const response = await fetch(request.url, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(request.body),
+      redirect: "manual",
+      signal,
+    });
+    await drain(response);
+    const ok = response.status >= 200 && response.status < 300;
+    return {
+      ok,
+      httpStatus: response.status,
+      durationMs: elapsed(),
+      error: ok ? null : `HTTP ${response.status}`,
+    };
+  } catch (error) {
+    const timedOut = signal.aborted;
+    return {
+      ok: false,
+      httpStatus: null,
+      durationMs: elapsed(),
+      error: timedOut
+        ? `no answer within ${request.timeoutMs} ms`
+        : describeError(error).slice(0, 500),
+    };
+  }
+}
