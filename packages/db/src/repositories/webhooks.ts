@@ -1,5 +1,6 @@
 import type { MemberSessionState, WebhookOutcome } from "../generated/prisma/client";
 import type { DbExecutor } from "./executor";
+import type { SessionEventRow } from "./session-events";
 
 // The webhook outbox. session_event is the outbox; webhook_stream (one row per session whose app
 // has a webhook, kept by a trigger on session_event) is the delivery cursor; webhook_attempt logs
@@ -91,20 +92,11 @@ export async function claimDueWebhookStreams(
   }));
 }
 
-/** A session event as the webhook delivers it. */
-export interface WebhookEventRow {
+/** A session event as the webhook delivers it: the timeline's row plus its ids. */
+export interface WebhookEventRow extends SessionEventRow {
   /** session_event.id: unique, the webhook's event id. */
   readonly id: bigint;
   readonly collaborationId: string;
-  readonly seq: number;
-  readonly type: string;
-  readonly actorId: string | null;
-  readonly subjectId: string | null;
-  readonly fromState: MemberSessionState | null;
-  readonly toState: MemberSessionState | null;
-  readonly traceId: string | null;
-  readonly payload: unknown;
-  readonly createdAt: Date;
 }
 
 export interface WebhookBatch {
