@@ -2,7 +2,14 @@
 // jobs) and the webhook outbox — run inside the Next.js server (instrumentation) or standalone
 // (`pnpm worker`).
 
+export { type JobRunnerOptions, startJobRunner } from "./job-runner";
 export { consoleWorkerLog, silentWorkerLog, type WorkerLog } from "./log";
+export {
+  MAINTENANCE_CRON,
+  MAINTENANCE_TASK,
+  type MaintenanceResult,
+  runMaintenance,
+} from "./maintenance";
 export {
   DEFAULT_WORKER_SETTINGS,
   resolveWorkerSettings,
@@ -11,7 +18,6 @@ export {
   type WorkerSettingsInput,
   workerSettingsFromEnv,
 } from "./settings";
-export { startTimeoutRunner } from "./timeouts";
 export { retryDelayMs } from "./webhooks/backoff";
 export { type DeliveryResult, postWebhook, webhookEventBody } from "./webhooks/deliver";
 export { startWebhookDispatcher, type WebhookDispatcher } from "./webhooks/dispatcher";

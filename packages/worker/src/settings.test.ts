@@ -10,6 +10,7 @@ describe("worker settings", () => {
       maxAgeMs: 86_400_000,
       backoffBaseMs: 5_000,
       backoffMaxMs: 3_600_000,
+      attemptRetentionMs: 30 * 86_400_000,
     });
   });
 
@@ -19,6 +20,7 @@ describe("worker settings", () => {
       WEBHOOK_TIMEOUT_SECONDS: "2.5",
       WEBHOOK_MAX_AGE_HOURS: "1",
       WEBHOOK_BACKOFF_BASE_SECONDS: "0.1",
+      WEBHOOK_ATTEMPT_RETENTION_DAYS: "7",
     });
     expect(settings.pollIntervalMs).toBe(100);
     expect(settings.webhooks).toMatchObject({
@@ -26,6 +28,7 @@ describe("worker settings", () => {
       maxAgeMs: 3_600_000,
       backoffBaseMs: 100,
       backoffMaxMs: 3_600_000,
+      attemptRetentionMs: 7 * 86_400_000,
     });
     expect(() => workerSettingsFromEnv({ WEBHOOK_TIMEOUT_SECONDS: "soon" })).toThrow(
       /WEBHOOK_TIMEOUT_SECONDS/,

@@ -13,6 +13,8 @@ export interface WebhookSettings {
   readonly concurrency: number;
   /** Events delivered per claim of a stream before it is released. */
   readonly batchSize: number;
+  /** How long delivery attempts stay in the log (the console's delivery list); default 30 days. */
+  readonly attemptRetentionMs: number;
 }
 
 export interface WorkerSettings {
@@ -33,6 +35,7 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = Object.freeze({
     backoffMaxMs: 3_600_000,
     concurrency: 8,
     batchSize: 20,
+    attemptRetentionMs: 30 * 86_400_000,
   }),
 });
 
@@ -60,7 +63,8 @@ function positive(env: NodeJS.ProcessEnv, name: string, scale: number): number |
 
 /**
  * WORKER_POLL_INTERVAL_MS, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_AGE_HOURS,
- * WEBHOOK_BACKOFF_BASE_SECONDS, WEBHOOK_BACKOFF_MAX_SECONDS; absent ones keep their default.
+ * WEBHOOK_BACKOFF_BASE_SECONDS, WEBHOOK_BACKOFF_MAX_SECONDS, WEBHOOK_ATTEMPT_RETENTION_DAYS; absent
+ * ones keep their default.
  * Throws on a malformed value (fail at start, not at the first delivery).
  */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
@@ -73,6 +77,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
       maxAgeMs: positive(env, "WEBHOOK_MAX_AGE_HOURS", 3_600_000),
       backoffBaseMs: positive(env, "WEBHOOK_BACKOFF_BASE_SECONDS", 1_000),
       backoffMaxMs: positive(env, "WEBHOOK_BACKOFF_MAX_SECONDS", 1_000),
+      attemptRetentionMs: positive(env, "WEBHOOK_ATTEMPT_RETENTION_DAYS", 86_400_000),
     }),
   });
 }

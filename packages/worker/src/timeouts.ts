@@ -1,13 +1,12 @@
-import type { Db } from "@collab/db";
-import { MEMBER_TIMEOUT_TASK, type MemberTimeoutPayload, quietJobQueueLogger } from "@collab/db";
+import type { Db, MemberTimeoutPayload } from "@collab/db";
 import { timeOutCall } from "@collab/domain";
-import { type Runner, run, type Task } from "graphile-worker";
-import { describeError, type WorkerLog } from "./log";
+import type { Task } from "graphile-worker";
+import type { WorkerLog } from "./log";
 
 // The durable calling timeout: the invite adds a graphile-worker job per rung member in its own
-// transaction (@collab/db scheduleCallingTimeouts), due at invited_at + timeout; this runner
-// executes due jobs. graphile-worker hands each job to one worker at a time across every process
-// (SELECT … FOR UPDATE SKIP LOCKED on its job table), keeps jobs across restarts, and retries a
+// transaction (@collab/db scheduleCallingTimeouts), due at invited_at + timeout; job-runner.ts
+// runs this task for due jobs. graphile-worker hands each job to one worker at a time across every
+// process (SELECT … FOR UPDATE SKIP LOCKED on its job table), keeps jobs across restarts, and retries a
 // job whose handler threw. The handler (@collab/domain timeOutCall) changes a member only if it is
 // still CALLING from that very ring, under the session's lock, so a second run or a stale job is a
 // no-op: the timeout fires exactly once, never for a member who answered or was rung again.
@@ -24,16 +23,9 @@ function isPayload(value: unknown): value is MemberTimeoutPayload {
   );
 }
 
-export interface TimeoutRunnerOptions {
-  readonly db: Db;
-  readonly pollIntervalMs: number;
-  readonly concurrency: number;
-  readonly log: WorkerLog;
-}
-
-export async function startTimeoutRunner(options: TimeoutRunnerOptions): Promise<Runner> {
-  const { db, log } = options;
-  const memberTimeout: Task = async (payload, helpers) => {
+/** The `member_timeout` task: moves a still-ringing member to MEMBER_TIMEOUT (timeOutCall). */
+export function memberTimeoutTask(db: Db, log: WorkerLog): Task {
+  return async (payload, helpers) => {
     if (!isPayload(payload)) {
       log.warn({ job: helpers.job.id }, "calling-timeout job with a malformed payload: dropped");
       return;
@@ -46,20 +38,4 @@ export async function startTimeoutRunner(options: TimeoutRunnerOptions): Promise
       );
     }
   };
-  return run({
-    connectionString: db.url,
-    concurrency: options.concurrency,
-    pollInterval: options.pollIntervalMs,
-    // The host process (Next.js, or the worker CLI) owns signal handling and shutdown.
-    noHandleSignals: true,
-    // On PGlite every pool connection shares one PostgreSQL session: names would collide.
-    noPreparedStatements: true,
-    taskList: { [MEMBER_TIMEOUT_TASK]: memberTimeout },
-    // No crontab file: without this graphile-worker looks for one in the working directory.
-    parsedCronItems: [],
-    logger: quietJobQueueLogger,
-  }).catch((error: unknown) => {
-    log.error({ err: describeError(error) }, "the job queue runner did not start");
-    throw error;
-  });
 }

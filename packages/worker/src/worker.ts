@@ -1,9 +1,9 @@
 import type { Db } from "@collab/db";
 import { callingTimeoutSeconds } from "@collab/domain";
 import type { Runner } from "graphile-worker";
+import { startJobRunner } from "./job-runner";
 import { silentWorkerLog, type WorkerLog } from "./log";
 import { resolveWorkerSettings, type WorkerSettingsInput } from "./settings";
-import { startTimeoutRunner } from "./timeouts";
 import { startWebhookDispatcher, type WebhookDispatcher } from "./webhooks/dispatcher";
 
 export interface Worker {
@@ -19,8 +19,8 @@ export interface StartWorkerOptions {
 }
 
 /**
- * Starts the background work of one process: the calling-timeout job runner (graphile-worker) and
- * the webhook outbox dispatcher. Any number of processes may run it against one database (on
+ * Starts the background work of one process: the job runner (graphile-worker: calling timeouts and
+ * the maintenance cron) and the webhook outbox dispatcher. Any number of processes may run it against one database (on
  * PostgreSQL); on the embedded PGlite the single server process runs it (`pnpm dev`).
  */
 export async function startWorker(options: StartWorkerOptions): Promise<Worker> {
@@ -28,10 +28,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
   const log = options.log ?? silentWorkerLog;
   // Fail at start on a malformed HIAR_CALLING_TIMEOUT_SECONDS, not at the first invite.
   callingTimeoutSeconds();
-  const runner: Runner = await startTimeoutRunner({
+  const runner: Runner = await startJobRunner({
     db: options.db,
     pollIntervalMs: settings.pollIntervalMs,
     concurrency: settings.jobConcurrency,
+    attemptRetentionMs: settings.webhooks.attemptRetentionMs,
     log,
   });
   let dispatcher: WebhookDispatcher;

@@ -336,3 +336,25 @@ export async function listWebhookAttempts(
     createdAt: row.created_at,
   }));
 }
+
+/**
+ * Deletes attempts logged before `olderThan`, at most `batchSize` per statement, oldest first;
+ * returns how many. Ids grow with time, so each statement looks only at the `batchSize` lowest
+ * ids (a primary-key range, no index on created_at needed) and the loop stops at the first batch
+ * that is not entirely old. Safe from any instance at any time: attempts are only appended.
+ */
+export async function purgeWebhookAttempts(
+  db: DbExecutor,
+  options: { readonly olderThan: Date; readonly batchSize?: number },
+): Promise<number> {
+  const batchSize = options.batchSize ?? 5_000;
+  let total = 0;
+  for (;;) {
+    const deleted = await db.$executeRaw`
+      DELETE FROM "webhook_attempt"
+      WHERE "id" IN (SELECT "id" FROM "webhook_attempt" ORDER BY "id" LIMIT ${batchSize}::int)
+        AND "created_at" < ${options.olderThan}`;
+    total += deleted;
+    if (deleted < batchSize) return total;
+  }
+}
