@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionMember } from "./member-transition";
+import { transitionSelf } from "./member-transition";
 
 /**
  * POST /session/accept: the rung member answers (MEMBER_CALLING → MEMBER_TALKING); the first answer
@@ -14,13 +14,5 @@ export function acceptCall(
   ctx: DomainContext,
   input: MemberActionRequest,
 ): Promise<MemberTransitionResult> {
-  return transitionMember(ctx, {
-    collaborationID: input.collaborationID,
-    sessionID: input.sessionID,
-    subjectID: input.userID,
-    subjectField: "userID",
-    actorID: input.userID,
-    to: "MEMBER_TALKING",
-    eventType: EVENT_TYPES.memberAccepted,
-  });
+  return transitionSelf(ctx, input, "MEMBER_TALKING", EVENT_TYPES.memberAccepted);
 }

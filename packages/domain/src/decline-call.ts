@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionMember } from "./member-transition";
+import { transitionSelf } from "./member-transition";
 
 /**
  * POST /session/decline: the rung member declines (MEMBER_CALLING → MEMBER_DECLINE). Event
@@ -13,13 +13,5 @@ export function declineCall(
   ctx: DomainContext,
   input: MemberActionRequest,
 ): Promise<MemberTransitionResult> {
-  return transitionMember(ctx, {
-    collaborationID: input.collaborationID,
-    sessionID: input.sessionID,
-    subjectID: input.userID,
-    subjectField: "userID",
-    actorID: input.userID,
-    to: "MEMBER_DECLINE",
-    eventType: EVENT_TYPES.memberDeclined,
-  });
+  return transitionSelf(ctx, input, "MEMBER_DECLINE", EVENT_TYPES.memberDeclined);
 }

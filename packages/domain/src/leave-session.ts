@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionMember } from "./member-transition";
+import { transitionSelf } from "./member-transition";
 
 /**
  * POST /session/leave: the talking member leaves (MEMBER_TALKING → MEMBER_LEFT). Event
@@ -13,13 +13,5 @@ export function leaveSession(
   ctx: DomainContext,
   input: MemberActionRequest,
 ): Promise<MemberTransitionResult> {
-  return transitionMember(ctx, {
-    collaborationID: input.collaborationID,
-    sessionID: input.sessionID,
-    subjectID: input.userID,
-    subjectField: "userID",
-    actorID: input.userID,
-    to: "MEMBER_LEFT",
-    eventType: EVENT_TYPES.memberLeft,
-  });
+  return transitionSelf(ctx, input, "MEMBER_LEFT", EVENT_TYPES.memberLeft);
 }

@@ -1,6 +1,7 @@
 import {
   canTransition,
   HiarError,
+  type MemberActionRequest,
   type MemberSessionStateName,
   type MemberTransitionResult,
   type SessionStateName,
@@ -142,4 +143,25 @@ export async function transitionMember(
     const sessionState: SessionStateName = sessionStarted ? "SESSION_START" : target.session.state;
     return { userID: spec.subjectID, fromState: from, memberSessionState: spec.to, sessionState };
   }, TRANSACTION_OPTIONS);
+}
+
+/**
+ * A member's report about itself (accept, decline, busy, offline, leave): the member named by
+ * `userID` is both the actor and the subject.
+ */
+export function transitionSelf(
+  ctx: DomainContext,
+  input: MemberActionRequest,
+  to: MemberSessionStateName,
+  eventType: EventType,
+): Promise<MemberTransitionResult> {
+  return transitionMember(ctx, {
+    collaborationID: input.collaborationID,
+    sessionID: input.sessionID,
+    subjectID: input.userID,
+    subjectField: "userID",
+    actorID: input.userID,
+    to,
+    eventType,
+  });
 }

@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionMember } from "./member-transition";
+import { transitionSelf } from "./member-transition";
 
 /**
  * POST /session/busy: the rung member is busy (MEMBER_CALLING → MEMBER_BUSY). Event
@@ -13,13 +13,5 @@ export function reportBusy(
   ctx: DomainContext,
   input: MemberActionRequest,
 ): Promise<MemberTransitionResult> {
-  return transitionMember(ctx, {
-    collaborationID: input.collaborationID,
-    sessionID: input.sessionID,
-    subjectID: input.userID,
-    subjectField: "userID",
-    actorID: input.userID,
-    to: "MEMBER_BUSY",
-    eventType: EVENT_TYPES.memberBusy,
-  });
+  return transitionSelf(ctx, input, "MEMBER_BUSY", EVENT_TYPES.memberBusy);
 }

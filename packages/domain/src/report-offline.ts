@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionMember } from "./member-transition";
+import { transitionSelf } from "./member-transition";
 
 /**
  * POST /session/offline: A client reports the member offline (MEMBER_CALLING or MEMBER_TALKING →
@@ -13,13 +13,5 @@ export function reportOffline(
   ctx: DomainContext,
   input: MemberActionRequest,
 ): Promise<MemberTransitionResult> {
-  return transitionMember(ctx, {
-    collaborationID: input.collaborationID,
-    sessionID: input.sessionID,
-    subjectID: input.userID,
-    subjectField: "userID",
-    actorID: input.userID,
-    to: "MEMBER_OFFLINE",
-    eventType: EVENT_TYPES.memberOffline,
-  });
+  return transitionSelf(ctx, input, "MEMBER_OFFLINE", EVENT_TYPES.memberOffline);
 }
