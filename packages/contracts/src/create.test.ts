@@ -34,6 +34,7 @@ describe("CreateCollaborationRequest", () => {
           mutex: [],
         },
         toolControl: { toolSet: [], mutex: [] },
+        callingTimeout: 0,
       },
     });
   });

@@ -155,6 +155,25 @@ describe("buildRuleSettings", () => {
       roleRights: [{ role: 1, rights: ["RIGHT_ALL"] }],
     });
   });
+
+  test("the extension callingTimeout: left out when 0 or absent, after HiAR's fields when set", () => {
+    // Stored as parsed (with callingTimeout 0) or from before the extension: HiAR's wire exactly.
+    expect(buildRuleSettings({ callingTimeout: 0 })).toStrictEqual(DEFAULT_RULES);
+    expect(Object.keys(buildRuleSettings({ numberLimit: 2 }))).toStrictEqual(
+      Object.keys(DEFAULT_RULES),
+    );
+    const set = buildRuleSettings({ numberLimit: 2, callingTimeout: "30" });
+    expect(set).toStrictEqual({ ...DEFAULT_RULES, numberLimit: 2, callingTimeout: 30 });
+    expect(Object.keys(set)).toStrictEqual([...Object.keys(DEFAULT_RULES), "callingTimeout"]);
+    expect(RuleSettingsJson.parse(set)).toStrictEqual(set);
+    expect(RuleSettingsJson.parse(DEFAULT_RULES)).toStrictEqual(DEFAULT_RULES);
+    // When present it is a real timeout (1…86400), never 0 or a string.
+    for (const bad of [0, 86_401, "30"]) {
+      expect(RuleSettingsJson.safeParse({ ...DEFAULT_RULES, callingTimeout: bad }).success).toBe(
+        false,
+      );
+    }
+  });
 });
 
 describe("buildCollaborationInfo", () => {

@@ -15,7 +15,11 @@ import {
   STOP_CONTROLS,
 } from "./enums";
 import type { CollabTool } from "./member";
-import { type RuleSettingsInput, RuleSettings as RuleSettingsRequest } from "./rule-settings";
+import {
+  MAX_CALLING_TIMEOUT_SECONDS,
+  type RuleSettingsInput,
+  RuleSettings as RuleSettingsRequest,
+} from "./rule-settings";
 import { Int64String, int64ToString } from "./scalars";
 
 // Response shapes exactly as protojson emits them with every field populated: enums as NAMES,
@@ -64,6 +68,12 @@ export const RuleSettingsJson = z.object({
     toolSet: int32s,
     mutex: z.array(z.object({ tools: int32s })),
   }),
+  /**
+   * This project's extension (HiAR documents no such field): the collaboration's calling timeout
+   * in seconds. Present only when the collaboration sets one, so a collaboration created without
+   * it (every HiAR client's) answers exactly as HiAR documents.
+   */
+  callingTimeout: int32.min(1).max(MAX_CALLING_TIMEOUT_SECONDS).optional(),
 });
 export type RuleSettingsJson = z.output<typeof RuleSettingsJson>;
 
@@ -170,10 +180,13 @@ export function buildSessionInfo(s: SessionInfoInit): SessionInfo {
 
 /**
  * Full rule settings from whatever the domain stored (a parsed request, a partial, or nothing):
- * goes through the request schema, which fills every default and turns numbers into names.
+ * goes through the request schema, which fills every default and turns numbers into names. HiAR's
+ * fields are always all present, in the doc's order; the extension `callingTimeout` follows them
+ * only when set (not 0), as protojson leaves out an unset scalar.
  */
 export function buildRuleSettings(r?: Maybe<RuleSettingsInput>): RuleSettingsJson {
-  return RuleSettingsRequest.parse(r ?? {});
+  const { callingTimeout, ...hiar } = RuleSettingsRequest.parse(r ?? {});
+  return callingTimeout === 0 ? hiar : { ...hiar, callingTimeout };
 }
 
 export interface CollaborationInfoInit {

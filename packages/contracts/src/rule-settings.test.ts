@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { RuleSettings } from "./rule-settings";
-import { failingField } from "./test-helpers";
+import { CreateCollaborationRequest } from "./create";
+import { MAX_CALLING_TIMEOUT_SECONDS, RuleSettings } from "./rule-settings";
+import { failingField, failingMessage } from "./test-helpers";
 
 const DEFAULTS = {
   stopControl: "STOP_ZERO",
@@ -14,6 +15,7 @@ const DEFAULTS = {
   roleRights: [],
   mediaControl: { audioLimit: 0, videoLimit: 0, audios: [], videos: [], mediaSet: [], mutex: [] },
   toolControl: { toolSet: [], mutex: [] },
+  callingTimeout: 0,
 };
 
 describe("RuleSettings", () => {
@@ -66,6 +68,7 @@ describe("RuleSettings", () => {
         mutex: [{ medias: [1, 2] }],
       },
       toolControl: { toolSet: [4], mutex: [{ tools: [4, 5] }] },
+      callingTimeout: 0,
     });
   });
 
@@ -73,6 +76,60 @@ describe("RuleSettings", () => {
     expect(RuleSettings.parse({ numberLimit: 0 }).numberLimit).toBe(0);
     expect(failingField(RuleSettings, { numberLimit: -1 })).toBe("numberLimit");
     expect(failingField(RuleSettings, { numberLimit: 2 ** 31 })).toBe("numberLimit");
+  });
+
+  describe("callingTimeout (our extension)", () => {
+    const timeout = (value: unknown) =>
+      RuleSettings.parse({ callingTimeout: value }).callingTimeout;
+    const create = (callingTimeout: unknown) => ({ userID: "c", ruleSettings: { callingTimeout } });
+
+    test("absent, null or 0 is 0: the deployment's default", () => {
+      expect(RuleSettings.parse({}).callingTimeout).toBe(0);
+      expect(timeout(null)).toBe(0);
+      expect(timeout(0)).toBe(0);
+      expect(timeout("0")).toBe(0);
+      expect(timeout("-0")).toBe(0);
+    });
+
+    test("seconds as a JSON number or a decimal string, 1…86400", () => {
+      expect(MAX_CALLING_TIMEOUT_SECONDS).toBe(86_400);
+      expect(timeout(1)).toBe(1);
+      expect(timeout("1")).toBe(1);
+      expect(timeout(45)).toBe(45);
+      expect(timeout("90")).toBe(90);
+      expect(timeout(86_400)).toBe(86_400);
+      expect(timeout("86400")).toBe(86_400);
+    });
+
+    test("out of bounds or not an int32: INVALID_PARAM at ruleSettings.callingTimeout", () => {
+      for (const bad of [-1, "-1", 86_401, "86401", 2 ** 31, "2147483648"]) {
+        expect(failingField(CreateCollaborationRequest, create(bad))).toBe(
+          "ruleSettings.callingTimeout",
+        );
+      }
+      for (const bad of [1.5, "1.5", "", " 1", "1e3", "abc", true, false, [], {}]) {
+        expect(failingField(CreateCollaborationRequest, create(bad))).toBe(
+          "ruleSettings.callingTimeout",
+        );
+      }
+      expect(failingMessage(CreateCollaborationRequest, create(86_401))).toBe(
+        "ruleSettings.callingTimeout: must be 0 (the deployment's default) or 1–86400 seconds",
+      );
+      expect(failingMessage(CreateCollaborationRequest, create(-1))).toBe(
+        "ruleSettings.callingTimeout: must be 0 (the deployment's default) or 1–86400 seconds",
+      );
+      expect(failingMessage(CreateCollaborationRequest, create("soon"))).toMatch(
+        /^ruleSettings\.callingTimeout: must be an int32/,
+      );
+    });
+
+    test("the other rules are unaffected by it, and it by them", () => {
+      expect(RuleSettings.parse({ numberLimit: 3, callingTimeout: "5" })).toStrictEqual({
+        ...DEFAULTS,
+        numberLimit: 3,
+        callingTimeout: 5,
+      });
+    });
   });
 
   test("bad values fail at their nested path", () => {

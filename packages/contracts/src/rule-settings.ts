@@ -1,9 +1,24 @@
 import type * as z from "zod";
 import { CloseControl, Right, StopControl } from "./enums";
-import { BoolField, Int32, Int32Field, message, repeated, withZero } from "./scalars";
+import { BoolField, boundedInt32, Int32, Int32Field, message, repeated, withZero } from "./scalars";
 
 // ruleSettings of POST /create. Only a mock request documents it; every field takes its proto
 // default when absent, nested messages included. numberLimit and confirmControl are honoured.
+// `callingTimeout` is this project's extension (HiAR documents no such field): HiAR clients never
+// send it, and responses carry it only when a collaboration sets one (see buildRuleSettings).
+
+/** Longest calling timeout, in seconds (a day), per collaboration and per deployment. */
+export const MAX_CALLING_TIMEOUT_SECONDS = 86_400;
+
+/**
+ * ruleSettings.callingTimeout (extension): seconds a rung member may stay MEMBER_CALLING in this
+ * collaboration's session, 1…86400; 0 (or absent) = the deployment's default.
+ */
+export const CallingTimeoutSeconds = boundedInt32(
+  0,
+  MAX_CALLING_TIMEOUT_SECONDS,
+  `must be 0 (the deployment's default) or 1–${MAX_CALLING_TIMEOUT_SECONDS} seconds`,
+);
 
 export const RoleRight = message({
   role: Int32Field,
@@ -45,6 +60,8 @@ export const RuleSettings = message({
   roleRights: repeated(RoleRight),
   mediaControl: withZero(MediaControl, {}),
   toolControl: withZero(ToolControl, {}),
+  /** Extension: calling timeout in seconds; 0 = the deployment's default. */
+  callingTimeout: withZero(CallingTimeoutSeconds, 0),
 });
 export type RuleSettings = z.output<typeof RuleSettings>;
 export type RuleSettingsInput = z.input<typeof RuleSettings>;

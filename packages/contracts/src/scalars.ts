@@ -26,6 +26,21 @@ export const Int32 = z.preprocess<unknown, z.ZodInt32, IntegerInput>(
 );
 
 /**
+ * An int32 field limited to `min`…`max` (inclusive), with the same input forms as `Int32`; the
+ * bounds show in the generated JSON Schema (`minimum`/`maximum`). `rangeError` is the message of
+ * an integer outside them.
+ */
+export function boundedInt32(min: number, max: number, rangeError: string) {
+  return z.preprocess<unknown, z.ZodInt32, IntegerInput>(
+    decimalToNumber,
+    z
+      .int32({ error: INT32_MESSAGE })
+      .min(min, { error: rangeError })
+      .max(max, { error: rangeError }),
+  );
+}
+
+/**
  * int64 (beginTime/endTime, unix seconds) as a JS number, not a bigint: unix seconds need 35
  * bits, a number is JSON-safe through tRPC and the console with no transformer, and Date maths
  * take numbers. Values beyond ±(2^53 − 1) are rejected rather than silently rounded.

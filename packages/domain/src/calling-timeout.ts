@@ -1,10 +1,11 @@
 // How long a rung member may stay MEMBER_CALLING before the server marks it MEMBER_TIMEOUT.
+import { MAX_CALLING_TIMEOUT_SECONDS } from "@collab/contracts";
+
+/** Upper bound of a timeout (a day), per deployment and per collaboration: longer is a mistake. */
+export { MAX_CALLING_TIMEOUT_SECONDS };
 
 /** product.md: a rung member who does not answer within 60 s becomes MEMBER_TIMEOUT. */
 export const DEFAULT_CALLING_TIMEOUT_SECONDS = 60;
-
-/** Upper bound of a configured timeout (a day): longer is a configuration mistake. */
-export const MAX_CALLING_TIMEOUT_SECONDS = 86_400;
 
 /**
  * The deployment's calling timeout: HIAR_CALLING_TIMEOUT_SECONDS (a positive number of seconds,
@@ -22,4 +23,15 @@ export function callingTimeoutSeconds(env: NodeJS.ProcessEnv = process.env): num
     );
   }
   return seconds;
+}
+
+/**
+ * The timeout of a ring: the collaboration's own (`ruleSettings.callingTimeout`, this project's
+ * extension, stored in whole seconds) when it sets one (> 0), else the deployment's.
+ */
+export function effectiveCallingTimeoutSeconds(
+  collaborationSeconds: number,
+  deploymentSeconds: number,
+): number {
+  return collaborationSeconds > 0 ? collaborationSeconds : deploymentSeconds;
 }

@@ -20,12 +20,12 @@ import { TRANSACTION_OPTIONS } from "./transaction";
 
 /**
  * POST /create (product.md, "The neighbours"): a new collaboration (COLLABORATION_START, the
- * request's ruleSettings stored, numberLimit and confirmControl copied, begin/end time with 0 =
- * unset) and its session (SESSION_SCHEDULE, starter = the creator, the collaboration's times),
- * with the creator and the listed members as MEMBER_UNSPECIFIED; the event log gets
- * "session.created" then one "member.added" per member (seq 1 … n+1). ONE transaction of 6
- * statements whatever the number of members (BEGIN; collaboration; session; members; event_seq +
- * events; COMMIT).
+ * request's ruleSettings stored, numberLimit, confirmControl and callingTimeout copied, begin/end
+ * time with 0 = unset) and its session (SESSION_SCHEDULE, starter = the creator, the
+ * collaboration's times), with the creator and the listed members as MEMBER_UNSPECIFIED; the
+ * event log gets "session.created" then one "member.added" per member (seq 1 … n+1). ONE
+ * transaction of 6 statements whatever the number of members (BEGIN; collaboration; session;
+ * members; event_seq + events; COMMIT).
  */
 export async function createCollaboration(
   ctx: DomainContext,
@@ -50,6 +50,7 @@ export async function createCollaboration(
       ruleSettings: input.ruleSettings,
       numberLimit: input.ruleSettings.numberLimit,
       confirmControl: input.ruleSettings.confirmControl,
+      callingTimeoutSeconds: input.ruleSettings.callingTimeout,
     });
     await insertSession(tx, {
       id: sessionId,

@@ -5,6 +5,7 @@ export { acceptCall } from "./accept-call";
 export {
   callingTimeoutSeconds,
   DEFAULT_CALLING_TIMEOUT_SECONDS,
+  effectiveCallingTimeoutSeconds,
   MAX_CALLING_TIMEOUT_SECONDS,
 } from "./calling-timeout";
 export type { DomainContext } from "./context";

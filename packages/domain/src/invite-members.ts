@@ -17,7 +17,7 @@ import {
   scheduleCallingTimeouts,
   upsertMembers,
 } from "@collab/db";
-import { callingTimeoutSeconds } from "./calling-timeout";
+import { callingTimeoutSeconds, effectiveCallingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
@@ -54,7 +54,11 @@ function memberWrite(change: InviteChange): MemberWrite {
 }
 
 export interface InviteOptions {
-  /** Seconds a rung member may stay CALLING; default HIAR_CALLING_TIMEOUT_SECONDS, else 60. */
+  /**
+   * The deployment's calling timeout for this call (seconds a rung member may stay CALLING);
+   * default HIAR_CALLING_TIMEOUT_SECONDS, else 60. A collaboration's own
+   * `ruleSettings.callingTimeout` takes precedence over it.
+   */
   readonly callingTimeoutSeconds?: number;
 }
 
@@ -63,9 +67,10 @@ export interface InviteOptions {
  * of the caller's app, all or nothing, in ONE transaction of at most 7 statements whatever the
  * number of invitees (BEGIN; lock session + read collaboration; read inviter, invitees and live
  * count; upsert the rung members; advance event_seq + append their events; schedule their calling
- * timeouts (graphile-worker jobs, committed with the ring); COMMIT). Concurrent
- * invites to one session queue on the session's row lock, so the member limit holds under any
- * interleaving. Returns one outcome per invitee, in request order.
+ * timeouts (graphile-worker jobs, committed with the ring; the collaboration's own timeout, read
+ * with the lock, else the deployment's); COMMIT). Concurrent invites to one session queue on the
+ * session's row lock, so the member limit holds under any interleaving. Returns one outcome per
+ * invitee, in request order.
  *
  * Errors (HiarError): NOT_FOUND (collaboration or session unknown to the app, or the session is
  * not the collaboration's), INVALID_STATE (session or collaboration ended), PERMISSION_DENIED
@@ -77,7 +82,8 @@ export async function inviteMembers(
   options: InviteOptions = {},
 ): Promise<InviteSessionResult> {
   assertInviteRequest(input);
-  const timeoutSeconds = options.callingTimeoutSeconds ?? callingTimeoutSeconds();
+  // Read (and validated) before any query; the collaboration's own timeout may replace it.
+  const deploymentTimeoutSeconds = options.callingTimeoutSeconds ?? callingTimeoutSeconds();
   const appId = ctx.app.id;
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
   // IDs that cannot exist need no query (and are NOT_FOUND exactly like absent ones).
@@ -148,7 +154,10 @@ export async function inviteMembers(
       appId,
       sessionId: input.sessionID,
       userIds: plan.changes.map((change) => change.member.userID),
-      timeoutSeconds,
+      timeoutSeconds: effectiveCallingTimeoutSeconds(
+        target.collaboration.callingTimeoutSeconds,
+        deploymentTimeoutSeconds,
+      ),
     });
     return { members: plan.outcomes };
   }, TRANSACTION_OPTIONS);

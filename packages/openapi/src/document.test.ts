@@ -1,8 +1,11 @@
 import {
+  buildQueryByUserResp,
   COMMON_ERRORS,
   ERROR_CATALOGUE,
   ERROR_REASONS,
   HIAR_OPERATIONS,
+  queryByUserRespAny,
+  successEnvelope,
   TYPE_URLS,
 } from "@collab/contracts";
 import {
@@ -18,6 +21,7 @@ import { buildOpenApiDocument } from "./document";
 import { errorSchemaName } from "./errors";
 import { FIELD_NOTES } from "./field-notes";
 import { SECURITY_SCHEME_NAMES, signingExample } from "./security";
+import { documentValidator } from "./testing/document-validator";
 
 const document = buildOpenApiDocument({ version: "1.2.3" });
 const operations = Object.entries(HIAR_OPERATIONS);
@@ -156,6 +160,38 @@ describe("the OpenAPI document", () => {
       const properties = document.components.schemas[component]?.properties as object;
       expect(properties, key).toHaveProperty(field);
     }
+  });
+
+  it("marks ruleSettings.callingTimeout as this service's extension, optional in answers", () => {
+    const schemas = document.components.schemas as Record<
+      string,
+      { properties: Record<string, { description?: string }>; required?: string[] }
+    >;
+    const request = schemas.RuleSettings?.properties.callingTimeout;
+    const response = schemas.RuleSettingsJson;
+    expect(request?.description).toMatch(/^\*\*Extension of this service, not part of HiAR's API/);
+    expect(response?.properties.callingTimeout?.description).toMatch(/^\*\*Extension/);
+    // HiAR's fields are all required in answers; the extension is not (present only when set).
+    expect(response?.required).toHaveLength(11);
+    expect(response?.required).not.toContain("callingTimeout");
+    expect(document.info.description).toContain("ruleSettings.callingTimeout");
+
+    // A /user/query answer validates with the extension set, without it, and not with it as 0.
+    const validate = documentValidator(document);
+    const answer = (ruleSettings: Record<string, unknown>) =>
+      successEnvelope(
+        queryByUserRespAny(
+          buildQueryByUserResp([
+            { collaborationID: "c", sessionInfo: { sessionID: "s" }, ruleSettings },
+          ]),
+        ),
+      );
+    const path = HIAR_OPERATIONS.queryCollaborationsByUser.path;
+    expect(validate.response(path, 200, answer({ callingTimeout: 30 }))).toBeNull();
+    expect(validate.response(path, 200, answer({}))).toBeNull();
+    const zero = answer({});
+    (zero.data.infos[0]?.ruleSettings as Record<string, unknown>).callingTimeout = 0;
+    expect(validate.response(path, 200, zero)).not.toBeNull();
   });
 
   it("gives every operation an SDK and a curl code sample", () => {

@@ -1,4 +1,4 @@
-import { LIMITS } from "@collab/contracts";
+import { LIMITS, MAX_CALLING_TIMEOUT_SECONDS } from "@collab/contracts";
 
 // What a field means, where its schema alone cannot say (rules across fields, defaults with a
 // meaning). Keyed by "Component.field"; a test fails when a key names no field of the document.
@@ -20,6 +20,15 @@ export const FIELD_NOTES: Readonly<Record<string, string>> = {
     `Participant cap, ≥ 0; 0 = none of its own (the session limit of ` +
     `${LIMITS.maxSessionMembers} live members applies).`,
   "RuleSettings.confirmControl": "Invitees must confirm.",
+  "RuleSettings.callingTimeout":
+    "**Extension of this service, not part of HiAR's API** (HiAR clients never send it): " +
+    `seconds a rung member may stay MEMBER_CALLING before it becomes MEMBER_TIMEOUT, 1–` +
+    `${MAX_CALLING_TIMEOUT_SECONDS}; 0 or absent = the deployment's calling timeout ` +
+    "(HIAR_CALLING_TIMEOUT_SECONDS, 60 s unless configured).",
+  "RuleSettingsJson.callingTimeout":
+    "**Extension of this service, not part of HiAR's API**: the collaboration's calling timeout " +
+    "in seconds, present only when it was created with one, so a collaboration created without " +
+    "it answers exactly as HiAR documents.",
   "QueryByUserRequest.userID": "The member whose collaborations are listed.",
   "QueryByUserRequest.beginTime": "Unix seconds; 0 or absent = unbounded.",
   "QueryByUserRequest.endTime": "Unix seconds; 0 or absent = unbounded.",

@@ -1,4 +1,9 @@
-import { ERROR_CATALOGUE, ERROR_REASONS, LIMITS } from "@collab/contracts";
+import {
+  ERROR_CATALOGUE,
+  ERROR_REASONS,
+  LIMITS,
+  MAX_CALLING_TIMEOUT_SECONDS,
+} from "@collab/contracts";
 import { ERROR_WHEN } from "./errors";
 import { signingExample } from "./security";
 
@@ -125,6 +130,8 @@ Every answer is JSON in HiAR's envelope, with the request's \`trace\` header:
 \`data\` is a protobuf \`Any\` in protojson: \`@type\` names the message, its fields sit beside it
 (\`google.protobuf.Empty\` is written \`{"@type": …, "value": {}}\`). Output is protojson with every
 field present: enums as names, int64 (times, unix seconds) as decimal strings, empty lists as \`[]\`.
+The one exception is this service's extension \`ruleSettings.callingTimeout\`, present only when
+the collaboration sets it.
 
 ${table(
   ["operation", "`data.@type`"],
@@ -166,7 +173,11 @@ the way protojson reads them, so an existing HiAR client works unchanged:
 - Rules across fields, checked by the server: an invite lists ${LIMITS.maxInviteMembers} members
   at most, no userID twice, not the inviter; \`/create\` lists at most ${LIMITS.maxCreateMembers}
   members, no userID twice. A session holds at most ${LIMITS.maxSessionMembers} live (calling or
-  talking) members, or its \`ruleSettings.numberLimit\` when lower.`;
+  talking) members, or its \`ruleSettings.numberLimit\` when lower.
+- **Extension**: \`/create\` also reads \`ruleSettings.callingTimeout\` (not part of HiAR's API, so
+  HiAR clients never send it): the collaboration's calling timeout in seconds,
+  1–${MAX_CALLING_TIMEOUT_SECONDS}; 0 or absent = the deployment's. A rung member still calling
+  after it becomes \`MEMBER_TIMEOUT\`.`;
 }
 
 /** info.description of the document. */

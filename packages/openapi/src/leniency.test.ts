@@ -46,6 +46,12 @@ const BOTH_ACCEPT: Case[] = [
     createCollaboration,
     create({ ruleSettings: { closeControl: 1, roleRights: [{ role: "1", rights: ["2", 3] }] } }),
   ],
+  [
+    "the calling-timeout extension, as a number and as a string",
+    createCollaboration,
+    create({ ruleSettings: { numberLimit: 2, callingTimeout: "86400" } }),
+  ],
+  ["a calling timeout of 0", createCollaboration, create({ ruleSettings: { callingTimeout: 0 } })],
   ["query with every field", queryCollaborationsByUser, query({ limit: "50", history: true })],
   ["query at the int64 bound", queryCollaborationsByUser, query({ endTime: 9007199254740991 })],
 ];
@@ -73,6 +79,21 @@ const BOTH_REFUSE: Case[] = [
   ["a negative enum", inviteSession, invite({ confirmState: -1 })],
   ["a boolean as an enum", inviteSession, invite({ confirmState: true })],
   ["a string as a bool", queryCollaborationsByUser, query({ history: "true" })],
+  [
+    "a calling timeout past a day",
+    createCollaboration,
+    create({ ruleSettings: { callingTimeout: 86401 } }),
+  ],
+  [
+    "a negative calling timeout",
+    createCollaboration,
+    create({ ruleSettings: { callingTimeout: -1 } }),
+  ],
+  [
+    "a fractional calling timeout",
+    createCollaboration,
+    create({ ruleSettings: { callingTimeout: 1.5 } }),
+  ],
   ["past int64", queryCollaborationsByUser, query({ beginTime: 2 ** 53 })],
   ["a body that is a list", inviteSession, [invite()]],
   ["a body that is a string", inviteSession, "invite"],
@@ -88,6 +109,11 @@ const SERVER_ONLY_REFUSES: Case[] = [
   ["a page over 100", queryCollaborationsByUser, query({ limit: 101 })],
   ["a negative offset", queryCollaborationsByUser, query({ offset: -1 })],
   ["a negative numberLimit", createCollaboration, create({ ruleSettings: { numberLimit: -1 } })],
+  [
+    "a calling timeout string past a day",
+    createCollaboration,
+    create({ ruleSettings: { callingTimeout: "86401" } }),
+  ],
   ["a member listed twice", createCollaboration, create({ members: members(2, "same") })],
 ];
 

@@ -1,4 +1,5 @@
 "use client";
+import { MAX_CALLING_TIMEOUT_SECONDS } from "@collab/contracts";
 import {
   Alert,
   Button,
@@ -21,10 +22,11 @@ const FIELDS = {
   userID: "creator",
   detail: "detail",
   "ruleSettings.numberLimit": "numberLimit",
+  "ruleSettings.callingTimeout": "callingTimeout",
   members: "members",
 } as const;
 
-/** The create form, in a modal: creator, detail, member limit and initial members. */
+/** The create form, in a modal: creator, detail, member limit, calling timeout, initial members. */
 export function CreateCollaborationModal({
   opened,
   onClose,
@@ -38,6 +40,8 @@ export function CreateCollaborationModal({
   const [creator, setCreator] = useState("");
   const [detail, setDetail] = useState("");
   const [numberLimit, setNumberLimit] = useState<number | string>(0);
+  // Empty = the deployment's default (sent as 0).
+  const [callingTimeout, setCallingTimeout] = useState<number | string>("");
   const [members, setMembers] = useState<string[]>([]);
   const [pendingMember, setPendingMember] = useState("");
 
@@ -62,7 +66,10 @@ export function CreateCollaborationModal({
       userID: creator.trim(),
       detail,
       members: all.map((userID) => ({ userID })),
-      ruleSettings: { numberLimit: typeof numberLimit === "number" ? numberLimit : 0 },
+      ruleSettings: {
+        numberLimit: typeof numberLimit === "number" ? numberLimit : 0,
+        callingTimeout: typeof callingTimeout === "number" ? callingTimeout : 0,
+      },
     });
   };
 
@@ -91,17 +98,31 @@ export function CreateCollaborationModal({
             onChange={(e) => setDetail(e.currentTarget.value)}
             error={errorFor("detail")}
           />
-          <NumberInput
-            label="Member limit"
-            description="Most members ringing or talking at once; 0 means the default of 500."
-            min={0}
-            max={500}
-            allowDecimal={false}
-            allowNegative={false}
-            value={numberLimit}
-            onChange={setNumberLimit}
-            error={errorFor("numberLimit")}
-          />
+          <Group grow align="flex-start">
+            <NumberInput
+              label="Member limit"
+              description="Most members ringing or talking at once; 0 means the default of 500."
+              min={0}
+              max={500}
+              allowDecimal={false}
+              allowNegative={false}
+              value={numberLimit}
+              onChange={setNumberLimit}
+              error={errorFor("numberLimit")}
+            />
+            <NumberInput
+              label="Calling timeout (s)"
+              description="How long a rung member rings unanswered; empty means the server's default."
+              placeholder="default"
+              min={1}
+              max={MAX_CALLING_TIMEOUT_SECONDS}
+              allowDecimal={false}
+              allowNegative={false}
+              value={callingTimeout}
+              onChange={setCallingTimeout}
+              error={errorFor("callingTimeout")}
+            />
+          </Group>
           <TagsInput
             label="Initial members"
             description="userIDs added to the session (not rung). Press Enter or comma after each."

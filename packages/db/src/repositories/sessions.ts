@@ -15,6 +15,8 @@ export interface LockedSessionTarget {
     readonly state: CollaborationState;
     /** ruleSettings.numberLimit as stored (0 = none of its own). */
     readonly numberLimit: number;
+    /** ruleSettings.callingTimeout as stored, in seconds (0 = the deployment's default). */
+    readonly callingTimeoutSeconds: number;
   } | null;
   /**
    * Null when the app has no such session in that collaboration (absent, another app's, or
@@ -33,6 +35,7 @@ interface LockedSessionTargetRow {
   collaboration_id: string | null;
   collaboration_state: CollaborationState | null;
   number_limit: number | null;
+  calling_timeout_seconds: number | null;
   session_id: string | null;
   session_state: SessionState | null;
   event_seq: number | null;
@@ -40,9 +43,10 @@ interface LockedSessionTargetRow {
 
 /**
  * ONE statement: locks the session row (SELECT … FOR UPDATE) if it exists in `appId` and belongs
- * to `collaborationId`, and reads the collaboration beside it. Concurrent callers for one session
- * queue on the lock, so whatever they read next (member states, counts) is current until commit.
- * Must run inside a transaction (the lock lasts until it ends).
+ * to `collaborationId`, and reads the collaboration beside it (state, member limit, calling
+ * timeout). Concurrent callers for one session queue on the lock, so whatever they read next
+ * (member states, counts) is current until commit. Must run inside a transaction (the lock lasts
+ * until it ends).
  */
 export async function lockSessionWithCollaboration(
   db: DbExecutor,
@@ -60,6 +64,7 @@ export async function lockSessionWithCollaboration(
     SELECT c."id" AS collaboration_id,
            c."state"::text AS collaboration_state,
            c."number_limit" AS number_limit,
+           c."calling_timeout_seconds" AS calling_timeout_seconds,
            l."id" AS session_id,
            l."state"::text AS session_state,
            l."event_seq" AS event_seq
@@ -75,6 +80,7 @@ export async function lockSessionWithCollaboration(
             id: row.collaboration_id,
             state: row.collaboration_state,
             numberLimit: row.number_limit ?? 0,
+            callingTimeoutSeconds: row.calling_timeout_seconds ?? 0,
           },
     session:
       row?.session_id == null || row.session_state === null

@@ -23,7 +23,12 @@ function replaceWith(target: Json, next: Json): void {
 
 function lenientInteger(json: Json): Json {
   const { type: _type, minimum, maximum, default: dflt, description, ...rest } = json;
-  const range = minimum === -2147483648 ? "int32" : "int64 (as a JS-safe integer)";
+  const int32 = typeof maximum === "number" && maximum <= 2147483647;
+  const range = !int32
+    ? "int64 (as a JS-safe integer)"
+    : minimum === -2147483648 && maximum === 2147483647
+      ? "int32"
+      : `int32 from ${minimum} to ${maximum}`;
   return {
     ...rest,
     ...(dflt === undefined ? {} : { default: dflt }),

@@ -1,0 +1,213 @@
+import { QueryByUserRequest } from "@collab/contracts";
+import {
+  createStatementLog,
+  createTestDatabase,
+  type Database,
+  type MemberTimeoutPayload,
+  type TestDatabase,
+  testDatabaseTargets,
+} from "@collab/db";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import type { DomainContext } from "./context";
+import { inviteMembers } from "./invite-members";
+import { queryCollaborationsByUser } from "./query-collaborations-by-user";
+import {
+  contextFor,
+  inviteRequest,
+  newApp,
+  newSession,
+  type SessionFixture,
+  uid,
+} from "./test-support";
+import { timeOutCall } from "./time-out-call";
+
+// The per-collaboration calling timeout (ruleSettings.callingTimeout, this project's extension):
+// stored by /create, read by the invite under the session lock, and used for every rung member's
+// job instead of the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS / options).
+
+const DEPLOYMENT_DEFAULT = "3600";
+
+interface Job {
+  run_at: Date;
+  payload: MemberTimeoutPayload;
+}
+
+describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", (target) => {
+  let db: TestDatabase;
+  let prisma: Database;
+  let appId: string;
+  let ctx: DomainContext;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ target });
+    prisma = db.prisma;
+    appId = await newApp(prisma, "calling timeout tests");
+    ctx = contextFor(prisma, appId, "trace-timeout");
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  /** A session whose collaboration sets `callingTimeout` as sent (absent when undefined). */
+  function sessionWith(callingTimeout?: number | string): Promise<SessionFixture> {
+    return newSession(ctx, {
+      request: { ruleSettings: callingTimeout === undefined ? {} : { callingTimeout } },
+    });
+  }
+
+  async function jobOf(s: SessionFixture, member: string): Promise<Job> {
+    const rows = await prisma.$queryRaw<Job[]>`
+      SELECT run_at, payload::jsonb AS payload FROM graphile_worker._private_jobs
+      WHERE key = ${`member_timeout:${s.sessionID}:${member}`}`;
+    expect(rows).toHaveLength(1);
+    return rows[0] as Job;
+  }
+
+  /** Milliseconds from the member's ring (invited_at) to its job's run_at. */
+  async function delayOf(s: SessionFixture, member: string): Promise<number> {
+    const job = await jobOf(s, member);
+    const row = await prisma.sessionMember.findUniqueOrThrow({
+      where: { sessionId_userId: { sessionId: s.sessionID, userId: member } },
+    });
+    const invitedAt = row.invitedAt?.getTime() ?? Number.NaN;
+    expect(Date.parse(job.payload.invitedAt)).toBe(invitedAt);
+    return job.run_at.getTime() - invitedAt;
+  }
+
+  it("/create copies it into the collaboration; /user/query echoes it only when set", async () => {
+    const member = uid("listed");
+    const own = await newSession(ctx, {
+      members: [member],
+      request: { ruleSettings: { numberLimit: 4, callingTimeout: "30" } },
+    });
+    const plain = await newSession(ctx, { members: [member] });
+    const zero = await newSession(ctx, {
+      members: [member],
+      request: { ruleSettings: { callingTimeout: 0 } },
+    });
+
+    const rows = await prisma.collaboration.findMany({
+      where: { id: { in: [own.collaborationID, plain.collaborationID, zero.collaborationID] } },
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(own.collaborationID)).toMatchObject({
+      numberLimit: 4,
+      callingTimeoutSeconds: 30,
+      ruleSettings: { numberLimit: 4, callingTimeout: 30 },
+    });
+    expect(byId.get(plain.collaborationID)?.callingTimeoutSeconds).toBe(0);
+    expect(byId.get(zero.collaborationID)?.callingTimeoutSeconds).toBe(0);
+
+    const { infos } = await queryCollaborationsByUser(
+      ctx,
+      QueryByUserRequest.parse({ userID: member }),
+    );
+    const rules = new Map(infos.map((i) => [i.collaborationID, i.ruleSettings]));
+    expect(rules.get(own.collaborationID)).toMatchObject({ numberLimit: 4, callingTimeout: 30 });
+    expect(Object.keys(rules.get(own.collaborationID) ?? {}).at(-1)).toBe("callingTimeout");
+    // Unset (absent or 0): exactly HiAR's ruleSettings, no extension field.
+    expect(rules.get(plain.collaborationID)).not.toHaveProperty("callingTimeout");
+    expect(rules.get(zero.collaborationID)).not.toHaveProperty("callingTimeout");
+    expect(rules.get(zero.collaborationID)).toStrictEqual(rules.get(plain.collaborationID));
+  });
+
+  it("schedules with the collaboration's timeout, over the deployment's and the caller's", async () => {
+    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", DEPLOYMENT_DEFAULT);
+    const own = await sessionWith(1);
+    const [a, b] = [uid("a"), uid("b")];
+    await inviteMembers(ctx, inviteRequest(own, own.creator, [a]));
+    await inviteMembers(ctx, inviteRequest(own, own.creator, [b]), {
+      callingTimeoutSeconds: 120,
+    });
+    expect(await delayOf(own, a)).toBe(1_000);
+    expect(await delayOf(own, b)).toBe(1_000);
+
+    // Without one of its own (absent or 0): the caller's timeout, else the deployment's.
+    for (const plain of [await sessionWith(), await sessionWith(0)]) {
+      const [c, d] = [uid("c"), uid("d")];
+      await inviteMembers(ctx, inviteRequest(plain, plain.creator, [c]));
+      await inviteMembers(ctx, inviteRequest(plain, plain.creator, [d]), {
+        callingTimeoutSeconds: 120,
+      });
+      expect(await delayOf(plain, c)).toBe(3_600_000);
+      expect(await delayOf(plain, d)).toBe(120_000);
+    }
+
+    // The upper bound, and a re-ring: the new job is due from the new ring, same timeout.
+    const day = await sessionWith("86400");
+    const e = uid("e");
+    await inviteMembers(ctx, inviteRequest(day, day.creator, [e]));
+    expect(await delayOf(day, e)).toBe(86_400_000);
+    await prisma.sessionMember.update({
+      where: { sessionId_userId: { sessionId: day.sessionID, userId: e } },
+      data: { memberSessionState: "MEMBER_DECLINE" },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a later invited_at
+    await inviteMembers(ctx, inviteRequest(day, day.creator, [e]));
+    expect(await delayOf(day, e)).toBe(86_400_000);
+  });
+
+  it("callingTimeout 1 times its rung member out long before a deployment default of an hour", async () => {
+    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", DEPLOYMENT_DEFAULT);
+    const fast = await sessionWith(1);
+    const slow = await sessionWith();
+    const [quick, patient] = [uid("quick"), uid("patient")];
+    await inviteMembers(ctx, inviteRequest(fast, fast.creator, [quick]));
+    await inviteMembers(ctx, inviteRequest(slow, slow.creator, [patient]));
+
+    // What a worker does: run each job once it is due (run_at ≤ now(), the database's clock).
+    const due = async (s: SessionFixture, member: string) => {
+      const rows = await prisma.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM graphile_worker._private_jobs
+        WHERE key = ${`member_timeout:${s.sessionID}:${member}`} AND run_at <= now()`;
+      return rows[0]?.n === 1;
+    };
+    const deadline = Date.now() + 5_000;
+    while (!(await due(fast, quick)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await due(fast, quick)).toBe(true);
+    expect(await due(slow, patient)).toBe(false);
+
+    expect(await timeOutCall({ db: prisma }, (await jobOf(fast, quick)).payload)).toBe("timed_out");
+    const state = async (s: SessionFixture, userId: string) =>
+      (
+        await prisma.sessionMember.findUniqueOrThrow({
+          where: { sessionId_userId: { sessionId: s.sessionID, userId } },
+        })
+      ).memberSessionState;
+    expect(await state(fast, quick)).toBe("MEMBER_TIMEOUT");
+    expect(await state(slow, patient)).toBe("MEMBER_CALLING");
+    const events = await prisma.sessionEvent.findMany({
+      where: { sessionId: fast.sessionID, type: "member.timeout" },
+    });
+    expect(events).toMatchObject([
+      { actorId: null, subjectId: quick, fromState: "MEMBER_CALLING", toState: "MEMBER_TIMEOUT" },
+    ]);
+  });
+
+  it("costs the invite no extra statement: the lock reads the collaboration's timeout", async () => {
+    const log = createStatementLog(db.url);
+    try {
+      const lctx = contextFor(log.prisma, appId);
+      const s = await sessionWith(7);
+      await log.prisma.$queryRaw`SELECT 1`; // connect outside the measurement
+      log.clear();
+      const member = uid("m");
+      await inviteMembers(lctx, inviteRequest(s, s.creator, [member]), {
+        callingTimeoutSeconds: 3600,
+      });
+      const statements = [...log.statements];
+      expect(statements).toHaveLength(7);
+      expect(statements[1]).toContain("FOR UPDATE");
+      expect(statements[1]).toContain("calling_timeout_seconds");
+      expect(statements[5]).toContain("graphile_worker.add_jobs");
+      expect(await delayOf(s, member)).toBe(7_000);
+    } finally {
+      await log.close();
+    }
+  });
+});
