@@ -1,4 +1,5 @@
 import type { Database } from "@collab/db";
+import type { SignInThrottle } from "./console/sign-in-throttle";
 
 /** The authenticated tenant: every procedure acts inside exactly one app. */
 export interface AppIdentity {
@@ -22,6 +23,10 @@ export interface InnerContext {
 export interface BrowserRequest {
   /** Whether the request comes from a page of this origin (mutations require it). */
   readonly sameOrigin: boolean;
+  /** The client's address as the request names it (X-Forwarded-For), when it does. */
+  readonly clientAddress?: string | null;
+  /** Counts failed sign-ins; without one, the process's default throttle does. */
+  readonly signInThrottle?: SignInThrottle;
   /** Sets the signed session cookie naming this app. */
   signIn(app: AppIdentity): void;
   /** Clears the session cookie. */

@@ -1,4 +1,8 @@
-export { createOuterContext, type OuterContextOptions } from "./console/outer-context";
+export {
+  clientAddressOf,
+  createOuterContext,
+  type OuterContextOptions,
+} from "./console/outer-context";
 export { isSameOriginRequest } from "./console/same-origin";
 export {
   appIdFromCookieHeader,
@@ -9,6 +13,14 @@ export {
   sessionCookieName,
   verifySessionToken,
 } from "./console/session-cookie";
+export {
+  CLIENT_FAILURE_FACTOR,
+  defaultSignInThrottle,
+  SIGN_IN_THROTTLE_DEFAULTS,
+  type SignInAttempt,
+  SignInThrottle,
+  type SignInThrottleOptions,
+} from "./console/sign-in-throttle";
 export {
   type AppContext,
   type AppIdentity,

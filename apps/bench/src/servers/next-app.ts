@@ -32,6 +32,8 @@ function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: BENCH_DIST_DIR,
     HIAR_CALLING_TIMEOUT_SECONDS: BENCH_CALLING_TIMEOUT_SECONDS,
+    // One app sends every request: the per-app limit (RATE_LIMITED) would measure the limiter.
+    HIAR_RATE_LIMIT_PER_SECOND: "0",
     // Production refuses console sign-in without a cookie-signing key; one per run will do.
     CONSOLE_SESSION_SECRET: randomBytes(48).toString("base64url"),
     ...extra,

@@ -1,29 +1,110 @@
+import { SIGN_IN_THROTTLE_DEFAULTS, type SignInThrottleOptions } from "@collab/api";
 import { DEFAULT_CAPABILITY_PREFIX, DEFAULT_WINDOW_SECONDS } from "@collab/hiar-auth";
 
-// Deployment settings, read once from the environment.
+// Deployment settings, read once from the environment. A malformed value stops the server at
+// start with a message naming the variable.
 
-function capabilityPrefix(): string {
-  const raw = process.env.HIAR_CAPABILITY_PREFIX?.trim();
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The per-app token bucket of the signed REST API (per server instance). */
+export interface RateLimitConfig {
+  /** Sustained requests per second an app may send (tokens added per second). */
+  readonly perSecond: number;
+  /** Requests an app may send at once after being idle (the bucket's size). */
+  readonly burst: number;
+}
+
+export interface ServerConfig {
+  /** Public gateway prefix the REST routes are also served under (default "/leliaRTC"). */
+  readonly capabilityPrefix: string;
+  /** Allowed clock skew of X-HIAR-OPENAPI-DATE, both ways. */
+  readonly dateWindowSeconds: number;
+  /** Null when HIAR_RATE_LIMIT_PER_SECOND or HIAR_RATE_LIMIT_BURST is 0 (no limit). */
+  readonly rateLimit: RateLimitConfig | null;
+  /** The console sign-in throttle: failures per APPID (and per client) within a window. */
+  readonly signInThrottle: SignInThrottleOptions;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitConfig = Object.freeze({ perSecond: 100, burst: 200 });
+
+function capabilityPrefix(env: Env): string {
+  const raw = env.HIAR_CAPABILITY_PREFIX?.trim();
   if (raw === undefined || raw === "") return DEFAULT_CAPABILITY_PREFIX;
   const prefix = raw.startsWith("/") ? raw : `/${raw}`;
   return prefix.replace(/\/+$/, "");
 }
 
-function dateWindowSeconds(): number {
-  const raw = process.env.HIAR_DATE_WINDOW_SECONDS;
-  if (raw === undefined || raw === "") return DEFAULT_WINDOW_SECONDS;
-  const seconds = Number(raw);
-  if (!Number.isInteger(seconds) || seconds <= 0) {
+/** The variable as a number within [min, max] (an integer unless `fractions`), or the default. */
+function numberVar(
+  env: Env,
+  name: string,
+  fallback: number,
+  rule: { min: number; max: number; fractions?: boolean },
+): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  const kind = rule.fractions ? "a number" : "an integer";
+  if (
+    !Number.isFinite(value) ||
+    (!rule.fractions && !Number.isInteger(value)) ||
+    value < rule.min ||
+    value > rule.max
+  ) {
     throw new Error(
-      `HIAR_DATE_WINDOW_SECONDS must be a positive integer, got ${JSON.stringify(raw)}`,
+      `${name} must be ${kind} from ${rule.min} to ${rule.max}, got ${JSON.stringify(env[name])}`,
     );
   }
-  return seconds;
+  return value;
 }
 
-export const serverConfig = Object.freeze({
-  /** Public gateway prefix the REST routes are also served under (default "/leliaRTC"). */
-  capabilityPrefix: capabilityPrefix(),
-  /** Allowed clock skew of X-HIAR-OPENAPI-DATE, both ways. */
-  dateWindowSeconds: dateWindowSeconds(),
-});
+function dateWindowSeconds(env: Env): number {
+  return numberVar(env, "HIAR_DATE_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS, {
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+  });
+}
+
+/** HIAR_RATE_LIMIT_PER_SECOND (fractions allowed) and HIAR_RATE_LIMIT_BURST; 0 in either: off. */
+export function rateLimitConfig(env: Env): RateLimitConfig | null {
+  const perSecond = numberVar(env, "HIAR_RATE_LIMIT_PER_SECOND", DEFAULT_RATE_LIMIT.perSecond, {
+    min: 0,
+    max: 1_000_000,
+    fractions: true,
+  });
+  const burst = numberVar(env, "HIAR_RATE_LIMIT_BURST", DEFAULT_RATE_LIMIT.burst, {
+    min: 0,
+    max: 1_000_000,
+  });
+  return perSecond === 0 || burst === 0 ? null : { perSecond, burst };
+}
+
+/** CONSOLE_SIGN_IN_MAX_FAILURES (0: off) and CONSOLE_SIGN_IN_WINDOW_SECONDS. */
+export function signInThrottleConfig(env: Env): SignInThrottleOptions {
+  return {
+    maxFailures: numberVar(
+      env,
+      "CONSOLE_SIGN_IN_MAX_FAILURES",
+      SIGN_IN_THROTTLE_DEFAULTS.maxFailures,
+      { min: 0, max: 1_000 },
+    ),
+    windowSeconds: numberVar(
+      env,
+      "CONSOLE_SIGN_IN_WINDOW_SECONDS",
+      SIGN_IN_THROTTLE_DEFAULTS.windowSeconds,
+      { min: 1, max: 86_400 },
+    ),
+  };
+}
+
+/** Every setting of this file from `env`; throws on the first malformed variable. */
+export function readServerConfig(env: Env): ServerConfig {
+  return Object.freeze({
+    capabilityPrefix: capabilityPrefix(env),
+    dateWindowSeconds: dateWindowSeconds(env),
+    rateLimit: rateLimitConfig(env),
+    signInThrottle: signInThrottleConfig(env),
+  });
+}
+
+export const serverConfig: ServerConfig = readServerConfig(process.env);

@@ -7,6 +7,7 @@ import {
   sessionClearCookie,
   sessionSetCookie,
 } from "./session-cookie";
+import type { SignInThrottle } from "./sign-in-throttle";
 
 export interface OuterContextOptions {
   readonly req: Request;
@@ -15,6 +16,8 @@ export interface OuterContextOptions {
   readonly db: Database;
   readonly trace: { readonly id: string };
   readonly session: ConsoleSessionConfig;
+  /** Counts failed sign-ins (the process's default throttle when absent). */
+  readonly signInThrottle?: SignInThrottle;
 }
 
 /**
@@ -32,8 +35,22 @@ export function createOuterContext(options: OuterContextOptions): InnerContext {
     trace: options.trace,
     browser: {
       sameOrigin: isSameOriginRequest(req.headers),
+      clientAddress: clientAddressOf(req.headers),
+      ...(options.signInThrottle === undefined ? {} : { signInThrottle: options.signInThrottle }),
       signIn: (app) => resHeaders.append("set-cookie", sessionSetCookie(session, app.id)),
       signOut: () => resHeaders.append("set-cookie", sessionClearCookie(session)),
     },
   });
+}
+
+/**
+ * The client's address: the last X-Forwarded-For entry, i.e. the one the nearest proxy added (Next.js
+ * sets the header to the socket's peer when the request has none). A client talking to the server
+ * directly can write the header itself, so this only narrows the sign-in throttle, never widens it.
+ */
+export function clientAddressOf(headers: Headers): string | null {
+  const forwarded = headers.get("x-forwarded-for");
+  if (forwarded === null) return null;
+  const last = forwarded.split(",").at(-1)?.trim() ?? "";
+  return last === "" ? null : last.slice(0, 100);
 }

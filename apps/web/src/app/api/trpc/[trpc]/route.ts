@@ -3,6 +3,7 @@ import { getDb } from "@collab/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { consoleSessionConfig } from "@/server/console-session";
 import { logger } from "@/server/logger";
+import { consoleSignInThrottle } from "@/server/sign-in-throttle";
 import { traceIdFrom } from "@/server/trace";
 
 // The console's typed endpoint (queries, mutations, and live subscriptions over SSE). The outer
@@ -21,6 +22,7 @@ async function handler(request: Request): Promise<Response> {
         db: (await getDb()).prisma,
         trace: { id: traceId },
         session: consoleSessionConfig(),
+        signInThrottle: consoleSignInThrottle(),
       }),
     onError: ({ error, path }) => {
       if (toHiarError(error).reason === "INTERNAL") {
