@@ -54,8 +54,10 @@ export function verifySessionToken(
   const match = token === undefined ? null : TOKEN.exec(token);
   if (match === null) return null;
   const [, payload = "", signature = ""] = match;
-  const expected = sign(key, payload);
-  const given = Buffer.from(signature, "base64url");
+  // Compare the text, not the decoded bytes: base64url's last character carries 2 unused bits, so
+  // decoding would accept 4 spellings of one signature (a token would survive some edits).
+  const expected = Buffer.from(sign(key, payload).toString("base64url"), "ascii");
+  const given = Buffer.from(signature, "ascii");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   let claims: unknown;
   try {
