@@ -130,8 +130,9 @@ describe.each(testDatabaseTargets())("operator console on %s", (target) => {
     await page.getByText(`${alice} invited ${dave}`).waitFor();
     await browser.screenshot(page, "05-session-ringing");
 
-    // Back on the list, the collaboration shows its counts.
-    await page.getByRole("link", { name: "Collaborations" }).click();
+    // Back on the list (the breadcrumb; the header's nav has a link of that name too), the
+    // collaboration shows its counts.
+    await page.getByRole("main").getByRole("link", { name: "Collaborations" }).click();
     const row = page.getByTestId("collaboration-row").filter({ hasText: suffix });
     await row.getByText("2 live · 4 total").waitFor();
     await browser.screenshot(page, "06-collaborations");

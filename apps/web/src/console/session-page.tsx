@@ -174,6 +174,14 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <Group gap="lg" wrap="wrap">
           <CopyableId label="session" value={s.sessionID} />
           <CopyableId label="collaboration" value={s.collaborationID} />
+          <Anchor
+            component={Link}
+            href={`/console/webhook?session=${encodeURIComponent(s.sessionID)}`}
+            size="sm"
+            data-testid="session-webhook-link"
+          >
+            Webhook deliveries for this session
+          </Anchor>
         </Group>
       </Stack>
 

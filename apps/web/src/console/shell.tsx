@@ -14,6 +14,7 @@ import {
 import { useMounted } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import classes from "./console.module.css";
 import { viewerTimeZone } from "./labels";
@@ -31,7 +32,7 @@ function Brand() {
             <circle cx="16" cy="12" r="5" stroke="currentColor" strokeWidth="2" />
           </svg>
         </ThemeIcon>
-        <Box>
+        <Box visibleFrom="sm">
           <Text fw={650} lh={1.1}>
             Collaboration sessions
           </Text>
@@ -41,6 +42,46 @@ function Brand() {
         </Box>
       </Group>
     </Anchor>
+  );
+}
+
+const NAV = [
+  {
+    href: "/console",
+    label: "Collaborations",
+    // The session pages belong to the collaborations.
+    active: (path: string) => path === "/console" || path.startsWith("/console/sessions/"),
+  },
+  {
+    href: "/console/webhook",
+    label: "Webhook",
+    active: (path: string) => path === "/console/webhook",
+  },
+] as const;
+
+/** The console's sections; the current one is marked (aria-current). */
+function ConsoleNav() {
+  const pathname = usePathname();
+  return (
+    <Group component="nav" aria-label="Console" gap={4} wrap="nowrap">
+      {NAV.map((item) => {
+        const active = item.active(pathname);
+        return (
+          <Button
+            key={item.href}
+            component={Link}
+            href={item.href}
+            size="xs"
+            variant={active ? "light" : "subtle"}
+            color={active ? undefined : "gray"}
+            aria-current={active ? "page" : undefined}
+            px={{ base: 8, sm: 12 }}
+          >
+            {item.label}
+          </Button>
+        );
+      })}
+    </Group>
   );
 }
 
@@ -61,7 +102,10 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
       <AppShell.Header>
         <Container size="lg" h="100%">
           <Group h="100%" justify="space-between" wrap="nowrap">
-            <Brand />
+            <Group gap="lg" wrap="nowrap" miw={0}>
+              <Brand />
+              <ConsoleNav />
+            </Group>
             <Group gap="sm" wrap="nowrap">
               <Box ta="right" visibleFrom="xs" data-testid="signed-in-app">
                 {me.data ? (

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { WebhookPage } from "@/console/webhook-page";
+
+export const metadata: Metadata = { title: "Webhook" };
+
+function first(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
+}
+
+export default async function Page({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
+  // Ignore what could never match (the procedure would refuse it): the whole log instead.
+  const session = first(params.session);
+  const before = first(params.before);
+  return (
+    <WebhookPage
+      session={session !== "" && session.length <= 64 ? session : null}
+      before={/^\d{1,19}$/.test(before) ? before : null}
+    />
+  );
+}
