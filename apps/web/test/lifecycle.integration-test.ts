@@ -212,6 +212,20 @@ describe.each(testDatabaseTargets())("call lifecycle over HTTP on %s", (target) 
     expect((await stateOf(ids, quick)).member).toBe("MEMBER_TALKING");
   });
 
+  it("the calling timeout survives a server restart between ring and timeout", async () => {
+    const silent = user("silent");
+    const { ids } = await newCall([silent]);
+    expect((await stateOf(ids, silent)).member).toBe("MEMBER_CALLING");
+    // The server is down when the member's 5 s run out: the job waits in the database and the
+    // next process fires it.
+    await server.restart(6_000);
+    const deadline = Date.now() + 20_000;
+    while ((await stateOf(ids, silent)).member !== "MEMBER_TIMEOUT" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect((await stateOf(ids, silent)).member).toBe("MEMBER_TIMEOUT");
+  });
+
   it("delivers the session's events to the app's webhook, signed and in order", async () => {
     const bob = user("bob");
     const { ids, creator } = await newCall([bob]);

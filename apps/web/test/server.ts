@@ -25,8 +25,10 @@ export interface TestServer {
   readonly apps: readonly CreatedApp[];
   /** The server's PostgreSQL database (postgres target only), e.g. to make it unreachable. */
   readonly databaseUrl?: string;
-  /** Everything the server wrote to stdout and stderr. */
+  /** Everything the server wrote to stdout and stderr (across restarts). */
   readonly output: () => string;
+  /** Stops the server process and, `downForMs` later, starts a new one on the same port and database. */
+  restart(downForMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,6 +71,9 @@ export async function startTestServer(
     LOG_LEVEL: "info",
     // Production requires the console's cookie-signing key.
     CONSOLE_SESSION_SECRET: randomBytes(32).toString("base64url"),
+    // The tests' webhook receivers listen on 127.0.0.1, a private network webhooks may not reach
+    // by default (README "Private networks").
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1",
     ...options.env,
   };
   delete env.DATABASE_URL;
@@ -82,6 +87,7 @@ export async function startTestServer(
         await createApp(prisma, {
           name: `Test app ${i + 1}`,
           webhookUrl: i === 0 ? options.webhookUrl : undefined,
+          allowPrivateNetworks: true,
         }),
       );
     }
@@ -102,6 +108,42 @@ export async function startTestServer(
   }
 
   const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  let server = await spawnNextStart(port, env, cleanup);
+  let earlierOutput = "";
+  const stop = async () => {
+    await server.stop();
+    await cleanup();
+  };
+
+  return {
+    baseUrl,
+    target,
+    apps,
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    output: () => earlierOutput + server.output(),
+    async restart(downForMs = 0) {
+      await server.stop();
+      earlierOutput += server.output();
+      await new Promise((resolve) => setTimeout(resolve, downForMs));
+      server = await spawnNextStart(port, env, cleanup);
+    },
+    stop,
+  };
+}
+
+interface NextProcess {
+  readonly output: () => string;
+  /** Stops the process (SIGTERM, SIGKILL after 5 s); leaves the database alone. */
+  stop(): Promise<void>;
+}
+
+/** Spawns `next start` on `port` and waits until /healthz answers (cleaning up if it never does). */
+async function spawnNextStart(
+  port: number,
+  env: NodeJS.ProcessEnv,
+  cleanup: () => Promise<void>,
+): Promise<NextProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
@@ -115,8 +157,6 @@ export async function startTestServer(
     output += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-
-  const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill("SIGTERM");
@@ -124,10 +164,10 @@ export async function startTestServer(
       await exited;
       clearTimeout(timer);
     }
-    await cleanup();
   };
 
   // Ready once /healthz answers: the first request also opens (and for PGlite migrates) the db.
+  const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
@@ -142,17 +182,10 @@ export async function startTestServer(
     }
     if (Date.now() > deadline) {
       await stop();
+      await cleanup();
       throw new Error(`server did not become healthy:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-
-  return {
-    baseUrl,
-    target,
-    apps,
-    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
-    output: () => output,
-    stop,
-  };
+  return { output: () => output, stop };
 }

@@ -1,9 +1,12 @@
 import type { App, PrismaClient } from "./generated/prisma/client";
 import { newAppId, newSecret } from "./ids";
+import { normaliseWebhookUrl } from "./webhook-url";
 
 export interface CreateAppInput {
   name: string;
   webhookUrl?: string | null;
+  /** Accept a webhook URL on a private network (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
+  allowPrivateNetworks?: boolean;
 }
 
 /** An app as created, with its secret: show the secret to the operator once, then drop it. */
@@ -21,18 +24,13 @@ export function normaliseAppInput(input: CreateAppInput): {
   if (name.length === 0 || name.length > 200) {
     throw new InvalidAppInputError("The app name must be 1 to 200 characters.");
   }
-  const webhookUrl = input.webhookUrl?.trim() || null;
-  if (webhookUrl !== null) {
-    let parsed: URL;
-    try {
-      parsed = new URL(webhookUrl);
-    } catch {
-      throw new InvalidAppInputError(`The webhook URL is not a URL: ${webhookUrl}`);
-    }
-    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-      throw new InvalidAppInputError("The webhook URL must be http(s).");
-    }
-  }
+  // The same rules as setting it later (pnpm app:webhook, the console): one place decides.
+  const webhookUrl = normaliseWebhookUrl(
+    input.webhookUrl,
+    input.allowPrivateNetworks === undefined
+      ? {}
+      : { allowPrivateNetworks: input.allowPrivateNetworks },
+  );
   return { name, webhookUrl };
 }
 

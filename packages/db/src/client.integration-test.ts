@@ -50,6 +50,20 @@ describe.each(testDatabaseTargets())("client on %s", (target) => {
     await expect(createApp(db.prisma, { name: "x", webhookUrl: "ftp://x" })).rejects.toBeInstanceOf(
       InvalidAppInputError,
     );
+    // Private destinations are refused as webhook.set refuses them, unless allowed.
+    await expect(
+      createApp(db.prisma, {
+        name: "x",
+        webhookUrl: "http://169.254.169.254/hook",
+        allowPrivateNetworks: false,
+      }),
+    ).rejects.toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
+    const local = await createApp(db.prisma, {
+      name: "x",
+      webhookUrl: "http://127.0.0.1:9/hook",
+      allowPrivateNetworks: true,
+    });
+    expect(local.webhookUrl).toBe("http://127.0.0.1:9/hook");
   });
 
   it("the seed is idempotent and refuses production", async () => {

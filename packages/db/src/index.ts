@@ -59,7 +59,15 @@ export {
   testDatabaseTargets,
 } from "./testing";
 export { isDatabaseUnavailableError } from "./unavailable";
-export { normaliseWebhookUrl } from "./webhook-url";
+export {
+  ALLOW_PRIVATE_NETWORKS_ENV,
+  ALLOW_PRIVATE_NETWORKS_HINT,
+  ipAddressRange,
+  nonPublicAddressReason,
+  normaliseWebhookUrl,
+  privateNetworksAllowed,
+  privateWebhookHostReason,
+} from "./webhook-url";
 
 /** The Prisma client every domain function and adapter receives. */
 export type Database = PrismaClient;

@@ -1,13 +1,113 @@
+import ipaddr from "ipaddr.js";
 import { InvalidAppInputError } from "./apps";
 
 /** Longest webhook URL accepted (a URL, not a payload). */
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
+// Webhook destinations and private networks (SSRF guard). The worker POSTs from inside the
+// operator's network, so by default a webhook may only reach public unicast addresses: the
+// worker checks every address a name resolves to when it connects (the only check that holds
+// against DNS rebinding), and normaliseWebhookUrl refuses what is visibly private when a URL is
+// set (an IP literal or `localhost`), for immediate feedback. WEBHOOK_ALLOW_PRIVATE_NETWORKS=1
+// lifts both (local development, tests).
+
+/** The variable that lets webhooks reach private networks. */
+export const ALLOW_PRIVATE_NETWORKS_ENV = "WEBHOOK_ALLOW_PRIVATE_NETWORKS";
+
+/** What a refusal tells the operator to do. */
+export const ALLOW_PRIVATE_NETWORKS_HINT = `set ${ALLOW_PRIVATE_NETWORKS_ENV}=1 to allow`;
+
+/**
+ * WEBHOOK_ALLOW_PRIVATE_NETWORKS: `1` (or `true`) lets webhooks reach any address; unset, empty,
+ * `0` or `false` keeps them to public unicast addresses (the default). Throws on anything else,
+ * so a typo fails at start instead of silently meaning one or the other.
+ */
+export function privateNetworksAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env[ALLOW_PRIVATE_NETWORKS_ENV]?.trim().toLowerCase() ?? "";
+  if (raw === "1" || raw === "true") return true;
+  if (raw === "" || raw === "0" || raw === "false") return false;
+  throw new Error(
+    `${ALLOW_PRIVATE_NETWORKS_ENV} must be 1 or 0, got ${JSON.stringify(env[ALLOW_PRIVATE_NETWORKS_ENV])}`,
+  );
+}
+
+/** How a refusal names each range ipaddr.js knows; others read "not a public unicast address". */
+const RANGE_WORDS: Readonly<Record<string, string>> = {
+  private: "in a private network",
+  loopback: "a loopback address",
+  linkLocal: "a link-local address",
+  carrierGradeNat: "in the carrier-grade NAT range (100.64.0.0/10)",
+  uniqueLocal: "a unique-local address (fc00::/7)",
+  deprecatedSiteLocal: "a site-local address (fec0::/10)",
+  unspecified: "the unspecified address",
+  multicast: "a multicast address",
+  broadcast: "the broadcast address",
+  reserved: "a reserved address",
+};
+
+/** IPv6 global unicast (2000::/3): IANA allocates public addresses from nowhere else. */
+const IPV6_GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
+
+/**
+ * The range of an IP address: "unicast" when it is a public unicast address, else the name of
+ * the special range it is in (ipaddr.js's names: "private", "loopback", "linkLocal",
+ * "carrierGradeNat", "uniqueLocal", "unspecified", "multicast", "broadcast", "reserved", "6to4",
+ * "rfc6052", …). An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is the IPv4 address's range; an
+ * IPv6 address outside 2000::/3 that ipaddr.js calls unicast (e.g. the deprecated IPv4-compatible
+ * ::a.b.c.d) is "reserved". Not an IP address (a name, garbage): null.
+ */
+export function ipAddressRange(address: string): string | null {
+  const literal = address.startsWith("[") && address.endsWith("]") ? address.slice(1, -1) : address;
+  if (!ipaddr.isValid(literal)) return null;
+  let parsed = ipaddr.parse(literal);
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
+    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  }
+  const range = parsed.range();
+  if (range === "unicast" && parsed.kind() === "ipv6" && !parsed.match(IPV6_GLOBAL_UNICAST)) {
+    return "reserved";
+  }
+  return range;
+}
+
+/**
+ * Why a connection to `address` (an IP address) is refused while private networks are not
+ * allowed, e.g. "in a private network", "a loopback address"; null for a public unicast address.
+ * Anything that is not an IP address is refused ("not an IP address").
+ */
+export function nonPublicAddressReason(address: string): string | null {
+  const range = ipAddressRange(address);
+  if (range === null) return "not an IP address";
+  if (range === "unicast") return null;
+  return RANGE_WORDS[range] ?? `not a public unicast address (${range})`;
+}
+
+/** True for names every resolver maps to loopback: localhost and *.localhost (RFC 6761). */
+function isLocalhostName(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, "");
+  return name === "localhost" || name.endsWith(".localhost");
+}
+
+/**
+ * Why a webhook URL's host is visibly not public (an IP literal outside public unicast, or
+ * localhost), null otherwise. Names are only resolved, and checked, when the worker connects.
+ */
+export function privateWebhookHostReason(hostname: string): string | null {
+  if (isLocalhostName(hostname)) return "a loopback name";
+  if (ipAddressRange(hostname) === null) return null;
+  return nonPublicAddressReason(hostname);
+}
+
 /**
  * A webhook URL as stored: trimmed, an absolute http(s) URL without credentials, at most 2048
- * characters; "" or null clears it (null). Throws InvalidAppInputError otherwise.
+ * characters; "" or null clears it (null). Unless private networks are allowed
+ * (`allowPrivateNetworks`, default WEBHOOK_ALLOW_PRIVATE_NETWORKS), its host must not be an IP
+ * address outside public unicast nor localhost. Throws InvalidAppInputError otherwise.
  */
-export function normaliseWebhookUrl(input: string | null | undefined): string | null {
+export function normaliseWebhookUrl(
+  input: string | null | undefined,
+  options: { readonly allowPrivateNetworks?: boolean } = {},
+): string | null {
   const url = input?.trim() ?? "";
   if (url === "") return null;
   if (url.length > MAX_WEBHOOK_URL_LENGTH) {
@@ -27,6 +127,17 @@ export function normaliseWebhookUrl(input: string | null | undefined): string | 
   // Credentials in the URL would be logged with every attempt; the HiAR signature authenticates.
   if (parsed.username !== "" || parsed.password !== "") {
     throw new InvalidAppInputError("The webhook URL must not contain credentials.");
+  }
+  if (!(options.allowPrivateNetworks ?? privateNetworksAllowed())) {
+    // URL has already canonicalised the host: 0x7f.1 and 2130706433 read 127.0.0.1, IPv6 is
+    // compressed and bracketed.
+    const reason = privateWebhookHostReason(parsed.hostname);
+    if (reason !== null) {
+      throw new InvalidAppInputError(
+        `The webhook URL's host ${parsed.hostname} is ${reason}; webhooks may only reach ` +
+          `public addresses (${ALLOW_PRIVATE_NETWORKS_HINT} private networks).`,
+      );
+    }
   }
   return url;
 }

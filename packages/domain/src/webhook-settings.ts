@@ -33,7 +33,11 @@ export async function getWebhook(ctx: DomainContext): Promise<WebhookSettings> {
 /**
  * webhook.set: sets the URL (an absolute http(s) URL without credentials, ≤ 2048 characters) or
  * removes it (null or ""). Events appended from then on are delivered to the URL in force when
- * they are sent; with no URL, pending deliveries are dropped. INVALID_PARAM (field url) otherwise.
+ * they are sent; with no URL, pending deliveries are dropped. Unless
+ * WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, a host that is visibly not public (an IP address in a private,
+ * loopback, link-local, … range, or localhost) is refused here, with the reason, for immediate
+ * feedback; names are resolved and checked by the worker on every delivery (the check that
+ * counts). INVALID_PARAM (field url) otherwise.
  */
 export async function setWebhook(
   ctx: DomainContext,

@@ -11,6 +11,7 @@ describe("worker settings", () => {
       backoffBaseMs: 5_000,
       backoffMaxMs: 3_600_000,
       attemptRetentionMs: 30 * 86_400_000,
+      allowPrivateNetworks: false,
     });
   });
 
@@ -34,6 +35,17 @@ describe("worker settings", () => {
       /WEBHOOK_TIMEOUT_SECONDS/,
     );
     expect(() => workerSettingsFromEnv({ WORKER_POLL_INTERVAL_MS: "0" })).toThrow();
+  });
+
+  it("blocks private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=1", () => {
+    const allowed = (value: string) =>
+      workerSettingsFromEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: value }).webhooks
+        .allowPrivateNetworks;
+    expect(allowed("1")).toBe(true);
+    expect(allowed("true")).toBe(true);
+    expect(allowed("0")).toBe(false);
+    expect(allowed("")).toBe(false);
+    expect(() => allowed("on")).toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
   });
 });
 

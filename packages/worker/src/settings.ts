@@ -1,4 +1,5 @@
 // The worker's knobs, from the environment (README "Environment"), with defaults for production.
+import { privateNetworksAllowed } from "@collab/db";
 
 export interface WebhookSettings {
   /** Per-attempt timeout: a receiver that has not answered by then is retried (default 5 s). */
@@ -15,6 +16,11 @@ export interface WebhookSettings {
   readonly batchSize: number;
   /** How long delivery attempts stay in the log (the console's delivery list); default 30 days. */
   readonly attemptRetentionMs: number;
+  /**
+   * Let webhooks reach private networks (loopback, RFC 1918, link-local, unique-local, …): for
+   * development and tests only. Default false: a POST connects only to public unicast addresses.
+   */
+  readonly allowPrivateNetworks: boolean;
 }
 
 export interface WorkerSettings {
@@ -36,6 +42,7 @@ export const DEFAULT_WORKER_SETTINGS: WorkerSettings = Object.freeze({
     concurrency: 8,
     batchSize: 20,
     attemptRetentionMs: 30 * 86_400_000,
+    allowPrivateNetworks: false,
   }),
 });
 
@@ -63,8 +70,8 @@ function positive(env: NodeJS.ProcessEnv, name: string, scale: number): number |
 
 /**
  * WORKER_POLL_INTERVAL_MS, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_AGE_HOURS,
- * WEBHOOK_BACKOFF_BASE_SECONDS, WEBHOOK_BACKOFF_MAX_SECONDS, WEBHOOK_ATTEMPT_RETENTION_DAYS; absent
- * ones keep their default.
+ * WEBHOOK_BACKOFF_BASE_SECONDS, WEBHOOK_BACKOFF_MAX_SECONDS, WEBHOOK_ATTEMPT_RETENTION_DAYS,
+ * WEBHOOK_ALLOW_PRIVATE_NETWORKS (1 or 0); absent ones keep their default.
  * Throws on a malformed value (fail at start, not at the first delivery).
  */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
@@ -78,6 +85,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
       backoffBaseMs: positive(env, "WEBHOOK_BACKOFF_BASE_SECONDS", 1_000),
       backoffMaxMs: positive(env, "WEBHOOK_BACKOFF_MAX_SECONDS", 1_000),
       attemptRetentionMs: positive(env, "WEBHOOK_ATTEMPT_RETENTION_DAYS", 86_400_000),
+      allowPrivateNetworks: privateNetworksAllowed(env),
     }),
   });
 }

@@ -24,7 +24,12 @@ export async function appContext(
   db: Database,
   options: { webhookUrl?: string } = {},
 ): Promise<{ ctx: DomainContext; secret: string }> {
-  const app = await createApp(db, { name: "worker tests", webhookUrl: options.webhookUrl });
+  // The tests' receivers listen on 127.0.0.1.
+  const app = await createApp(db, {
+    name: "worker tests",
+    webhookUrl: options.webhookUrl,
+    allowPrivateNetworks: true,
+  });
   return { ctx: { app: { id: app.id }, db, trace: { id: uid("trace") } }, secret: app.secret };
 }
 

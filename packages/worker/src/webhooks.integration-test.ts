@@ -18,6 +18,8 @@ import { startWebhookDispatcher, type WebhookDispatcher } from "./webhooks/dispa
 
 // Webhook delivery against a real HTTP receiver on 127.0.0.1 that verifies the HiAR signature
 // with the same code as the server, fails or stalls on purpose, and deduplicates by event id.
+// The receiver is on loopback, so these dispatchers opt in to private networks, except the ones
+// proving that, by default, such a destination is refused.
 
 interface Received {
   readonly eventID: string;
@@ -92,8 +94,16 @@ class Receiver {
 }
 
 const SETTINGS = resolveWorkerSettings({
-  webhooks: { timeoutMs: 300, backoffBaseMs: 50, backoffMaxMs: 200, batchSize: 5 },
+  webhooks: {
+    timeoutMs: 300,
+    backoffBaseMs: 50,
+    backoffMaxMs: 200,
+    batchSize: 5,
+    allowPrivateNetworks: true,
+  },
 }).webhooks;
+/** The production default: webhooks reach public addresses only. */
+const GUARDED = { ...SETTINGS, allowPrivateNetworks: false };
 
 describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
   let db: TestDatabase;
@@ -102,8 +112,9 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
   const secrets = new Map<string, string>();
   const dispatchers: WebhookDispatcher[] = [];
 
-  async function hookedApp(): Promise<DomainContext> {
-    const { ctx, secret } = await appContext(prisma, { webhookUrl: receiver.url });
+  async function hookedApp(webhookUrl = receiver.url): Promise<DomainContext> {
+    // createApp stores the URL as given (no set-time check), as a URL set before the guard was.
+    const { ctx, secret } = await appContext(prisma, { webhookUrl });
     secrets.set(ctx.app.id, secret);
     return ctx;
   }
@@ -116,6 +127,12 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     });
     dispatchers.push(dispatcher);
     return dispatcher;
+  }
+  async function attemptsOf(sessionID: string) {
+    return prisma.webhookAttempt.findMany({
+      where: { sessionId: sessionID },
+      orderBy: { id: "asc" },
+    });
   }
   async function sessionEvents(sessionID: string) {
     return prisma.sessionEvent.findMany({
@@ -304,5 +321,95 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     await ring(ctx, s, [uid("n")], { callingTimeoutSeconds: 60 });
     await sleep(300);
     expect(receiver.processed.filter((e) => e.sessionID === s.sessionID)).toHaveLength(3);
+  });
+
+  describe("private networks (SSRF guard)", () => {
+    const hint = "set WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 to allow";
+
+    it("never calls a receiver on 127.0.0.1 by default, logs why, and delivers once allowed", async () => {
+      const ctx = await hookedApp(); // http://127.0.0.1:<port>/hooks/collab?tenant=1
+      const s = await newSession(ctx); // session.created, member.added
+      dispatch(GUARDED);
+      // Refused like any failure: logged, retried with backoff, the stream waits (in order).
+      expect(
+        await eventually(async () => (await attemptsOf(s.sessionID)).length >= 2, 10_000),
+      ).toBe(true);
+      const refused = await attemptsOf(s.sessionID);
+      expect(refused.every((t) => t.outcome === "FAILED" && t.seq === 1)).toBe(true);
+      expect(refused.map((t) => t.attempt).slice(0, 2)).toStrictEqual([1, 2]);
+      expect(refused[0]).toMatchObject({
+        httpStatus: null,
+        url: receiver.url,
+        error: `destination 127.0.0.1 is a loopback address; ${hint}`,
+      });
+      expect(receiver.received.filter((r) => r.sessionID === s.sessionID)).toHaveLength(0);
+      expect(await webhookStatus(prisma, ctx.app.id)).toMatchObject({
+        pendingEvents: 2,
+        failingSessions: 1,
+      });
+
+      // With private networks allowed the same backlog goes through, in order.
+      await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
+      const before = receiver.received.length;
+      dispatch();
+      expect(
+        await eventually(
+          async () => (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+          10_000,
+        ),
+      ).toBe(true);
+      const mine = receiver.received.slice(before).filter((r) => r.sessionID === s.sessionID);
+      expect(mine.map((r) => [r.seq, r.verified])).toStrictEqual([
+        [1, true],
+        [2, true],
+      ]);
+      const last = (await attemptsOf(s.sessionID)).slice(-2);
+      expect(last.map((t) => [t.seq, t.outcome, t.httpStatus])).toStrictEqual([
+        [1, "DELIVERED", 200],
+        [2, "DELIVERED", 200],
+      ]);
+    });
+
+    it("refuses a name that resolves to loopback when connecting (localhost)", async () => {
+      const url = new URL(receiver.url);
+      url.hostname = "localhost";
+      const ctx = await hookedApp(url.toString());
+      const s = await newSession(ctx);
+      dispatch(GUARDED);
+      expect(
+        await eventually(async () => (await attemptsOf(s.sessionID)).length >= 1, 10_000),
+      ).toBe(true);
+      const [first] = await attemptsOf(s.sessionID);
+      expect(first).toMatchObject({ seq: 1, outcome: "FAILED", httpStatus: null });
+      expect(first?.error).toMatch(
+        /^destination localhost resolves to (127\.0\.0\.1|::1), which is a loopback address; /,
+      );
+      expect(first?.error).toContain(hint);
+      expect(receiver.received.filter((r) => r.sessionID === s.sessionID)).toHaveLength(0);
+    });
+
+    it("abandons a refused event after the retry window, like any failure", async () => {
+      // Loopback on a closed port, so that even a broken guard sends nothing off this machine.
+      const ctx = await hookedApp("http://[::1]:9/admin");
+      const s = await newSession(ctx);
+      dispatch({ ...GUARDED, maxAgeMs: 400 });
+      expect(
+        await eventually(
+          async () => (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+          10_000,
+        ),
+      ).toBe(true);
+      const attempts = await attemptsOf(s.sessionID);
+      const outcomes = new Set(attempts.map((t) => `${t.seq}:${t.outcome}`));
+      expect(outcomes).toContain("1:ABANDONED");
+      expect(outcomes).toContain("2:ABANDONED");
+      expect(outcomes).not.toContain("1:DELIVERED");
+      expect(
+        attempts.every(
+          (t) =>
+            t.error === `destination ::1 is a loopback address; ${hint}` && t.httpStatus === null,
+        ),
+      ).toBe(true);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { LookupFunction } from "node:net";
 import {
   WEBHOOK_ATTEMPT_HEADER,
   WEBHOOK_EVENT_ID_HEADER,
@@ -5,7 +6,9 @@ import {
 } from "@collab/contracts";
 import type { WebhookEventRow } from "@collab/db";
 import { signRequestHeaders } from "@collab/hiar-auth";
+import { fetch, type Response } from "undici";
 import { describeError } from "../log";
+import { privateDestinationCause, refuseIpLiteral, webhookDispatcher } from "./destination";
 
 /** The JSON body of one event's webhook POST (contracts' WebhookEvent). */
 export function webhookEventBody(appId: string, sessionId: string, row: WebhookEventRow) {
@@ -35,6 +38,8 @@ export interface DeliveryResult {
   readonly durationMs: number;
   /** Why it failed (never the secret or the signature); null on success. */
   readonly error: string | null;
+  /** Not attempted: the destination is in a private network (and those are not allowed). */
+  readonly refused: boolean;
 }
 
 /** Bytes of a receiver's answer read before the connection is dropped (we ignore the body). */
@@ -60,7 +65,10 @@ async function drain(response: Response): Promise<void> {
  * (X-HIAR-OPENAPI-APPID/NONCE/DATE/SIGNATURE over POST, the URL's path and query, a fresh nonce
  * and the current date per attempt), so the receiver verifies it with @collab/hiar-auth's
  * verifyRequest and its own copy of the secret. Success is a 2xx within `timeoutMs`; redirects
- * are not followed (a 3xx is a failure). Never throws.
+ * are not followed (a 3xx is a failure). Unless `allowPrivateNetworks`, it connects only to
+ * public unicast addresses, checked on every address the host resolves to when connecting
+ * (destination.ts); a refused destination is a failure with `refused` and the reason, and no
+ * connection. Never throws.
  */
 export async function postWebhook(request: {
   readonly url: string;
@@ -69,9 +77,33 @@ export async function postWebhook(request: {
   readonly body: WebhookEvent;
   readonly attempt: number;
   readonly timeoutMs: number;
+  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: connect anywhere (development, tests). */
+  readonly allowPrivateNetworks: boolean;
+  /** Resolves the URL's host instead of dns.lookup (tests). */
+  readonly resolve?: LookupFunction;
 }): Promise<DeliveryResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
+  const refused = (reason: string): DeliveryResult => ({
+    ok: false,
+    httpStatus: null,
+    durationMs: elapsed(),
+    error: reason,
+    refused: true,
+  });
+  if (!request.allowPrivateNetworks) {
+    let literal: Error | null = null;
+    try {
+      literal = refuseIpLiteral(new URL(request.url));
+    } catch {
+      // Not a URL: fetch below says so.
+    }
+    if (literal !== null) return refused(literal.message);
+  }
+  const { dispatcher, shared } = webhookDispatcher({
+    allowPrivateNetworks: request.allowPrivateNetworks,
+    ...(request.resolve === undefined ? {} : { resolve: request.resolve }),
+  });
   const signal = AbortSignal.timeout(request.timeoutMs);
   try {
     const headers = {
@@ -92,6 +124,7 @@ export async function postWebhook(request: {
       body: JSON.stringify(request.body),
       redirect: "manual",
       signal,
+      dispatcher,
     });
     await drain(response);
     const ok = response.status >= 200 && response.status < 300;
@@ -100,8 +133,11 @@ export async function postWebhook(request: {
       httpStatus: response.status,
       durationMs: elapsed(),
       error: ok ? null : `HTTP ${response.status}`,
+      refused: false,
     };
   } catch (error) {
+    const privateDestination = privateDestinationCause(error);
+    if (privateDestination !== null) return refused(privateDestination.message);
     const timedOut = signal.aborted;
     return {
       ok: false,
@@ -110,6 +146,9 @@ export async function postWebhook(request: {
       error: timedOut
         ? `no answer within ${request.timeoutMs} ms`
         : describeError(error).slice(0, 500),
+      refused: false,
     };
+  } finally {
+    if (!shared) await dispatcher.destroy().catch(() => {});
   }
 }

@@ -68,6 +68,7 @@ export function startWebhookDispatcher(options: {
         body: webhookEventBody(stream.appId, stream.sessionId, event),
         attempt,
         timeoutMs: settings.timeoutMs,
+        allowPrivateNetworks: settings.allowPrivateNetworks,
       });
       const now = Date.now();
       const expired = now >= event.createdAt.getTime() + settings.maxAgeMs;
@@ -97,6 +98,19 @@ export function startWebhookDispatcher(options: {
           error: result.error,
         },
       });
+      if (result.refused) {
+        // Retried like any failure: the URL, its DNS or the setting may be fixed in the window.
+        log.warn(
+          {
+            app: stream.appId,
+            session: stream.sessionId,
+            seq: event.seq,
+            attempt,
+            err: result.error,
+          },
+          "webhook destination refused: not a public address",
+        );
+      }
       if (outcome === "ABANDONED") {
         log.warn(
           { app: stream.appId, session: stream.sessionId, seq: event.seq, attempt },
