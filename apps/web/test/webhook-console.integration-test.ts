@@ -93,6 +93,9 @@ describe.each(testDatabaseTargets())("the console's webhook screen on %s", (targ
         WORKER_POLL_INTERVAL_MS: "100",
         WEBHOOK_BACKOFF_BASE_SECONDS: "0.2",
         WEBHOOK_BACKOFF_MAX_SECONDS: "1",
+        // Shown on the page as configured (not the defaults' 5 s / 24 h).
+        WEBHOOK_TIMEOUT_SECONDS: "4",
+        WEBHOOK_MAX_AGE_HOURS: "36",
       },
     });
     const [first] = server.apps;
@@ -130,6 +133,12 @@ describe.each(testDatabaseTargets())("the console's webhook screen on %s", (targ
 
     await page.getByTestId("webhook-url").getByText("No webhook").waitFor();
     await page.getByText("No deliveries yet").waitFor();
+    const description = ((await page.getByTestId("webhook-settings").textContent()) ?? "").replace(
+      /\s+/g,
+      " ",
+    );
+    expect(description).toContain("or none within 4 s,");
+    expect(description).toContain("for up to 36 h.");
     await page.locator('[data-testid="backlog-events"][data-value="0"]').waitFor();
     expect(await page.getByRole("button", { name: "Remove webhook" }).count()).toBe(0);
     expect(await page.title()).toContain("Webhook");

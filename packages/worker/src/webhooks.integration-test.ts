@@ -95,7 +95,9 @@ class Receiver {
 
 const SETTINGS = resolveWorkerSettings({
   webhooks: {
-    timeoutMs: 300,
+    // Long enough for a first POST on a loaded 2-core CI machine (a slow answer counts as a
+    // failed attempt and would repeat an event); the "hang" cases wait it out once.
+    timeoutMs: 1_500,
     backoffBaseMs: 50,
     backoffMaxMs: 200,
     batchSize: 5,
@@ -113,7 +115,7 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
   const dispatchers: WebhookDispatcher[] = [];
 
   async function hookedApp(webhookUrl = receiver.url): Promise<DomainContext> {
-    // createApp stores the URL as given (no set-time check), as a URL set before the guard was.
+    // Created with private networks allowed: the guard under test is the one at delivery.
     const { ctx, secret } = await appContext(prisma, { webhookUrl });
     secrets.set(ctx.app.id, secret);
     return ctx;
@@ -228,8 +230,8 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
       [6, 1, "DELIVERED", 200],
     ]);
     expect(attempts[2]?.error).toBe("HTTP 500");
-    expect(attempts[4]?.error).toBe("no answer within 300 ms");
-    expect(attempts[4]?.durationMs).toBeGreaterThanOrEqual(290);
+    expect(attempts[4]?.error).toBe(`no answer within ${SETTINGS.timeoutMs} ms`);
+    expect(attempts[4]?.durationMs).toBeGreaterThanOrEqual(SETTINGS.timeoutMs - 10);
     expect(attempts.every((t) => t.url === receiver.url && t.durationMs >= 0)).toBe(true);
   });
 

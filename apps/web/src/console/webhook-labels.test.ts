@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   checkSessionFilter,
   checkWebhookUrl,
+  durationLabel,
   formatDuration,
   httpStatusColor,
   webhookOutcomeLook,
@@ -40,6 +41,13 @@ describe("labels", () => {
     expect(formatDuration(999)).toBe("999 ms");
     expect(formatDuration(1250)).toBe("1.25 s");
     expect(formatDuration(12_345)).toBe("12.3 s");
+    const nbsp = (text: string) => text.replace(" ", "\u00a0");
+    expect(durationLabel(5_000)).toBe(nbsp("5 s"));
+    expect(durationLabel(90_000)).toBe(nbsp("1.5 min"));
+    expect(durationLabel(86_400_000)).toBe(nbsp("24 h"));
+    expect(durationLabel(3 * 86_400_000)).toBe(nbsp("3 d"));
+    expect(durationLabel(23 * 3_600_000)).toBe(nbsp("23 h"));
+    expect(durationLabel(250)).toBe(nbsp("250 ms"));
     expect(httpStatusColor(204)).toBe("var(--mantine-color-green-text)");
     expect(httpStatusColor(404)).toBe("var(--mantine-color-orange-text)");
     expect(httpStatusColor(500)).toBe("var(--mantine-color-red-text)");

@@ -33,6 +33,29 @@ export function formatDuration(ms: number): string {
   return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
 }
 
+/** How deliveries are retried, as this server is configured (WEBHOOK_TIMEOUT_SECONDS, …). */
+export interface DeliveryPolicy {
+  readonly timeoutMs: number;
+  readonly maxAgeMs: number;
+}
+
+/**
+ * A configured span in its largest unit, non-breaking: "5 s", "1.5 min", "24 h", "3 d" (days only
+ * from 2, so the 24 h default reads as it is documented).
+ */
+export function durationLabel(ms: number): string {
+  const units: readonly [size: number, unit: string, from: number][] = [
+    [86_400_000, "d", 2 * 86_400_000],
+    [3_600_000, "h", 3_600_000],
+    [60_000, "min", 60_000],
+    [1000, "s", 1000],
+  ];
+  for (const [size, unit, from] of units) {
+    if (ms >= from) return `${Number((ms / size).toFixed(1))}\u00a0${unit}`;
+  }
+  return `${Math.max(0, Math.round(ms))}\u00a0ms`;
+}
+
 /** The colour of an HTTP status: 2xx green, 4xx/5xx like a failure, none dimmed. */
 export function httpStatusColor(status: number | null): string {
   if (status === null) return "dimmed";

@@ -4,6 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { useTRPC } from "./trpc";
 import { WebhookDeliveriesCard } from "./webhook-deliveries";
+import type { DeliveryPolicy } from "./webhook-labels";
 import { WebhookSettingsCard } from "./webhook-settings";
 
 /**
@@ -13,9 +14,11 @@ import { WebhookSettingsCard } from "./webhook-settings";
 export function WebhookPage({
   session,
   before,
+  policy,
 }: {
   session: string | null;
   before: string | null;
+  policy: DeliveryPolicy;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -35,7 +38,7 @@ export function WebhookPage({
           Where your app&apos;s session events are sent, and how every delivery went
         </Text>
       </Stack>
-      <WebhookSettingsCard onChanged={refreshLog} />
+      <WebhookSettingsCard onChanged={refreshLog} policy={policy} />
       {/* key: another session filter is another list (no rows of the previous one meanwhile). */}
       <WebhookDeliveriesCard
         key={session ?? ""}

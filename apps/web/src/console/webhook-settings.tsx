@@ -25,7 +25,7 @@ import { type FormEvent, useState } from "react";
 import classes from "./console.module.css";
 import { consoleErrorOf, describeError, formFieldFor } from "./errors";
 import { useTRPC } from "./trpc";
-import { checkWebhookUrl } from "./webhook-labels";
+import { checkWebhookUrl, type DeliveryPolicy, durationLabel } from "./webhook-labels";
 
 /** How often the URL and the backlog figures are read again. */
 const SETTINGS_REFRESH_MS = 5_000;
@@ -108,7 +108,13 @@ function CurrentUrl({ url }: { url: string | null }) {
  * The app's webhook: its URL (set, change, remove with confirmation) and the delivery backlog,
  * read again every few seconds.
  */
-export function WebhookSettingsCard({ onChanged }: { onChanged: () => void }) {
+export function WebhookSettingsCard({
+  onChanged,
+  policy,
+}: {
+  onChanged: () => void;
+  policy: DeliveryPolicy;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const settings = useQuery(
@@ -180,9 +186,10 @@ export function WebhookSettingsCard({ onChanged }: { onChanged: () => void }) {
             <Text size="sm" c="dimmed" maw={640}>
               Every session event is POSTed here as JSON, signed with your app&apos;s secret using
               the HiAR header scheme: the same <Code fz="xs">X-HIAR-OPENAPI-*</Code> headers your
-              servers sign their requests with. A non-2xx answer, or none within 5&nbsp;s, is
-              retried with exponential backoff for up to 24&nbsp;h. A session&apos;s events arrive
-              in order, at least once: deduplicate by <Code fz="xs">eventID</Code>.
+              servers sign their requests with. A non-2xx answer, or none within{" "}
+              {durationLabel(policy.timeoutMs)}, is retried with exponential backoff for up to{" "}
+              {durationLabel(policy.maxAgeMs)}. A session&apos;s events arrive in order, at least
+              once: deduplicate by <Code fz="xs">eventID</Code>.
             </Text>
           </Stack>
         </Group>

@@ -1,10 +1,23 @@
+import { DEFAULT_WORKER_SETTINGS, workerSettingsFromEnv } from "@collab/worker/settings";
 import type { Metadata } from "next";
+import type { DeliveryPolicy } from "@/console/webhook-labels";
 import { WebhookPage } from "@/console/webhook-page";
 
 export const metadata: Metadata = { title: "Webhook" };
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
+}
+
+/** This server's delivery settings, for the page's description (defaults if they do not parse). */
+function deliveryPolicy(): DeliveryPolicy {
+  let webhooks = DEFAULT_WORKER_SETTINGS.webhooks;
+  try {
+    webhooks = workerSettingsFromEnv().webhooks;
+  } catch {
+    // The worker refuses to start on a malformed value and logs why; the page still renders.
+  }
+  return { timeoutMs: webhooks.timeoutMs, maxAgeMs: webhooks.maxAgeMs };
 }
 
 export default async function Page({
@@ -20,6 +33,7 @@ export default async function Page({
     <WebhookPage
       session={session !== "" && session.length <= 64 ? session : null}
       before={/^\d{1,19}$/.test(before) ? before : null}
+      policy={deliveryPolicy()}
     />
   );
 }
