@@ -1,18 +1,15 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   CreateCollaborationResponse,
   EMPTY_ANY,
   ErrorEnvelope,
   HIAR_OPERATIONS,
   QueryByUserResponse,
-  WebhookEvent,
 } from "@collab/contracts";
 import { testDatabaseTargets } from "@collab/db";
-import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { startTestServer, type TestServer } from "./server";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
 
 // The call lifecycle's REST extensions over real HTTP against the production build, with the
 // in-process worker: calling timeouts fire (5 s here) and every event reaches a signed webhook.
@@ -32,8 +29,7 @@ describe.each(testDatabaseTargets())("call lifecycle over HTTP on %s", (target) 
   let server: TestServer;
   let app: Credentials;
   let other: Credentials;
-  let receiver: Server;
-  const hooks: { event: WebhookEvent; verified: boolean }[] = [];
+  let receiver: WebhookReceiver;
   let seq = 0;
   const user = (name: string) => `${name}-${++seq}`;
 
@@ -63,30 +59,12 @@ describe.each(testDatabaseTargets())("call lifecycle over HTTP on %s", (target) 
   }
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", async () => {
-        const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
-        const auth = await verifyRequest({
-          headers: req.headers,
-          method: req.method ?? "",
-          path,
-          rawQuery,
-          lookupSecret: async (id) => (id === app?.id ? app.secret : null),
-        });
-        hooks.push({
-          event: WebhookEvent.parse(JSON.parse(Buffer.concat(chunks).toString("utf8"))),
-          verified: auth.ok,
-        });
-        res.writeHead(auth.ok ? 200 : 401).end();
-      });
+    receiver = await startWebhookReceiver({
+      lookupSecret: (id) => (id === app?.id ? app.secret : null),
     });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    const { port } = receiver.address() as AddressInfo;
     server = await startTestServer(target, {
       appCount: 2,
-      webhookUrl: `http://127.0.0.1:${port}/webhook`,
+      webhookUrl: receiver.url,
       env: {
         // Long enough for the scripted calls below to answer in time on a loaded machine.
         HIAR_CALLING_TIMEOUT_SECONDS: "5",
@@ -101,8 +79,7 @@ describe.each(testDatabaseTargets())("call lifecycle over HTTP on %s", (target) 
   });
   afterAll(async () => {
     await server?.stop();
-    receiver?.closeAllConnections();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
   it("every lifecycle path is an extension in HIAR_OPERATIONS", () => {
@@ -240,7 +217,7 @@ describe.each(testDatabaseTargets())("call lifecycle over HTTP on %s", (target) 
       "member.left",
       "session.ended",
     ];
-    const mine = () => hooks.filter((h) => h.event.sessionID === ids.sessionID);
+    const mine = () => receiver.received.filter((h) => h.event.sessionID === ids.sessionID);
     const deadline = Date.now() + 10_000;
     while (mine().length < expected.length && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));

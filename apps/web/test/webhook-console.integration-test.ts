@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { CreateCollaborationResponse, WebhookEvent } from "@collab/contracts";
+import { CreateCollaborationResponse } from "@collab/contracts";
 import { testDatabaseTargets } from "@collab/db";
-import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./browser";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { startTestServer, type TestServer } from "./server";
+import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
 
 // The console's webhook screen end to end: the production build in a real Chromium, its worker
 // POSTing to a real signed receiver on this machine, per database. Screenshots go to
@@ -17,20 +15,14 @@ import { startTestServer, type TestServer } from "./server";
 /** The log's first page (DELIVERIES_PAGE_SIZE in src/console/webhook-deliveries.tsx). */
 const PAGE_SIZE = 25;
 
-interface Received {
-  readonly event: WebhookEvent;
-  readonly verified: boolean;
-  readonly status: number;
-}
-
 describe.each(testDatabaseTargets())("the console's webhook screen on %s", (target) => {
   let server: TestServer;
   let browser: TestBrowser;
   let page: Page;
   let app: Credentials;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl: string;
-  const received: Received[] = [];
+  let received: WebhookReceiver["received"];
   /** The receiver answers 500 while this is set, then 200. */
   let failing = true;
   const suffix = randomUUID().slice(0, 6);
@@ -62,29 +54,13 @@ describe.each(testDatabaseTargets())("the console's webhook screen on %s", (targ
   }
 
   beforeAll(async () => {
-    receiver = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", async () => {
-        const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
-        const auth = await verifyRequest({
-          headers: req.headers,
-          method: req.method ?? "",
-          path,
-          rawQuery,
-          lookupSecret: async (id) => (id === app?.id ? app.secret : null),
-        });
-        const status = !auth.ok ? 401 : failing ? 500 : 200;
-        received.push({
-          event: WebhookEvent.parse(JSON.parse(Buffer.concat(chunks).toString("utf8"))),
-          verified: auth.ok,
-          status,
-        });
-        res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "no");
-      });
+    receiver = await startWebhookReceiver({
+      path: "/hooks/hiar",
+      lookupSecret: (id) => (id === app?.id ? app.secret : null),
+      respond: () => (failing ? 500 : 200),
     });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/hiar`;
+    receiverUrl = receiver.url;
+    received = receiver.received;
     server = await startTestServer(target, {
       appCount: 1,
       env: {
@@ -107,8 +83,7 @@ describe.each(testDatabaseTargets())("the console's webhook screen on %s", (targ
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    receiver?.closeAllConnections();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
   });
 
   it("reaches the screen from the header and shows no webhook and an empty log", async () => {
