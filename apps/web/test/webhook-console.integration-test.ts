@@ -64,8 +64,6 @@ describe.each(testDatabaseTargets())("the console's webhook screen on %s", (targ
     server = await startTestServer(target, {
       appCount: 1,
       env: {
-        // The receiver is on 127.0.0.1, which webhooks may not reach by default (SSRF guard).
-        WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1",
         WORKER_POLL_INTERVAL_MS: "100",
         WEBHOOK_BACKOFF_BASE_SECONDS: "0.2",
         WEBHOOK_BACKOFF_MAX_SECONDS: "1",

@@ -62,9 +62,13 @@ export class SignInThrottle {
    */
   async guard<T>(attempt: SignInAttempt, signIn: () => Promise<T>): Promise<T> {
     const byApp = this.#byApp;
-    const byClient = attempt.clientAddress === null ? null : this.#byClient;
     if (byApp === null) return signIn();
     const { appId, clientAddress } = attempt;
+    const byClient = clientAddress === null ? null : this.#byClient;
+    /** Gives the client its point back: the attempt was not a failure of its own. */
+    const refundClient = async () => {
+      if (byClient !== null && clientAddress !== null) await byClient.reward(clientAddress);
+    };
 
     // Reserve the attempt first (synchronous in memory): concurrent tries cannot slip past.
     if (byClient !== null && clientAddress !== null) {
@@ -73,20 +77,19 @@ export class SignInThrottle {
     }
     const refused = await reserve(byApp, appId);
     if (refused !== null) {
-      // Not checked, so not a failure of this client.
-      if (byClient !== null && clientAddress !== null) await byClient.reward(clientAddress);
+      await refundClient(); // not checked, so not a failure of this client
       throw rateLimited(refused);
     }
 
     try {
       const result = await signIn();
       await byApp.delete(appId);
-      if (byClient !== null && clientAddress !== null) await byClient.reward(clientAddress);
+      await refundClient();
       return result;
     } catch (error) {
       if (!(isHiarError(error) && error.reason === "UNAUTHENTICATED")) {
         await byApp.reward(appId);
-        if (byClient !== null && clientAddress !== null) await byClient.reward(clientAddress);
+        await refundClient();
       }
       throw error;
     }
