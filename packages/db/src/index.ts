@@ -20,7 +20,6 @@ import type { PrismaClient } from "./generated/prisma/client";
 
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
-export { installJobQueue, JOB_QUEUE_SCHEMA, quietJobQueueLogger } from "./job-queue";
 export {
   checksumMatches,
   type LedgerRow,
@@ -45,6 +44,7 @@ export * from "./repositories/events";
 export * from "./repositories/executor";
 export * from "./repositories/lifecycle";
 export * from "./repositories/members";
+export * from "./repositories/periodic-tasks";
 export * from "./repositories/session-detail";
 export * from "./repositories/session-events";
 export * from "./repositories/sessions";
