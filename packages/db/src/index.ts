@@ -54,6 +54,10 @@ export { createStatementLog, type StatementLog } from "./statement-log";
 export {
   type CreateTestDatabaseOptions,
   createTestDatabase,
+  type PostgresCluster,
+  type PostgresStopMode,
+  type StartPostgresClusterOptions,
+  startPostgresCluster,
   type TestDatabase,
   type TestDatabaseTarget,
   testDatabaseTargets,
