@@ -124,7 +124,7 @@ describe.each(testDatabaseTargets())("migration ring_clock on %s", (target) => {
     await query(
       `UPDATE graphile_worker._private_jobs
           SET locked_at = now() - interval '1 hour', locked_by = 'dead-worker',
-              run_at = now() - interval '1 hour', attempts = 1
+              run_at = date_trunc('milliseconds', now() - interval '1 hour'), attempts = 1
         WHERE key = $1`,
       [`member_timeout:${plain}:stuck`],
     );
