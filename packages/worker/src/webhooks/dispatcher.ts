@@ -157,19 +157,26 @@ export function startWebhookDispatcher(options: {
       token,
     });
     for (const stream of streams) {
-      const delivery: Promise<void> = deliverStream(stream, token)
-        .catch(async (error: unknown) => {
+      // Never rejects: nobody awaits a delivery except stop(), so a rejection would go unhandled.
+      const delivery: Promise<void> = (async () => {
+        try {
+          await deliverStream(stream, token);
+        } catch (error) {
           // The cursor has not moved past the event the failure interrupted: nothing is lost.
-          log.error(
-            { app: stream.appId, session: stream.sessionId, err: describeError(error) },
-            "webhook delivery interrupted; the stream is retried from its cursor",
-          );
+          try {
+            log.error(
+              { app: stream.appId, session: stream.sessionId, err: describeError(error) },
+              "webhook delivery interrupted; the stream is retried from its cursor",
+            );
+          } catch {
+            // a log that throws changes nothing here
+          }
           await releaseAfterFailure(stream, token);
-        })
-        .finally(() => {
-          inFlight.delete(delivery);
-          loop?.wake();
-        });
+        }
+      })().finally(() => {
+        inFlight.delete(delivery);
+        loop?.wake();
+      });
       inFlight.add(delivery);
     }
     return streams.length;
