@@ -207,7 +207,10 @@ function withValue(body: unknown, path: Path, value: unknown): unknown {
 }
 
 function valueAt(value: unknown, path: Path): unknown {
-  return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], value);
+  return path.reduce<unknown>(
+    (node, key) => (node as Record<string | number, unknown>)[key],
+    value,
+  );
 }
 
 describe.each(REQUEST_SCHEMAS)("%s", (name, schema) => {
@@ -244,13 +247,9 @@ describe.each(REQUEST_SCHEMAS)("%s", (name, schema) => {
     // Free-text and ID fields say why; an enum, integer or cursor refuses it by its own rule.
     const kind = nodes.find((node) => node.path === normalized(leaf.path))?.kind;
     const free = kind === "string" && !/^\d+$/.test(leaf.value) && !/^https?:/.test(leaf.value);
-    if (free) expect(described.message).toMatch(new RegExp(`^${escape(field)}: must not contain `));
+    if (free) expect(described.message.startsWith(`${field}: must not contain `)).toBe(true);
   });
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
 
 describe("storable text round-trips through every HiAR request's string fields", () => {
   const operations = Object.values(contracts.HIAR_OPERATIONS);
