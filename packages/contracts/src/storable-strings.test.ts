@@ -146,8 +146,9 @@ function isSchema(value: unknown): value is z.ZodType {
 }
 
 /** Every exported request schema: HiAR's operations and the console's procedures. */
-const REQUEST_SCHEMAS = Object.entries(contracts).filter(
-  (entry): entry is [string, z.ZodType] => /Request$/.test(entry[0]) && isSchema(entry[1]),
+const REQUEST_SCHEMAS: [string, z.ZodType][] = Object.entries(contracts).flatMap(
+  ([name, value]): [string, z.ZodType][] =>
+    /Request$/.test(name) && isSchema(value) ? [[name, value]] : [],
 );
 
 interface StringNode {

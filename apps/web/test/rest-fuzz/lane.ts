@@ -73,9 +73,12 @@ const MEMBER_ACTION_TARGET: Partial<Record<HiarOperationName, MemberSessionState
   leaveSession: "MEMBER_LEFT",
 };
 
+/** Setup rings members into a session only while it has fewer live ones than this. */
+const ROOMY_LIVE_MEMBERS = 40;
+
 /** Past these, a body may be refused for its parse cost alone (issue 11 item 5). */
-const COSTLY_DEPTH = 32;
-const COSTLY_VALUES = 1_000;
+const COSTLY_DEPTH = 10;
+const COSTLY_VALUES = 500;
 
 export interface LaneStats {
   fuzz: number;
@@ -165,6 +168,7 @@ export class Lane {
         }
         for (const info of page.data.data.infos) {
           const sessionID = info.sessionInfo.sessionID;
+          if (seen.has(sessionID)) continue; // listed for each of its members; compare once
           seen.add(sessionID);
           const s = this.sessions.get(sessionID);
           if (!s) {
@@ -388,7 +392,17 @@ export class Lane {
         [...s.members.values()].some((state) => states.includes(state)),
     );
     if (has) return;
-    const s = await this.#ensureLiveSession();
+    // Ring fresh members into a live session with room (answered members stay live, so a long
+    // run would otherwise fill one session up to the member limit), or start a new session.
+    const s = this.#usable().find(
+      (x) =>
+        x.state !== "SESSION_END" &&
+        [...x.members.values()].filter(isLiveMemberState).length < ROOMY_LIVE_MEMBERS,
+    );
+    if (s === undefined) {
+      await this.#provisionSession(2, 2);
+      return;
+    }
     const fresh = [this.#freshUser(), this.#freshUser(), this.#freshUser()];
     await this.#setup("inviteSession", {
       ...ids(s),
