@@ -80,56 +80,65 @@ describe.each(testDatabaseTargets())("REST fuzz on %s", (target) => {
     await server?.stop();
   });
 
-  it(`answers ${runs} generated requests per operation with documented envelopes, writing only what 200s explain`, async () => {
-    const startedAt = Date.now();
-    // Lanes run side by side (one app each, so each one's row counts are its own); each lane's
-    // requests go one at a time, so every count is taken between two requests.
-    const results = await Promise.allSettled(
-      lanes.map((lane, i) =>
-        fc.assert(
-          fc.asyncProperty(fuzzCase, async (recipe) => {
-            await lane.run(recipe);
-          }),
-          // The failing request and the answer (FuzzFailure's message) go into the report,
-          // beside the shrunk recipe.
-          { numRuns: runs, seed: SEED + i, includeErrorInReport: true },
+  it(
+    `answers ${runs} generated requests per operation with documented envelopes, writing only what 200s explain`,
+    async () => {
+      const startedAt = Date.now();
+      // Lanes run side by side (one app each, so each one's row counts are its own); each lane's
+      // requests go one at a time, so every count is taken between two requests.
+      const results = await Promise.allSettled(
+        lanes.map((lane, i) =>
+          fc.assert(
+            fc.asyncProperty(fuzzCase, async (recipe) => {
+              await lane.run(recipe);
+            }),
+            // The failing request and the answer (FuzzFailure's message) go into the report,
+            // beside the shrunk recipe.
+            { numRuns: runs, seed: SEED + i, includeErrorInReport: true },
+          ),
         ),
-      ),
-    );
-
-    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    const summary = lanes.map((lane) => {
-      const statuses = [...lane.stats.byStatus]
-        .sort(([a], [b]) => a - b)
-        .map(([status, n]) => `${status}×${n}`)
-        .join(" ");
-      return (
-        `  ${lane.operation.path.padEnd(18)} ${String(lane.stats.fuzz).padStart(5)} fuzz ` +
-        `(${lane.stats.reachedDomain} reached the domain) + ${lane.stats.setup} setup; ${statuses}`
       );
-    });
-    console.log(
-      `REST fuzz on ${target}: seed ${SEED} (FUZZ_SEED), ${seconds} s\n${summary.join("\n")}`,
-    );
 
-    const failures = results.flatMap((result, i) =>
-      result.status === "rejected"
-        ? [`${lanes[i]?.operation.path} (run with FUZZ_SEED=${SEED}):\n${errorText(result.reason)}`]
-        : [],
-    );
-    expect(failures, failures.join("\n\n")).toEqual([]);
-    for (const lane of lanes) expect(lane.stats.fuzz).toBeGreaterThanOrEqual(runs);
+      const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+      const summary = lanes.map((lane) => {
+        const statuses = [...lane.stats.byStatus]
+          .sort(([a], [b]) => a - b)
+          .map(([status, n]) => `${status}×${n}`)
+          .join(" ");
+        return (
+          `  ${lane.operation.path.padEnd(18)} ${String(lane.stats.fuzz).padStart(5)} fuzz ` +
+          `(${lane.stats.reachedDomain} reached the domain) + ${lane.stats.setup} setup; ${statuses}`
+        );
+      });
+      console.log(
+        `REST fuzz on ${target}: seed ${SEED} (FUZZ_SEED), ${seconds} s\n${summary.join("\n")}`,
+      );
 
-    // Every member state and session the server shows is the model's (both targets).
-    for (const lane of lanes) expect(await lane.verify(), lane.operation.path).toEqual([]);
+      const failures = results.flatMap((result, i) =>
+        result.status === "rejected"
+          ? [
+              `${lanes[i]?.operation.path} (run with FUZZ_SEED=${SEED}):\n${errorText(result.reason)}`,
+            ]
+          : [],
+      );
+      expect(failures, failures.join("\n\n")).toEqual([]);
+      for (const lane of lanes) expect(lane.stats.fuzz).toBeGreaterThanOrEqual(runs);
 
-    // Across apps too: all rows are what the lanes' 200s explain (no write landed in another app).
-    if (tables && initial) {
-      const explained = lanes.reduce((sum, lane) => addCounts(sum, lane.explained), NO_ROWS);
-      expect(await tables.counts()).toEqual(addCounts(initial, explained));
-    }
-    expect(server.output()).not.toMatch(/unhandled error/);
-  });
+      // Every member state and session the server shows is the model's (both targets).
+      const differences = await Promise.all(lanes.map((lane) => lane.verify()));
+      for (const [i, lane] of lanes.entries()) {
+        expect(differences[i], lane.operation.path).toEqual([]);
+      }
+
+      // Across apps too: all rows are what the lanes' 200s explain (no write landed in another app).
+      if (tables && initial) {
+        const explained = lanes.reduce((sum, lane) => addCounts(sum, lane.explained), NO_ROWS);
+        expect(await tables.counts()).toEqual(addCounts(initial, explained));
+      }
+      expect(server.output()).not.toMatch(/unhandled error/);
+    },
+    600_000 + runs * 200,
+  );
 });
 
 function errorText(error: unknown): string {
