@@ -165,6 +165,24 @@ describe.each(testDatabaseTargets())("strings over REST on %s", (target) => {
     expect(members?.[dave]?.memberSessionState).toBe("MEMBER_KICKOUT");
   });
 
+  it("refuses them in the console's sign-in too (a NUL in the APPID answered 500 unauthenticated)", async () => {
+    for (const [label, poison] of POISONS) {
+      for (const field of ["appId", "secret"] as const) {
+        const credentials = { appId: app.id, secret: app.secret, [field]: `x${poison}` };
+        const response = await fetch(`${server.baseUrl}/api/trpc/auth.signIn`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: server.baseUrl },
+          body: JSON.stringify(credentials),
+        });
+        const text = await response.text();
+        expect(response.status, `${field} with ${label}: ${text}`).toBe(400);
+        const { error } = JSON.parse(text) as { error: { message: string } };
+        expect(error.message).toMatch(new RegExp(`^${field}: must not contain `));
+        expect(response.headers.get("set-cookie")).toBeNull();
+      }
+    }
+  });
+
   it("stores emoji, CJK and control characters exactly as sent and reads them back", async () => {
     const extra = "🎉 party 👩‍💻 漢字テスト \u0001\u001f\u007f\u0085 \ufffe \u{10FFFF} 𝄞";
     const creator = `👩‍💻-${suffix}`;
