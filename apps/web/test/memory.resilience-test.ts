@@ -56,7 +56,11 @@ class Inspector {
   private constructor(socket: WebSocket) {
     this.#socket = socket;
     socket.addEventListener("message", (event) => {
-      const message = JSON.parse(String(event.data)) as { id?: number };
+      const message = JSON.parse(String(event.data)) as {
+        id?: number;
+        result?: unknown;
+        error?: unknown;
+      };
       if (message.id !== undefined) {
         this.#pending.get(message.id)?.(message);
         this.#pending.delete(message.id);

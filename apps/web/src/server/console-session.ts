@@ -13,6 +13,8 @@ import { getDb } from "@collab/db";
 // failing requests. In development and tests a random key is generated per process, so a restart
 // signs everyone out.
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 const GENERATED_KEY = Symbol.for("@collab/web/console-session-key");
 type KeyStore = Record<symbol, string | undefined>;
 
@@ -20,7 +22,7 @@ type KeyStore = Record<symbol, string | undefined>;
  * Why the console cannot sign anyone in with this environment, or null when it can: the server
  * entry logs it as a warning at start, and the sign-in page and auth.signIn show it.
  */
-export function consoleSessionProblem(env: NodeJS.ProcessEnv = process.env): string | null {
+export function consoleSessionProblem(env: Env = process.env): string | null {
   const configured = env.CONSOLE_SESSION_SECRET?.trim();
   if (configured) {
     return configured.length < MIN_SESSION_KEY_LENGTH
@@ -30,7 +32,7 @@ export function consoleSessionProblem(env: NodeJS.ProcessEnv = process.env): str
   return env.NODE_ENV === "production" ? SIGN_IN_DISABLED_MESSAGE : null;
 }
 
-export function consoleSessionConfig(env: NodeJS.ProcessEnv = process.env): ConsoleSessionConfig {
+export function consoleSessionConfig(env: Env = process.env): ConsoleSessionConfig {
   // Secure everywhere but `next dev` (plain http on a laptop); browsers treat localhost as secure.
   const secure = env.NODE_ENV !== "development";
   const problem = consoleSessionProblem(env);
