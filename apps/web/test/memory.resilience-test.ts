@@ -113,12 +113,14 @@ class Inspector {
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
-const randomIPv4 = () => `${randomInt(1, 224)}.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
-const randomIPv6 = () =>
-  Array.from({ length: 8 }, () => randomInt(65_536).toString(16)).join(":");
+const randomIPv4 = () =>
+  `${randomInt(1, 224)}.${randomInt(256)}.${randomInt(256)}.${randomInt(256)}`;
+const randomIPv6 = () => Array.from({ length: 8 }, () => randomInt(65_536).toString(16)).join(":");
 /** A made-up APPID: usually APPID-shaped, sometimes long and odd. */
 const randomAppId = () =>
-  randomInt(4) === 0 ? `x${randomBytes(randomInt(20, 180)).toString("base64url")}` : `hiar${hex(8)}`;
+  randomInt(4) === 0
+    ? `x${randomBytes(randomInt(20, 180)).toString("base64url")}`
+    : `hiar${hex(8)}`;
 
 /** Runs `task(i)` for i in [from, to) with `CONCURRENCY` in flight; returns the statuses seen. */
 async function load(
