@@ -966,6 +966,25 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
           snap.events.filter((e) => e.type === "member.invited").map((e) => e.subjectId),
         ).toStrictEqual([y1, y2, x]);
         expectGapFree(snap);
+
+        // The session is now known to be contended (for a second): the next invite into it
+        // locks at once, 5 statements. (Unless this machine stalled past that second.)
+        const conflictedAt = performance.now();
+        log.clear();
+        const next = await inviteMembers(
+          contextFor(log.prisma, appId),
+          inviteRequest(s, s.creator, [uid("z")]),
+        );
+        expect(next.members[0]?.outcome).toBe("added");
+        if (performance.now() - conflictedAt < 900) {
+          expect(log.statements.map(statementKind)).toStrictEqual([
+            "BEGIN",
+            "lock",
+            "read",
+            "write",
+            "COMMIT",
+          ]);
+        }
       } finally {
         await log.close();
       }
