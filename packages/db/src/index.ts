@@ -18,6 +18,12 @@ export {
 
 import type { PrismaClient } from "./generated/prisma/client";
 
+export {
+  APP_SECRET_CACHE_DEFAULTS,
+  type AppSecretCache,
+  type AppSecretCacheOptions,
+  createAppSecretCache,
+} from "./app-secret-cache";
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
 export {
