@@ -27,6 +27,8 @@ export interface AppServerOptions {
   /** Null when WORKER_IN_SERVER=0. */
   readonly worker: InServerWorker | null;
   readonly log: Logger;
+  /** How long the worker may be starting or retrying before /healthz fails (tests). */
+  readonly workerGraceMs?: number;
 }
 
 export interface AppServer {
@@ -70,7 +72,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
   const streams = new EventStreams();
   const inFlight = new Set<ServerResponse>();
   let stopping = false;
-  const health = healthChecker({ db, worker: options.worker, stopping: () => stopping });
+  const health = healthChecker({
+    db,
+    worker: options.worker,
+    stopping: () => stopping,
+    ...(options.workerGraceMs === undefined ? {} : { workerGraceMs: options.workerGraceMs }),
+  });
 
   async function handle(
     req: IncomingMessage,
@@ -149,7 +156,10 @@ export function createAppServer(options: AppServerOptions): AppServer {
     async close() {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Node closes the connections idle now; these sweeps close those that become idle later
+      // (a kept-alive connection whose last answer was already under way).
       server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
       for (const res of inFlight) {
         if (!res.headersSent) res.setHeader("connection", "close");
       }
@@ -163,6 +173,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
         }),
       ]);
       clearTimeout(timer);
+      clearInterval(sweep);
       if (!drained) {
         log.warn(
           { open: inFlight.size },

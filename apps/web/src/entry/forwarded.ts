@@ -74,7 +74,9 @@ export function resolveClient(req: IncomingMessage, trust: TrustFunction): Resol
       break;
     }
   }
-  const trustedHops = chain.length - 1;
+  // Every peer before the last was trusted; the last one too when the header ran out first.
+  const last = chain.length - 1;
+  const trustedHops = last + (trust(chain[last] ?? "", last) ? 1 : 0);
   const forwardedProto = forwardedValue(req.headers, "x-forwarded-proto", trustedHops);
   const proto = forwardedProto?.toLowerCase() === "https" ? "https" : "http";
   const forwardedHost = forwardedValue(req.headers, "x-forwarded-host", trustedHops);

@@ -21,6 +21,8 @@ export interface HealthSources {
   /** Null when WORKER_IN_SERVER=0. */
   readonly worker: { state(): WorkerState } | null;
   readonly stopping: () => boolean;
+  /** Default WORKER_GRACE_MS (tests shorten it). */
+  readonly workerGraceMs?: number;
 }
 
 type DatabaseHealth = PingResult & { kind: string };
@@ -37,10 +39,14 @@ export interface Health {
   };
 }
 
-export function workerIsHealthy(state: WorkerState, now = Date.now()): boolean {
+export function workerIsHealthy(
+  state: WorkerState,
+  now = Date.now(),
+  graceMs = WORKER_GRACE_MS,
+): boolean {
   if (state.status === "running") return true;
   if (state.status === "starting" || state.status === "retrying") {
-    return now - state.since.getTime() < WORKER_GRACE_MS;
+    return now - state.since.getTime() < graceMs;
   }
   return false;
 }
@@ -61,7 +67,8 @@ export function healthChecker(sources: HealthSources) {
   return async function check(): Promise<Health> {
     const database = await probeDatabase();
     const state = sources.worker?.state();
-    const workerOk = state === undefined || workerIsHealthy(state);
+    const workerOk =
+      state === undefined || workerIsHealthy(state, Date.now(), sources.workerGraceMs);
     const status = sources.stopping() ? "stopping" : database.ok && workerOk ? "ok" : "unavailable";
     return {
       status,

@@ -6,16 +6,19 @@ import { HiarError, LIMITS } from "@collab/contracts";
 // pre-scan of the bytes (nesting depth, number of values) before JSON.parse runs.
 
 /**
- * The shape every valid HiAR body fits with room to spare: the deepest is /create's
- * `ruleSettings.mediaControl.mutex[].medias[]` (6 levels); the largest a 500-member /create or a
- * 100-member invite whose members carry small `medias`/`tools`/`roles` arrays (a few thousand
- * values). Unknown fields count too: protojson ignores them, but JSON.parse still builds them.
+ * What every HiAR body a client sends in practice fits with room to spare: the deepest is
+ * /create's `ruleSettings.mediaControl.mutex[].medias[]` (6 levels); a 100-member invite may give
+ * each member about 95 values (fields plus `medias`/`tools`/`roles` entries), a 500-member
+ * /create about 19 (e.g. 14 roles each). Unknown fields count too: protojson ignores them, but
+ * JSON.parse still builds them. Measured on this project's 2-CPU machine, the largest body within
+ * these bounds costs about 4 ms to parse and validate; one outside them is refused after a scan
+ * of at most 1 MiB (well under 1 ms).
  */
 export const JSON_BOUNDS = Object.freeze({
   /** Objects and arrays nested inside each other, the outermost counting as 1. */
   maxDepth: 16,
   /** Object members plus array elements in the whole body. */
-  maxValues: 20_000,
+  maxValues: 10_000,
 });
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
