@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { errorEnvelope, LIMITS } from "@collab/contracts";
 import type { Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
@@ -71,6 +72,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
   const trust = compileTrust(settings.trustProxy);
   const streams = new EventStreams();
   const inFlight = new Set<ServerResponse>();
+  /** Connections upgraded to WebSocket (Next.js's HMR in `pnpm dev`); HTTP no longer tracks them. */
+  const upgraded = new Set<Duplex>();
   let stopping = false;
   const health = healthChecker({
     db,
@@ -138,6 +141,16 @@ export function createAppServer(options: AppServerOptions): AppServer {
   server.keepAliveTimeout = bounds.keepAliveTimeoutMs;
   server.maxConnections = bounds.maxConnections;
   server.on("request", (req, res) => onRequest(req, res, false));
+  // Next.js answers upgrades itself (its HMR socket in development; in production it closes
+  // them): this listener only keeps count, so a shutdown can close them, and closes one nobody
+  // else listens for (Next.js registers its own on the first request).
+  server.on("upgrade", (_req: IncomingMessage, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
+    setImmediate(() => {
+      if (server.listenerCount("upgrade") === 1) socket.destroy();
+    });
+  });
   // Expect: 100-continue: the go-ahead is given only when the body will be read (a REST request
   // once authenticated), so a refused client never sends it.
   server.on("checkContinue", (req, res) => onRequest(req, res, true));
@@ -164,6 +177,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
         if (!res.headersSent) res.setHeader("connection", "close");
       }
       streams.endAll();
+      for (const socket of upgraded) socket.destroy();
       const workerStopped = options.worker?.stop() ?? Promise.resolve();
       let timer: NodeJS.Timeout | undefined;
       const drained = await Promise.race([

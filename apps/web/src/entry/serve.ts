@@ -67,9 +67,15 @@ export async function serve(settings: StartSettings): Promise<void> {
     log: logger,
   });
   const address = await appServer.listen();
+  const anyInterface = address.address === "::" || address.address === "0.0.0.0";
+  const hostPart = anyInterface
+    ? "localhost"
+    : address.family === "IPv6"
+      ? `[${address.address}]`
+      : address.address;
   logger.info(
     {
-      url: `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`,
+      url: `http://${hostPart}:${address.port}`,
       mode: settings.dev ? "development" : "production",
       database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite",
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
