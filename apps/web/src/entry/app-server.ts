@@ -54,6 +54,8 @@ function sendEnvelope(
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(payload),
+    // Its body (if any) will not be read: the connection is not worth keeping.
+    connection: "close",
   });
   res.end(payload);
 }

@@ -97,6 +97,8 @@ export async function serveRest(
     const input = parseOrThrow(route.operation.request, json);
     const data = await route.rest.run(
       { db: deps.db, app: { id: appId }, trace: { id: traceId } },
+      // The route pairs the operation's contract with its use case; `input` is that contract's
+      // output (the lookup by path is what loses the pairing's type).
       input as never,
     );
     payload = JSON.stringify(successEnvelope(data));
