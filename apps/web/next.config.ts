@@ -20,8 +20,6 @@ const nextConfig: NextConfig = {
     "@electric-sql/pglite-socket",
     "@prisma/adapter-pg",
     "@prisma/client",
-    // The job queue loads its own config and SQL files at run time.
-    "graphile-worker",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

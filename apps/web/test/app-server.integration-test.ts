@@ -4,6 +4,7 @@ import { Writable } from "node:stream";
 import {
   type CreatedApp,
   createApp,
+  createDb,
   createTestDatabase,
   type TestDatabase,
   testDatabaseTargets,
@@ -512,9 +513,9 @@ describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
   });
 
   describe("/healthz and the in-server worker", () => {
-    it("is 503 once the worker has failed to start for longer than the grace", async () => {
-      // The worker's own connections go to a port nobody listens on; requests use the database.
-      const unreachable = { ...db, url: "postgres://postgres@127.0.0.1:9/nowhere" };
+    it("is 503 once the worker has not been running for longer than the grace", async () => {
+      // The worker's own client goes to a port nobody listens on; requests use the database.
+      const unreachable = await createDb({ databaseUrl: "postgres://postgres@127.0.0.1:9/none" });
       const { log } = memoryLogger();
       const worker = new InServerWorker(
         unreachable,
@@ -523,23 +524,27 @@ describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
       );
       const server = await start(db, {}, { worker, workerGraceMs: 300 });
       worker.start();
-      await expect
-        .poll(
-          async () => {
-            const health = await send(server.port, { path: "/healthz" });
-            return { status: health.status, body: JSON.parse(health.body) };
-          },
-          { timeout: 10_000 },
-        )
-        .toMatchObject({
-          status: 503,
-          body: {
-            status: "unavailable",
-            database: { ok: true },
-            worker: { inServer: true, status: "retrying", lastError: expect.any(String) },
-          },
-        });
-      await server.server.close();
+      try {
+        await expect
+          .poll(
+            async () => {
+              const health = await send(server.port, { path: "/healthz" });
+              return { status: health.status, body: JSON.parse(health.body) };
+            },
+            { timeout: 10_000 },
+          )
+          .toMatchObject({
+            status: 503,
+            body: {
+              status: "unavailable",
+              database: { ok: true },
+              worker: { inServer: true, status: "retrying", lastError: expect.any(String) },
+            },
+          });
+      } finally {
+        await server.server.close();
+        await unreachable.close();
+      }
       expect(worker.state().status).toBe("stopped");
     });
 

@@ -238,6 +238,6 @@ describe("embedded database on disk", () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(missing).toMatchObject({ code: 2 });
-    // Four processes that each start an embedded PostgreSQL (and install the job queue's schema).
+    // Four processes that each start an embedded PostgreSQL.
   }, 90_000);
 });

@@ -1,6 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
-import { installJobQueue } from "./job-queue";
 import { migrate as runMigrations } from "./migrate";
 import { defaultPgliteDataDir } from "./paths";
 import { startEmbeddedPostgres } from "./pglite";
@@ -87,7 +86,6 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
   if (databaseUrl !== undefined) {
     if (options.migrate === true) {
       await runMigrations(databaseUrl, { log: options.log });
-      await installJobQueue(databaseUrl);
     }
     const prisma = newPrisma(databaseUrl, options.poolMax ?? 10, true);
     let closed: Promise<void> | undefined;
@@ -108,7 +106,6 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
   try {
     if (options.migrate !== false) {
       await runMigrations(server.url, { log: options.log });
-      await installJobQueue(server.url);
     }
   } catch (error) {
     await server.stop();

@@ -20,7 +20,6 @@ import type { PrismaClient } from "./generated/prisma/client";
 
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
-export { installJobQueue, JOB_QUEUE_SCHEMA, quietJobQueueLogger } from "./job-queue";
 export {
   checksumMatches,
   type LedgerRow,
@@ -45,6 +44,7 @@ export * from "./repositories/events";
 export * from "./repositories/executor";
 export * from "./repositories/lifecycle";
 export * from "./repositories/members";
+export * from "./repositories/periodic-tasks";
 export * from "./repositories/session-detail";
 export * from "./repositories/session-events";
 export * from "./repositories/sessions";
@@ -54,6 +54,10 @@ export { createStatementLog, type StatementLog } from "./statement-log";
 export {
   type CreateTestDatabaseOptions,
   createTestDatabase,
+  type PostgresCluster,
+  type PostgresStopMode,
+  type StartPostgresClusterOptions,
+  startPostgresCluster,
   type TestDatabase,
   type TestDatabaseTarget,
   testDatabaseTargets,

@@ -5,7 +5,7 @@
  * Sync) that share the session's unnamed statement and portal: two connections interleaving their
  * groups bind one client's parameters to the other's statement ("bind message supplies 1
  * parameters, but prepared statement "" requires 2" — or, worse, a wrong but valid query). Any
- * second connection triggers it: the job queue's pool next to Prisma's, a LISTEN client, a tool.
+ * second connection triggers it: a tool or test client next to Prisma's pool, a LISTEN client.
  *
  * This replaces the queue's scheduler so that, besides an open transaction (as before), an open
  * extended-query group keeps the session for its connection until its Sync. Everything else is

@@ -90,3 +90,10 @@ export async function createTestDatabase(
     },
   };
 }
+
+export {
+  type PostgresCluster,
+  type PostgresStopMode,
+  type StartPostgresClusterOptions,
+  startPostgresCluster,
+} from "./testing/postgres-cluster";

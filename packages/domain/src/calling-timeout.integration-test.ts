@@ -3,7 +3,6 @@ import {
   createStatementLog,
   createTestDatabase,
   type Database,
-  type MemberTimeoutPayload,
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db";
@@ -19,18 +18,13 @@ import {
   type SessionFixture,
   uid,
 } from "./test-support";
-import { timeOutCall } from "./time-out-call";
+import { timeOutDueCalls } from "./time-out-due-calls";
 
 // The per-collaboration calling timeout (ruleSettings.callingTimeout, this project's extension):
 // stored by /create, read by the invite under the session lock, and used for every rung member's
-// job instead of the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS / options).
+// deadline instead of the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS / options).
 
 const DEPLOYMENT_DEFAULT = "3600";
-
-interface Job {
-  run_at: Date;
-  payload: MemberTimeoutPayload;
-}
 
 describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", (target) => {
   let db: TestDatabase;
@@ -58,23 +52,14 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     });
   }
 
-  async function jobOf(s: SessionFixture, member: string): Promise<Job> {
-    const rows = await prisma.$queryRaw<Job[]>`
-      SELECT run_at, payload::jsonb AS payload FROM graphile_worker._private_jobs
-      WHERE key = ${`member_timeout:${s.sessionID}:${member}`}`;
-    expect(rows).toHaveLength(1);
-    return rows[0] as Job;
-  }
-
-  /** Milliseconds from the member's ring (invited_at) to its job's run_at. */
+  /** Milliseconds from the member's ring (invited_at) to its calling deadline. */
   async function delayOf(s: SessionFixture, member: string): Promise<number> {
-    const job = await jobOf(s, member);
     const row = await prisma.sessionMember.findUniqueOrThrow({
       where: { sessionId_userId: { sessionId: s.sessionID, userId: member } },
     });
+    expect(row.memberSessionState).toBe("MEMBER_CALLING");
     const invitedAt = row.invitedAt?.getTime() ?? Number.NaN;
-    expect(Date.parse(job.payload.invitedAt)).toBe(invitedAt);
-    return job.run_at.getTime() - invitedAt;
+    return (row.callingDeadline?.getTime() ?? Number.NaN) - invitedAt;
   }
 
   it("/create copies it into the collaboration; /user/query echoes it only when set", async () => {
@@ -114,7 +99,7 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     expect(rules.get(zero.collaborationID)).toStrictEqual(rules.get(plain.collaborationID));
   });
 
-  it("schedules with the collaboration's timeout, over the deployment's and the caller's", async () => {
+  it("sets the deadline with the collaboration's timeout, over the deployment's and the caller's", async () => {
     vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", DEPLOYMENT_DEFAULT);
     const own = await sessionWith(1);
     const [a, b] = [uid("a"), uid("b")];
@@ -136,11 +121,14 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
       expect(await delayOf(plain, d)).toBe(120_000);
     }
 
-    // The upper bound, and a re-ring: the new job is due from the new ring, same timeout.
+    // The upper bound, and a re-ring: the new deadline counts from the new ring, same timeout.
     const day = await sessionWith("86400");
     const e = uid("e");
     await inviteMembers(ctx, inviteRequest(day, day.creator, [e]));
     expect(await delayOf(day, e)).toBe(86_400_000);
+    const first = await prisma.sessionMember.findUniqueOrThrow({
+      where: { sessionId_userId: { sessionId: day.sessionID, userId: e } },
+    });
     await prisma.sessionMember.update({
       where: { sessionId_userId: { sessionId: day.sessionID, userId: e } },
       data: { memberSessionState: "MEMBER_DECLINE" },
@@ -148,6 +136,17 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     await new Promise((resolve) => setTimeout(resolve, 5)); // a later invited_at
     await inviteMembers(ctx, inviteRequest(day, day.creator, [e]));
     expect(await delayOf(day, e)).toBe(86_400_000);
+    const again = await prisma.sessionMember.findUniqueOrThrow({
+      where: { sessionId_userId: { sessionId: day.sessionID, userId: e } },
+    });
+    expect(again.callingDeadline?.getTime()).toBeGreaterThan(first.callingDeadline?.getTime() ?? 0);
+
+    // The deployment's value may have a fraction of a second.
+    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "2.5");
+    const fraction = await sessionWith();
+    const f = uid("f");
+    await inviteMembers(ctx, inviteRequest(fraction, fraction.creator, [f]));
+    expect(await delayOf(fraction, f)).toBe(2_500);
   });
 
   it("callingTimeout 1 times its rung member out long before a deployment default of an hour", async () => {
@@ -158,27 +157,19 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     await inviteMembers(ctx, inviteRequest(fast, fast.creator, [quick]));
     await inviteMembers(ctx, inviteRequest(slow, slow.creator, [patient]));
 
-    // What a worker does: run each job once it is due (run_at ≤ now(), the database's clock).
-    const due = async (s: SessionFixture, member: string) => {
-      const rows = await prisma.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM graphile_worker._private_jobs
-        WHERE key = ${`member_timeout:${s.sessionID}:${member}`} AND run_at <= now()`;
-      return rows[0]?.n === 1;
-    };
-    const deadline = Date.now() + 5_000;
-    while (!(await due(fast, quick)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(await due(fast, quick)).toBe(true);
-    expect(await due(slow, patient)).toBe(false);
-
-    expect(await timeOutCall({ db: prisma }, (await jobOf(fast, quick)).payload)).toBe("timed_out");
+    // What the ring clock does: sweep until the member is due (deadline ≤ now(), the database's
+    // clock) and timed out.
     const state = async (s: SessionFixture, userId: string) =>
       (
         await prisma.sessionMember.findUniqueOrThrow({
           where: { sessionId_userId: { sessionId: s.sessionID, userId } },
         })
       ).memberSessionState;
+    const deadline = Date.now() + 10_000;
+    while ((await state(fast, quick)) === "MEMBER_CALLING" && Date.now() < deadline) {
+      await timeOutDueCalls({ db: prisma });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(await state(fast, quick)).toBe("MEMBER_TIMEOUT");
     expect(await state(slow, patient)).toBe("MEMBER_CALLING");
     const events = await prisma.sessionEvent.findMany({
@@ -201,10 +192,11 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
         callingTimeoutSeconds: 3600,
       });
       const statements = [...log.statements];
-      expect(statements).toHaveLength(7);
+      expect(statements).toHaveLength(6);
       expect(statements[1]).toContain("FOR UPDATE");
       expect(statements[1]).toContain("calling_timeout_seconds");
-      expect(statements[5]).toContain("graphile_worker.add_jobs");
+      // The member upsert writes the deadline.
+      expect(statements[3]).toContain("calling_deadline");
       expect(await delayOf(s, member)).toBe(7_000);
     } finally {
       await log.close();

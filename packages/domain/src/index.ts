@@ -47,7 +47,11 @@ export { pageSize, queryCollaborationsByUser } from "./query-collaborations-by-u
 export { reportBusy } from "./report-busy";
 export { reportOffline } from "./report-offline";
 export { currentApp, signIn, WRONG_CREDENTIALS_MESSAGE } from "./sign-in";
-export { type TimeOutCallOutcome, timeOutCall } from "./time-out-call";
+export {
+  type CallingTimeoutSweepResult,
+  DEFAULT_SWEEP_BATCH_SIZE,
+  timeOutDueCalls,
+} from "./time-out-due-calls";
 export { MAX_UNIX_SECONDS, timeRange, unixSecondsToDate } from "./times";
 export { TRANSACTION_OPTIONS } from "./transaction";
 export { getWebhook, listWebhookDeliveries, setWebhook } from "./webhook-settings";

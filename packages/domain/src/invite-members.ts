@@ -14,7 +14,6 @@ import {
   type MemberWrite,
   type NewSessionEvent,
   readMemberStates,
-  scheduleCallingTimeouts,
   upsertMembers,
 } from "@collab/db";
 import { callingTimeoutSeconds, effectiveCallingTimeoutSeconds } from "./calling-timeout";
@@ -64,13 +63,13 @@ export interface InviteOptions {
 
 /**
  * POST /session/invite (product.md, "Invite semantics"): rings `members` into an ongoing session
- * of the caller's app, all or nothing, in ONE transaction of at most 7 statements whatever the
+ * of the caller's app, all or nothing, in ONE transaction of at most 6 statements whatever the
  * number of invitees (BEGIN; lock session + read collaboration; read inviter, invitees and live
- * count; upsert the rung members; advance event_seq + append their events; schedule their calling
- * timeouts (graphile-worker jobs, committed with the ring; the collaboration's own timeout, read
- * with the lock, else the deployment's); COMMIT). Concurrent invites to one session queue on the
- * session's row lock, so the member limit holds under any interleaving. Returns one outcome per
- * invitee, in request order.
+ * count; upsert the rung members, each with its calling deadline — now() + the collaboration's own
+ * timeout, read with the lock, else the deployment's — which the workers' ring clock sweeps;
+ * advance event_seq + append their events; COMMIT). Concurrent invites to one session queue on
+ * the session's row lock, so the member limit holds under any interleaving. Returns one outcome
+ * per invitee, in request order.
  *
  * Errors (HiarError): NOT_FOUND (collaboration or session unknown to the app, or the session is
  * not the collaboration's), INVALID_STATE (session or collaboration ended), PERMISSION_DENIED
@@ -121,6 +120,11 @@ export async function inviteMembers(
       members: plan.changes.map(memberWrite),
       invitedBy: input.userID,
       overwriteStates: RINGABLE_STATES,
+      // The durable calling timeout: each rung member's deadline, committed with the ring.
+      callingTimeoutSeconds: effectiveCallingTimeoutSeconds(
+        target.collaboration.callingTimeoutSeconds,
+        deploymentTimeoutSeconds,
+      ),
     });
     if (written.length !== plan.changes.length) {
       // A member changed state without the session lock: refuse rather than break the limit.
@@ -147,16 +151,6 @@ export async function inviteMembers(
             member: buildMemberInfo(change.member),
           },
         }),
-      ),
-    });
-    // The durable calling timeout: one job per rung member, committed with the ring.
-    await scheduleCallingTimeouts(tx, {
-      appId,
-      sessionId: input.sessionID,
-      userIds: plan.changes.map((change) => change.member.userID),
-      timeoutSeconds: effectiveCallingTimeoutSeconds(
-        target.collaboration.callingTimeoutSeconds,
-        deploymentTimeoutSeconds,
       ),
     });
     return { members: plan.outcomes };

@@ -17,7 +17,7 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { acceptCall } from "./accept-call";
 import type { DomainContext } from "./context";
 import { declineCall } from "./decline-call";
@@ -30,6 +30,7 @@ import { reportOffline } from "./report-offline";
 import {
   contextFor,
   inviteRequest,
+  makeDue,
   newApp,
   newSession,
   reasonOf,
@@ -38,7 +39,7 @@ import {
   setStates,
   uid,
 } from "./test-support";
-import { timeOutCall } from "./time-out-call";
+import { timeOutDueCalls } from "./time-out-due-calls";
 
 type Action = (ctx: DomainContext, input: MemberActionRequest) => Promise<MemberTransitionResult>;
 
@@ -92,12 +93,15 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
   let ctx: DomainContext;
 
   beforeAll(async () => {
+    // Only the rings a test makes due (makeDue) time out, however long the file runs.
+    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "3600");
     db = await createTestDatabase({ target });
     prisma = db.prisma;
     appId = await newApp(prisma, "lifecycle tests");
     ctx = contextFor(prisma, appId, "trace-lifecycle");
   });
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await db?.close();
   });
 
@@ -108,18 +112,6 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     await inviteMembers(ctx, inviteRequest(s, s.creator, [member]));
     if (state !== "MEMBER_CALLING") await setStates(prisma, s.sessionID, { [member]: state });
     return { s, member };
-  }
-
-  async function ringOf(s: SessionFixture, member: string) {
-    const row = await prisma.sessionMember.findUniqueOrThrow({
-      where: { sessionId_userId: { sessionId: s.sessionID, userId: member } },
-    });
-    return {
-      appId,
-      sessionId: s.sessionID,
-      userId: member,
-      invitedAt: row.invitedAt?.toISOString() ?? "",
-    };
   }
 
   describe("state machine: every transition from every state", () => {
@@ -140,6 +132,8 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
             const after = await sessionSnapshot(prisma, s.sessionID);
             const row = after.members.find((m) => m.userId === member);
             expect(row?.memberSessionState).toBe(action.to);
+            // Out of CALLING (or any state): no calling deadline left behind.
+            expect(row?.callingDeadline).toBeNull();
             const added = after.events.slice(before.events.length);
             expect(added[0]).toMatchObject({
               type: action.event,
@@ -345,17 +339,17 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
         const pctx = contextFor(client, appId);
         for (let round = 0; round < 5; round++) {
           const { s, member } = await memberIn("MEMBER_CALLING");
-          const ring = await ringOf(s, member);
+          await makeDue(prisma, s.sessionID, [member]);
           const results = await Promise.allSettled([
             acceptCall(pctx, memberAction(s, member)),
             declineCall(pctx, memberAction(s, member)),
             reportBusy(pctx, memberAction(s, member)),
-            // The calling timeout competes too; it skips rather than throws when it loses.
-            timeOutCall({ db: client }, ring).then((outcome) => {
-              if (outcome === "skipped") {
-                throw Object.assign(new Error("skipped"), { reason: "INVALID_STATE" });
+            // The calling timeout's sweep competes too; it leaves the member alone when it loses.
+            timeOutDueCalls({ db: client }).then((sweep) => {
+              if (!sweep.timedOut.some((m) => m.userId === member)) {
+                throw Object.assign(new Error("not timed out"), { reason: "INVALID_STATE" });
               }
-              return outcome;
+              return sweep;
             }),
           ]);
           const won = results.filter((r) => r.status === "fulfilled");
@@ -397,43 +391,54 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     });
   });
 
-  describe("calling timeout (the job's handler)", () => {
-    it("the invite schedules one job per rung member at invited_at + the timeout", async () => {
+  describe("calling timeout (the ring clock's sweep)", () => {
+    /** The member's row (state, invited_at, calling_deadline). */
+    const rowOf = (s: SessionFixture, member: string) =>
+      prisma.sessionMember.findUniqueOrThrow({
+        where: { sessionId_userId: { sessionId: s.sessionID, userId: member } },
+      });
+
+    it("the invite sets each rung member's deadline at invited_at + the timeout; a re-ring a new one", async () => {
       const s = await newSession(ctx);
       const [a, b] = [uid("a"), uid("b")];
       await inviteMembers(ctx, inviteRequest(s, s.creator, [a, b]), {
         callingTimeoutSeconds: 42.5,
       });
-      const jobs = await prisma.$queryRaw<
-        { key: string; run_at: Date; payload: { invitedAt: string } }[]
-      >`
-        SELECT key, run_at, payload::jsonb AS payload FROM graphile_worker._private_jobs
-        WHERE key LIKE ${`member_timeout:${s.sessionID}:%`} ORDER BY key`;
-      expect(jobs).toHaveLength(2);
-      for (const [job, member] of jobs.map((j) => [j, j.key.split(":")[2] ?? ""] as const)) {
-        const ring = await ringOf(s, member);
-        expect(Date.parse(job.payload.invitedAt)).toBe(Date.parse(ring.invitedAt));
-        expect(job.run_at.getTime()).toBe(Date.parse(ring.invitedAt) + 42_500);
+      for (const member of [a, b]) {
+        const row = await rowOf(s, member);
+        expect(row.callingDeadline?.getTime()).toBe((row.invitedAt?.getTime() ?? 0) + 42_500);
       }
-      // Ringing again replaces the pending job (one per member), due from the new ring.
-      await setStates(prisma, s.sessionID, { [a]: "MEMBER_DECLINE" });
+      // The creator (added by /create, never rung) has none.
+      expect((await rowOf(s, s.creator)).callingDeadline).toBeNull();
+      // Ringing again sets the deadline from the new ring.
+      await declineCall(ctx, memberAction(s, a));
+      expect((await rowOf(s, a)).callingDeadline).toBeNull();
       await inviteMembers(ctx, inviteRequest(s, s.creator, [a]), { callingTimeoutSeconds: 5 });
-      const again = await prisma.$queryRaw<{ n: number }[]>`
-        SELECT count(*)::int AS n FROM graphile_worker._private_jobs WHERE key = ${`member_timeout:${s.sessionID}:${a}`}`;
-      expect(again[0]?.n).toBe(1);
+      const again = await rowOf(s, a);
+      expect(again.callingDeadline?.getTime()).toBe((again.invitedAt?.getTime() ?? 0) + 5_000);
     });
 
-    it("times out a member still CALLING from that ring, exactly once", async () => {
+    it("times out a due member once, with its event, and clears the deadline", async () => {
       const { s, member } = await memberIn("MEMBER_CALLING");
-      const ring = await ringOf(s, member);
+      const ring = await rowOf(s, member);
+      await makeDue(prisma, s.sessionID, [member]);
       const before = await sessionSnapshot(prisma, s.sessionID);
-      expect(await timeOutCall({ db: prisma }, ring)).toBe("timed_out");
-      expect(await timeOutCall({ db: prisma }, ring)).toBe("skipped");
+      const sweep = await timeOutDueCalls({ db: prisma });
+      expect(sweep.timedOut).toContainEqual({
+        appId,
+        sessionId: s.sessionID,
+        userId: member,
+        seq: before.session.eventSeq + 1,
+      });
+      expect((await timeOutDueCalls({ db: prisma })).timedOut).toStrictEqual([]);
       const after = await sessionSnapshot(prisma, s.sessionID);
-      expect(after.members.find((m) => m.userId === member)?.memberSessionState).toBe(
-        "MEMBER_TIMEOUT",
-      );
-      expect(after.events.slice(before.events.length)).toMatchObject([
+      expect(after.members.find((m) => m.userId === member)).toMatchObject({
+        memberSessionState: "MEMBER_TIMEOUT",
+        callingDeadline: null,
+      });
+      expect(after.session.eventSeq).toBe(before.session.eventSeq + 1);
+      const added = after.events.slice(before.events.length);
+      expect(added).toMatchObject([
         {
           type: "member.timeout",
           actorId: null,
@@ -441,39 +446,65 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
           subjectId: member,
           fromState: "MEMBER_CALLING",
           toState: "MEMBER_TIMEOUT",
+          seq: before.session.eventSeq + 1,
           payload: { collaborationID: s.collaborationID },
         },
       ]);
+      const payload = added[0]?.payload as { invitedAt?: string } | undefined;
+      expect(Date.parse(payload?.invitedAt ?? "")).toBe(ring.invitedAt?.getTime());
     });
 
     it("leaves alone a member who answered, was rung again, or whose session ended", async () => {
-      const answered = await memberIn("MEMBER_CALLING");
-      const answeredRing = await ringOf(answered.s, answered.member);
+      // Rung with a 1 s timeout; each answers (or is rung again, or ended) before it is due.
+      const ring = async () => {
+        const s = await newSession(ctx);
+        const member = uid("m");
+        await inviteMembers(ctx, inviteRequest(s, s.creator, [member]), {
+          callingTimeoutSeconds: 1,
+        });
+        return { s, member };
+      };
+      const answered = await ring();
       await acceptCall(ctx, memberAction(answered.s, answered.member));
-
-      const rerung = await memberIn("MEMBER_CALLING");
-      const oldRing = await ringOf(rerung.s, rerung.member);
+      const declined = await ring();
+      await declineCall(ctx, memberAction(declined.s, declined.member));
+      const rerung = await ring();
       await declineCall(ctx, memberAction(rerung.s, rerung.member));
-      await new Promise((resolve) => setTimeout(resolve, 5)); // a later invited_at
-      await inviteMembers(ctx, inviteRequest(rerung.s, rerung.s.creator, [rerung.member]));
-
-      const ended = await memberIn("MEMBER_CALLING");
-      const endedRing = await ringOf(ended.s, ended.member);
+      await inviteMembers(ctx, inviteRequest(rerung.s, rerung.s.creator, [rerung.member]), {
+        callingTimeoutSeconds: 60,
+      });
+      const ended = await ring();
       await endSession(ctx, EndSessionRequest.parse({ ...ids(ended.s), userID: ended.s.creator }));
+      const fixtures = [answered, declined, rerung, ended];
+      const before = await Promise.all(fixtures.map((f) => sessionSnapshot(prisma, f.s.sessionID)));
+      expect(
+        before.every((snap) =>
+          snap.members.every(
+            (m) => (m.memberSessionState === "MEMBER_CALLING") === (m.callingDeadline !== null),
+          ),
+        ),
+      ).toBe(true);
 
-      for (const [fixture, ring] of [
-        [answered, answeredRing],
-        [rerung, oldRing],
-        [ended, endedRing],
-      ] as const) {
-        const before = await sessionSnapshot(prisma, fixture.s.sessionID);
-        expect(await timeOutCall({ db: prisma }, ring)).toBe("skipped");
-        expect(await sessionSnapshot(prisma, fixture.s.sessionID)).toStrictEqual(before);
-      }
-      // The new ring still times out.
-      expect(await timeOutCall({ db: prisma }, await ringOf(rerung.s, rerung.member))).toBe(
-        "timed_out",
+      // Past the first rings' deadlines, by the database's clock.
+      const lastRing = Math.max(
+        ...before.flatMap((snap) => snap.members.map((m) => m.invitedAt?.getTime() ?? 0)),
       );
+      for (;;) {
+        const [row] = await prisma.$queryRaw<{ now: Date }[]>`SELECT now() AS now`;
+        if ((row?.now.getTime() ?? 0) > lastRing + 1_100) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const sweep = await timeOutDueCalls({ db: prisma });
+      const mine = new Set(fixtures.map((f) => f.s.sessionID));
+      expect(sweep.timedOut.filter((m) => mine.has(m.sessionId))).toStrictEqual([]);
+      for (const [i, f] of fixtures.entries()) {
+        expect(await sessionSnapshot(prisma, f.s.sessionID)).toStrictEqual(before[i]);
+      }
+      // The new ring still times out once it is due.
+      await makeDue(prisma, rerung.s.sessionID, [rerung.member]);
+      expect((await timeOutDueCalls({ db: prisma })).timedOut).toMatchObject([
+        { sessionId: rerung.s.sessionID, userId: rerung.member },
+      ]);
     });
   });
 

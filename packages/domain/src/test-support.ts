@@ -70,7 +70,10 @@ export function inviteRequest(
   });
 }
 
-/** Sets members' states directly (the transitions other use cases will make). */
+/**
+ * Sets members' states directly (the transitions other use cases make); like them, a state other
+ * than MEMBER_CALLING has no calling deadline.
+ */
 export async function setStates(
   db: Database,
   sessionID: string,
@@ -79,9 +82,20 @@ export async function setStates(
   for (const [userId, memberSessionState] of Object.entries(states)) {
     await db.sessionMember.update({
       where: { sessionId_userId: { sessionId: sessionID, userId } },
-      data: { memberSessionState },
+      data: {
+        memberSessionState,
+        ...(memberSessionState === "MEMBER_CALLING" ? {} : { callingDeadline: null }),
+      },
     });
   }
+}
+
+/** Moves the given members' calling deadlines into the past: due for the next sweep. */
+export async function makeDue(db: Database, sessionID: string, userIds: readonly string[]) {
+  await db.$executeRaw`
+    UPDATE "session_member" SET "calling_deadline" = now() - interval '1 second'
+    WHERE "session_id" = ${sessionID} AND "user_id" = ANY(${userIds}::text[])
+      AND "member_session_state" = 'MEMBER_CALLING'`;
 }
 
 /** Everything an invite may change in a session, for before/after comparisons. */

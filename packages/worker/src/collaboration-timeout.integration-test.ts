@@ -20,8 +20,9 @@ import {
 import { startWorker, type Worker } from "./worker";
 
 // A collaboration's own calling timeout (ruleSettings.callingTimeout, this project's extension)
-// end to end: /create stores it, the invite schedules with it, the real job runner fires it, while
-// the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS) is an hour.
+// end to end: /create stores it, the invite's upsert writes the deadline with it, the real ring
+// clock fires it, while the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS) is an hour; and
+// the deployment's timeout when the collaboration sets none.
 
 const FAST = { pollIntervalMs: 100 } as const;
 
@@ -79,5 +80,30 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     expect((await eventsOf(prisma, plain)).filter((e) => e.type === "member.timeout")).toHaveLength(
       0,
     );
+  });
+
+  it("HIAR_CALLING_TIMEOUT_SECONDS applies when the collaboration sets none (fractions too)", async () => {
+    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "1.5");
+    worker = await startWorker({ db, settings: FAST });
+    const plain = await sessionWith({});
+    const own = await sessionWith({ callingTimeout: 3600 });
+    const [quick, patient] = [uid("quick"), uid("patient")];
+    await ring(ctx, plain, [quick], {}); // no per-call timeout: the deployment's 1.5 s
+    await ring(ctx, own, [patient], {});
+    expect(
+      await eventually(
+        async () => (await stateOf(prisma, plain, quick)) === "MEMBER_TIMEOUT",
+        10_000,
+      ),
+    ).toBe(true);
+    // Fired after the ring's 1.5 s, within the sweep interval plus slack for a loaded machine.
+    const [row] = await prisma.$queryRaw<{ ms: number }[]>`
+      SELECT (extract(epoch FROM e."created_at" - m."invited_at") * 1000)::float8 AS ms
+      FROM "session_event" e
+      JOIN "session_member" m ON m."session_id" = e."session_id" AND m."user_id" = e."subject_id"
+      WHERE e."session_id" = ${plain.sessionID} AND e."type" = 'member.timeout'`;
+    expect(row?.ms).toBeGreaterThanOrEqual(1_500);
+    expect(row?.ms).toBeLessThan(3_500);
+    expect(await stateOf(prisma, own, patient)).toBe("MEMBER_CALLING");
   });
 });

@@ -1,24 +1,36 @@
-// @collab/worker: the background work on the database — durable calling timeouts (graphile-worker
-// jobs) and the webhook outbox — run inside the Next.js server (instrumentation) or standalone
+// @collab/worker: the background work on the database — the ring clock (calling timeouts), the
+// webhook outbox and maintenance — run inside the web server (its entry) or standalone
 // (`pnpm worker`).
 
-export { type JobRunnerOptions, startJobRunner } from "./job-runner";
-export { consoleWorkerLog, silentWorkerLog, type WorkerLog } from "./log";
+export { consoleWorkerLog, describeError, silentWorkerLog, type WorkerLog } from "./log";
+export { type Loop, type LoopReport, loopRetryDelayMs, startLoop } from "./loop";
 export {
-  MAINTENANCE_CRON,
   MAINTENANCE_TASK,
   type MaintenanceResult,
+  maintenanceCheckMs,
   runMaintenance,
+  startMaintenance,
 } from "./maintenance";
+export { RING_CLOCK, type RingClockOptions, startRingClock } from "./ring-clock";
 export {
   DEFAULT_WORKER_SETTINGS,
   resolveWorkerSettings,
   type WebhookSettings,
   type WorkerSettings,
   type WorkerSettingsInput,
+  webhookLeaseMs,
   workerSettingsFromEnv,
 } from "./settings";
 export { retryDelayMs } from "./webhooks/backoff";
 export { type DeliveryResult, postWebhook, webhookEventBody } from "./webhooks/deliver";
-export { startWebhookDispatcher, type WebhookDispatcher } from "./webhooks/dispatcher";
-export { type StartWorkerOptions, startWorker, type Worker } from "./worker";
+export {
+  startWebhookDispatcher,
+  WEBHOOK_OUTBOX,
+  type WebhookDispatcher,
+} from "./webhooks/dispatcher";
+export {
+  type StartWorkerOptions,
+  startWorker,
+  type Worker,
+  type WorkerState,
+} from "./worker";

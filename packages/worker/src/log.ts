@@ -14,14 +14,22 @@ export const consoleWorkerLog: WorkerLog = {
 
 export const silentWorkerLog: WorkerLog = { info() {}, warn() {}, error() {} };
 
+/**
+ * One line about an error, without a stack: its message (Prisma's multi-line "Invalid
+ * `prisma.$queryRaw()` invocation:" framing removed), its code and its cause's.
+ */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
     const detail = cause?.code ?? cause?.message;
-    return [error.message, typeof code === "string" ? code : "", detail ? String(detail) : ""]
+    const message = error.message
+      .replace(/Invalid `[^`]*` invocation:/, "")
+      .replace(/\s+/g, " ")
+      .trim();
+    return [message, typeof code === "string" ? code : "", detail ? String(detail) : ""]
       .filter((part) => part !== "")
       .join(": ");
   }
-  return String(error);
+  return String(error).replace(/\s+/g, " ");
 }

@@ -1,5 +1,7 @@
 import {
+  claimPeriodicRun,
   consumeNonce,
+  createDb,
   createTestDatabase,
   type Database,
   purgeWebhookAttempts,
@@ -8,10 +10,11 @@ import {
 } from "@collab/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAINTENANCE_TASK, runMaintenance } from "./maintenance";
-import { appContext, eventually, uid } from "./test-support";
-import { startWorker } from "./worker";
+import { appContext, eventually, sleep, uid } from "./test-support";
+import { startWorker, type Worker } from "./worker";
 
-// The maintenance cron task: expired nonces and old delivery attempts go, everything else stays.
+// Maintenance: expired nonces and old delivery attempts go, everything else stays; one worker per
+// interval runs it, whatever the number of workers.
 
 const DAY = 86_400_000;
 
@@ -86,17 +89,62 @@ describe.each(testDatabaseTargets())("maintenance on %s", (target) => {
     );
   });
 
-  it("a running worker registers the maintenance cron with graphile-worker", async () => {
-    const worker = await startWorker({ db, settings: { pollIntervalMs: 100 } });
+  it("a periodic run is claimed by exactly one of many concurrent callers per interval", async () => {
+    // On PostgreSQL through separate pools, so the claims really race.
+    const pools =
+      target === "postgres"
+        ? await Promise.all([1, 2, 3].map(() => createDb({ databaseUrl: db.url, poolMax: 4 })))
+        : [];
+    const clients = pools.length > 0 ? pools.map((p) => p.prisma) : [prisma];
     try {
-      const registered = await eventually(async () => {
-        const rows = await prisma.$queryRaw<{ identifier: string }[]>`
-          SELECT "identifier" FROM "graphile_worker"."_private_known_crontabs"`;
-        return rows.some((row) => row.identifier === MAINTENANCE_TASK);
-      }, 5_000);
-      expect(registered).toBe(true);
+      const name = uid("task");
+      const claimAll = () =>
+        Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            claimPeriodicRun(clients[i % clients.length] as Database, { name, intervalMs: 1_000 }),
+          ),
+        );
+      expect((await claimAll()).filter(Boolean)).toHaveLength(1); // the first claim ever
+      expect((await claimAll()).filter(Boolean)).toHaveLength(0); // within the interval
+      // After the interval (by the database's clock), again exactly one.
+      await prisma.$executeRaw`
+        UPDATE "periodic_task" SET "last_run_at" = now() - interval '2 seconds' WHERE "name" = ${name}`;
+      expect((await claimAll()).filter(Boolean)).toHaveLength(1);
     } finally {
-      await worker.stop();
+      await Promise.all(pools.map((p) => p.close()));
+    }
+  });
+
+  it("workers run the maintenance pass once per interval between them", async () => {
+    await prisma.$executeRaw`DELETE FROM "periodic_task" WHERE "name" = ${MAINTENANCE_TASK}`;
+    const stale = uid("nonce");
+    expect(
+      await consumeNonce(prisma, { appId, nonce: stale, expiresAt: new Date(Date.now() - 1) }),
+    ).toBe(true);
+    const workers: Worker[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        workers.push(await startWorker({ db, settings: { maintenanceIntervalMs: 2_000 } }));
+      }
+      // The first pass runs at once (no run recorded yet) and purges the expired nonce.
+      expect(
+        await eventually(
+          async () => (await prisma.nonce.count({ where: { appId, nonce: stale } })) === 0,
+          10_000,
+        ),
+      ).toBe(true);
+      const [first] = await prisma.$queryRaw<{ at: Date }[]>`
+        SELECT "last_run_at" AS at FROM "periodic_task" WHERE "name" = ${MAINTENANCE_TASK}`;
+      // Three workers asking every second for 2.5 s: one more run at most (the next interval).
+      await sleep(2_500);
+      const [second] = await prisma.$queryRaw<{ at: Date }[]>`
+        SELECT "last_run_at" AS at FROM "periodic_task" WHERE "name" = ${MAINTENANCE_TASK}`;
+      expect(first?.at).toBeInstanceOf(Date);
+      const gap = (second?.at.getTime() ?? 0) - (first?.at.getTime() ?? 0);
+      expect(gap === 0 || gap >= 2_000).toBe(true);
+      expect(workers.every((w) => w.state().status === "running")).toBe(true);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
     }
   });
 });

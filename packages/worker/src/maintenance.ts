@@ -1,18 +1,20 @@
-import { type Database, purgeExpiredNonces, purgeWebhookAttempts } from "@collab/db";
-import { type CronItem, parseCronItems, type Task } from "graphile-worker";
-import { describeError, type WorkerLog } from "./log";
+import {
+  claimPeriodicRun,
+  type Database,
+  purgeExpiredNonces,
+  purgeWebhookAttempts,
+} from "@collab/db";
+import type { WorkerLog } from "./log";
+import { type Loop, type LoopReport, startLoop } from "./loop";
 
 // Housekeeping on the database: tables that only grow would otherwise grow forever. Expired
 // nonces are useless (a replay is refused by the date window already); delivery attempts are kept
-// for the console for a retention period. graphile-worker's cron runs the task on one worker per
-// tick across every process (it records each tick in its known_crontabs table).
+// for the console for a retention period. One worker per interval runs it, whatever the number of
+// processes: each worker's loop asks regularly, and the `periodic_task` row's conditional upsert
+// (claimPeriodicRun) grants the run to exactly one of them per interval.
 
+/** The maintenance pass's row in periodic_task. */
 export const MAINTENANCE_TASK = "maintenance";
-
-/** Every 10 minutes; a tick missed while no worker ran is not replayed (the next one catches up). */
-export const MAINTENANCE_CRON: readonly CronItem[] = [
-  { task: MAINTENANCE_TASK, match: "*/10 * * * *", identifier: MAINTENANCE_TASK },
-];
 
 export interface MaintenanceResult {
   readonly nonces: number;
@@ -32,21 +34,42 @@ export async function runMaintenance(
   return { nonces, webhookAttempts };
 }
 
-export function maintenanceTask(
-  db: Database,
-  options: { readonly attemptRetentionMs: number; readonly log: WorkerLog },
-): Task {
-  return async () => {
-    try {
-      const purged = await runMaintenance(db, options);
-      if (purged.nonces + purged.webhookAttempts > 0)
-        options.log.info({ ...purged }, "maintenance");
-    } catch (error) {
-      // Thrown again so graphile-worker retries the job; logged here without a stack.
-      options.log.warn({ err: describeError(error) }, "maintenance failed; retried");
-      throw error;
-    }
-  };
+/**
+ * How often a worker asks for the run: a tenth of the interval, between 1 s and 1 min, so a pass
+ * starts at most that long after it is due, at the cost of one cheap statement per ask.
+ */
+export function maintenanceCheckMs(intervalMs: number): number {
+  return Math.min(60_000, Math.max(1_000, Math.round(intervalMs / 10)));
 }
 
-export const parsedMaintenanceCron = () => parseCronItems([...MAINTENANCE_CRON]);
+export function startMaintenance(options: {
+  readonly db: Database;
+  readonly intervalMs: number;
+  readonly attemptRetentionMs: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly log: WorkerLog;
+  readonly report?: LoopReport;
+}): Loop {
+  const { db, log } = options;
+  const checkMs = maintenanceCheckMs(options.intervalMs);
+  return startLoop({
+    name: MAINTENANCE_TASK,
+    retryBaseMs: options.retryBaseMs,
+    retryMaxMs: options.retryMaxMs,
+    log,
+    report: options.report,
+    async pass() {
+      const claimed = await claimPeriodicRun(db, {
+        name: MAINTENANCE_TASK,
+        intervalMs: options.intervalMs,
+      });
+      if (claimed) {
+        // A pass that fails after its claim is logged by the loop and runs again next interval.
+        const purged = await runMaintenance(db, options);
+        if (purged.nonces + purged.webhookAttempts > 0) log.info({ ...purged }, "maintenance");
+      }
+      return checkMs;
+    },
+  });
+}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_WORKER_SETTINGS, workerSettingsFromEnv } from "./settings";
+import { loopRetryDelayMs } from "./loop";
+import { maintenanceCheckMs } from "./maintenance";
+import {
+  DEFAULT_WORKER_SETTINGS,
+  resolveWorkerSettings,
+  webhookLeaseMs,
+  workerSettingsFromEnv,
+} from "./settings";
 import { retryDelayMs } from "./webhooks/backoff";
 
 describe("worker settings", () => {
@@ -12,7 +19,17 @@ describe("worker settings", () => {
       backoffMaxMs: 3_600_000,
       attemptRetentionMs: 30 * 86_400_000,
       allowPrivateNetworks: false,
+      maxConcurrentPerApp: 4,
     });
+    expect(DEFAULT_WORKER_SETTINGS).toMatchObject({
+      sweepIntervalMs: 250,
+      sweepBatchSize: 500,
+      maintenanceIntervalMs: 600_000,
+      retryMaxMs: 2_000,
+    });
+    // A stream's lease outlives a batch of timed-out attempts: 20 × (5 s + 1 s) + 30 s.
+    expect(webhookLeaseMs(DEFAULT_WORKER_SETTINGS.webhooks)).toBe(150_000);
+    expect(webhookLeaseMs({ ...DEFAULT_WORKER_SETTINGS.webhooks, leaseMs: 2_000 })).toBe(2_000);
   });
 
   it("reads the environment and refuses malformed values", () => {
@@ -22,8 +39,12 @@ describe("worker settings", () => {
       WEBHOOK_MAX_AGE_HOURS: "1",
       WEBHOOK_BACKOFF_BASE_SECONDS: "0.1",
       WEBHOOK_ATTEMPT_RETENTION_DAYS: "7",
+      WORKER_SWEEP_INTERVAL_MS: "100",
+      WEBHOOK_MAX_CONCURRENT_PER_APP: "2",
     });
     expect(settings.pollIntervalMs).toBe(100);
+    expect(settings.sweepIntervalMs).toBe(100);
+    expect(settings.webhooks.maxConcurrentPerApp).toBe(2);
     expect(settings.webhooks).toMatchObject({
       timeoutMs: 2_500,
       maxAgeMs: 3_600_000,
@@ -35,6 +56,20 @@ describe("worker settings", () => {
       /WEBHOOK_TIMEOUT_SECONDS/,
     );
     expect(() => workerSettingsFromEnv({ WORKER_POLL_INTERVAL_MS: "0" })).toThrow();
+    expect(() => workerSettingsFromEnv({ WORKER_SWEEP_INTERVAL_MS: "-1" })).toThrow(
+      /WORKER_SWEEP_INTERVAL_MS/,
+    );
+    expect(() => workerSettingsFromEnv({ WEBHOOK_MAX_CONCURRENT_PER_APP: "2.5" })).toThrow(
+      /WEBHOOK_MAX_CONCURRENT_PER_APP must be a positive integer/,
+    );
+  });
+
+  it("refuses settings given in code that would spin or stall, naming them", () => {
+    expect(() => resolveWorkerSettings({ sweepIntervalMs: 0 })).toThrow(/sweepIntervalMs/);
+    expect(() => resolveWorkerSettings({ sweepBatchSize: 0.5 })).toThrow(/sweepBatchSize/);
+    expect(() => resolveWorkerSettings({ retryMaxMs: Number.NaN })).toThrow(/retryMaxMs/);
+    expect(() => resolveWorkerSettings({ webhooks: { leaseMs: -1 } })).toThrow(/leaseMs/);
+    expect(resolveWorkerSettings({ webhooks: { concurrency: 2 } }).webhooks.concurrency).toBe(2);
   });
 
   it("blocks private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=1", () => {
@@ -59,5 +94,22 @@ describe("retryDelayMs", () => {
     expect(retryDelayMs(30, settings, middle)).toBe(3_600_000);
     expect(retryDelayMs(1, settings, () => 0)).toBe(4_000);
     expect(retryDelayMs(1, settings, () => 1)).toBe(6_000);
+  });
+});
+
+describe("loop backoff and maintenance cadence", () => {
+  it("a failing loop retries after base × 2^(n−1), capped, ±20 %", () => {
+    const settings = { retryBaseMs: 100, retryMaxMs: 2_000 };
+    const middle = () => 0.5;
+    expect([1, 2, 3, 4, 5, 6].map((n) => loopRetryDelayMs(n, settings, middle))).toStrictEqual([
+      100, 200, 400, 800, 1_600, 2_000,
+    ]);
+    expect(loopRetryDelayMs(1_000, settings, () => 1)).toBe(2_400);
+  });
+
+  it("workers ask for the maintenance run a tenth of its interval apart, 1 s to 1 min", () => {
+    expect(maintenanceCheckMs(600_000)).toBe(60_000);
+    expect(maintenanceCheckMs(120_000)).toBe(12_000);
+    expect(maintenanceCheckMs(2_000)).toBe(1_000);
   });
 });

@@ -1,4 +1,4 @@
-// The worker's knobs, from the environment (README "Environment"), with defaults for production.
+// The worker's knobs, from the environment (README "Settings"), with defaults for production.
 import { privateNetworksAllowed } from "@collab/db";
 
 export interface WebhookSettings {
@@ -12,8 +12,19 @@ export interface WebhookSettings {
   readonly backoffMaxMs: number;
   /** Streams (sessions) delivered at once by one worker. */
   readonly concurrency: number;
+  /**
+   * Streams of one app being delivered at once, over every worker (default 4): an app whose
+   * receiver is slow or dead holds at most this many delivery slots.
+   */
+  readonly maxConcurrentPerApp: number;
   /** Events delivered per claim of a stream before it is released. */
   readonly batchSize: number;
+  /**
+   * How long a claimed stream stays leased to its worker; another worker may take it over after
+   * that (a worker that died or lost its database mid-delivery). Default: long enough for a whole
+   * batch of timed-out attempts, `batchSize × (timeoutMs + 1 s) + 30 s`.
+   */
+  readonly leaseMs?: number;
   /** How long delivery attempts stay in the log (the console's delivery list); default 30 days. */
   readonly attemptRetentionMs: number;
   /**
@@ -24,22 +35,38 @@ export interface WebhookSettings {
 }
 
 export interface WorkerSettings {
-  /** How often the job queue and the outbox are polled when idle (default 1 s). */
+  /** How often an idle worker looks for due webhook deliveries (default 1 s). */
   readonly pollIntervalMs: number;
-  /** Timeout jobs run at once by one worker. */
-  readonly jobConcurrency: number;
+  /**
+   * The ring clock's longest sleep (default 250 ms): it sleeps until the next calling deadline,
+   * but never longer, so a ring made meanwhile (with an earlier deadline) is late by at most this.
+   */
+  readonly sweepIntervalMs: number;
+  /** Due rings one sweep statement takes at most (default 500); a full batch sweeps again at once. */
+  readonly sweepBatchSize: number;
+  /** How often one worker (across every process) runs the maintenance pass (default 10 min). */
+  readonly maintenanceIntervalMs: number;
+  /** First delay before a loop retries after an error (database down); doubles per failure. */
+  readonly retryBaseMs: number;
+  /** Longest such delay (default 2 s): how late a worker notices the database is back. */
+  readonly retryMaxMs: number;
   readonly webhooks: WebhookSettings;
 }
 
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = Object.freeze({
   pollIntervalMs: 1_000,
-  jobConcurrency: 4,
+  sweepIntervalMs: 250,
+  sweepBatchSize: 500,
+  maintenanceIntervalMs: 600_000,
+  retryBaseMs: 100,
+  retryMaxMs: 2_000,
   webhooks: Object.freeze({
     timeoutMs: 5_000,
     maxAgeMs: 24 * 3_600_000,
     backoffBaseMs: 5_000,
     backoffMaxMs: 3_600_000,
     concurrency: 8,
+    maxConcurrentPerApp: 4,
     batchSize: 20,
     attemptRetentionMs: 30 * 86_400_000,
     allowPrivateNetworks: false,
@@ -50,40 +77,97 @@ export type WorkerSettingsInput = Partial<Omit<WorkerSettings, "webhooks">> & {
   readonly webhooks?: Partial<WebhookSettings>;
 };
 
+/** The lease of a claimed webhook stream (WebhookSettings.leaseMs, or its default). */
+export function webhookLeaseMs(settings: WebhookSettings): number {
+  return settings.leaseMs ?? settings.batchSize * (settings.timeoutMs + 1_000) + 30_000;
+}
+
+const POSITIVE_INTEGERS = [
+  "sweepBatchSize",
+  "webhooks.concurrency",
+  "webhooks.maxConcurrentPerApp",
+  "webhooks.batchSize",
+] as const;
+
+/**
+ * Defaults filled in; throws a RangeError naming the setting when a value is not usable (not a
+ * positive number, or not an integer where one is needed), so a worker fails at start instead of
+ * spinning or stalling later.
+ */
 export function resolveWorkerSettings(input: WorkerSettingsInput = {}): WorkerSettings {
-  return {
+  const settings: WorkerSettings = {
     ...DEFAULT_WORKER_SETTINGS,
     ...input,
     webhooks: { ...DEFAULT_WORKER_SETTINGS.webhooks, ...input.webhooks },
   };
+  const numbers: Record<string, unknown> = {
+    pollIntervalMs: settings.pollIntervalMs,
+    sweepIntervalMs: settings.sweepIntervalMs,
+    sweepBatchSize: settings.sweepBatchSize,
+    maintenanceIntervalMs: settings.maintenanceIntervalMs,
+    retryBaseMs: settings.retryBaseMs,
+    retryMaxMs: settings.retryMaxMs,
+    ...Object.fromEntries(
+      Object.entries(settings.webhooks)
+        .filter(([key]) => key !== "allowPrivateNetworks")
+        .map(([key, value]) => [`webhooks.${key}`, value]),
+    ),
+  };
+  for (const [name, value] of Object.entries(numbers)) {
+    if (value === undefined && name === "webhooks.leaseMs") continue;
+    const integer = (POSITIVE_INTEGERS as readonly string[]).includes(name);
+    if (
+      typeof value !== "number" ||
+      !Number.isFinite(value) ||
+      value <= 0 ||
+      (integer && !Number.isInteger(value))
+    ) {
+      throw new RangeError(
+        `worker setting ${name} must be a positive ${integer ? "integer" : "number"}, got ${String(value)}`,
+      );
+    }
+  }
+  return settings;
 }
 
-function positive(env: NodeJS.ProcessEnv, name: string, scale: number): number | undefined {
+function positive(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  scale: number,
+  integer = false,
+): number | undefined {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(
+      `${name} must be a positive ${integer ? "integer" : "number"}, got ${JSON.stringify(raw)}`,
+    );
   }
   return Math.round(value * scale);
 }
 
 /**
- * WORKER_POLL_INTERVAL_MS, WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_MAX_AGE_HOURS,
- * WEBHOOK_BACKOFF_BASE_SECONDS, WEBHOOK_BACKOFF_MAX_SECONDS, WEBHOOK_ATTEMPT_RETENTION_DAYS,
- * WEBHOOK_ALLOW_PRIVATE_NETWORKS (1 or 0); absent ones keep their default.
- * Throws on a malformed value (fail at start, not at the first delivery).
+ * WORKER_POLL_INTERVAL_MS, WORKER_SWEEP_INTERVAL_MS, WEBHOOK_TIMEOUT_SECONDS,
+ * WEBHOOK_MAX_AGE_HOURS, WEBHOOK_BACKOFF_BASE_SECONDS, WEBHOOK_BACKOFF_MAX_SECONDS,
+ * WEBHOOK_MAX_CONCURRENT_PER_APP, WEBHOOK_ATTEMPT_RETENTION_DAYS, WEBHOOK_ALLOW_PRIVATE_NETWORKS
+ * (1 or 0); absent ones keep their default. Throws naming the variable on a malformed value (fail
+ * at start, not at the first delivery).
  */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const defined = <T extends object>(o: T) =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
   return resolveWorkerSettings({
-    ...defined({ pollIntervalMs: positive(env, "WORKER_POLL_INTERVAL_MS", 1) }),
+    ...defined({
+      pollIntervalMs: positive(env, "WORKER_POLL_INTERVAL_MS", 1),
+      sweepIntervalMs: positive(env, "WORKER_SWEEP_INTERVAL_MS", 1),
+    }),
     webhooks: defined({
       timeoutMs: positive(env, "WEBHOOK_TIMEOUT_SECONDS", 1_000),
       maxAgeMs: positive(env, "WEBHOOK_MAX_AGE_HOURS", 3_600_000),
       backoffBaseMs: positive(env, "WEBHOOK_BACKOFF_BASE_SECONDS", 1_000),
       backoffMaxMs: positive(env, "WEBHOOK_BACKOFF_MAX_SECONDS", 1_000),
+      maxConcurrentPerApp: positive(env, "WEBHOOK_MAX_CONCURRENT_PER_APP", 1, true),
       attemptRetentionMs: positive(env, "WEBHOOK_ATTEMPT_RETENTION_DAYS", 86_400_000),
       allowPrivateNetworks: privateNetworksAllowed(env),
     }),

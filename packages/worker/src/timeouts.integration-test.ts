@@ -23,10 +23,21 @@ import {
 } from "./test-support";
 import { startWorker, type Worker } from "./worker";
 
-// The durable calling timeout end to end: invite (job added in its transaction) → graphile-worker
-// runner → timeOutCall. Short timeouts (1–1.5 s) and a fast poll keep it quick.
+// The durable calling timeout end to end: invite (the deadline written by its member upsert) →
+// the workers' ring clock (a sweep statement every ≤ 250 ms). Short timeouts (1–3 s) keep it quick.
+// Waits are for conditions, with generous ceilings for a loaded 2-core machine.
 
 const FAST = { pollIntervalMs: 100 } as const;
+
+/** Each member.timeout event's lateness: its time minus the ring's deadline (database clock). */
+async function latenessMs(db: Database, sessionIds: readonly string[], timeoutMs: number) {
+  const rows = await db.$queryRaw<{ ms: number }[]>`
+    SELECT (extract(epoch FROM e."created_at" - m."invited_at") * 1000)::float8 - ${timeoutMs}::float8 AS ms
+    FROM "session_event" e
+    JOIN "session_member" m ON m."session_id" = e."session_id" AND m."user_id" = e."subject_id"
+    WHERE e."session_id" = ANY(${sessionIds}::bpchar[]) AND e."type" = 'member.timeout'`;
+  return rows.map((r) => r.ms);
+}
 
 describe.each(testDatabaseTargets())("calling timeout worker on %s", (target) => {
   let db: TestDatabase;
@@ -51,7 +62,7 @@ describe.each(testDatabaseTargets())("calling timeout worker on %s", (target) =>
     await db?.close();
   });
 
-  it("a rung member who never answers becomes MEMBER_TIMEOUT once, with an event", async () => {
+  it("a rung member who never answers becomes MEMBER_TIMEOUT once, on time, with an event", async () => {
     await start();
     const s = await newSession(ctx);
     const member = uid("m");
@@ -67,6 +78,11 @@ describe.each(testDatabaseTargets())("calling timeout worker on %s", (target) =>
       subjectId: member,
       toState: "MEMBER_TIMEOUT",
     });
+    // On time: never before the deadline, and within the sweep interval (250 ms) plus slack for
+    // a loaded machine after it.
+    const [late] = await latenessMs(prisma, [s.sessionID], 1_000);
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThan(2_000);
   });
 
   it("fires after the worker restarts between the ring and the timeout", async () => {
@@ -77,7 +93,7 @@ describe.each(testDatabaseTargets())("calling timeout worker on %s", (target) =>
     await first.stop(); // the process goes away before the timeout is due …
     await sleep(2_500); // … and stays away past it
     expect(await stateOf(prisma, s, member)).toBe("MEMBER_CALLING");
-    await start(); // a new process picks the due job up from the database
+    await start(); // a new process finds the due ring in the database
     expect(
       await eventually(async () => (await stateOf(prisma, s, member)) === "MEMBER_TIMEOUT", 8_000),
     ).toBe(true);
@@ -116,33 +132,53 @@ describe.each(testDatabaseTargets())("calling timeout worker on %s", (target) =>
     expect((await eventsOf(prisma, s)).filter((e) => e.type === "member.timeout")).toHaveLength(0);
   });
 
-  it("two workers at once: every member times out exactly once", async () => {
-    await Promise.all([start(), start()]);
-    const s = await newSession(ctx);
-    const members = Array.from({ length: 12 }, () => uid("m"));
-    await ring(ctx, s, members, { callingTimeoutSeconds: 1 });
-    const done = await eventually(async () => {
-      const left = await prisma.sessionMember.count({
-        where: { sessionId: s.sessionID, memberSessionState: "MEMBER_CALLING" },
-      });
-      return left === 0;
-    }, 10_000);
-    expect(done).toBe(true);
-    await sleep(500);
-    const events = await eventsOf(prisma, s);
-    const timeouts = events.filter((e) => e.type === "member.timeout");
-    expect(timeouts.map((e) => e.subjectId).sort()).toStrictEqual([...members].sort());
-    expect(events.map((e) => e.seq)).toStrictEqual(events.map((_, i) => i + 1));
-    // graphile-worker removed every completed job.
-    const jobs = await prisma.$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM graphile_worker._private_jobs
-      WHERE key LIKE ${`member_timeout:${s.sessionID}:%`}`;
-    expect(jobs[0]?.n).toBe(0);
+  it("two workers at once: 1,000 rings in 40 sessions time out exactly once each, on time", async () => {
+    // On PostgreSQL each worker has its own pool, as two processes would.
+    const own =
+      target === "postgres"
+        ? await Promise.all([1, 2].map(() => createDb({ databaseUrl: db.url, poolMax: 2 })))
+        : [];
+    try {
+      const workers = own.length > 0 ? own : [db, db];
+      for (const w of workers) running.push(await startWorker({ db: w, settings: FAST }));
+      const sessions = await Promise.all(Array.from({ length: 40 }, () => newSession(ctx)));
+      const rung = new Map<string, string[]>();
+      for (const s of sessions) {
+        const members = Array.from({ length: 25 }, () => uid("m"));
+        rung.set(s.sessionID, members);
+        await ring(ctx, s, members, { callingTimeoutSeconds: 2 });
+      }
+      const sessionIds = sessions.map((s) => s.sessionID);
+      const done = await eventually(async () => {
+        const left = await prisma.sessionMember.count({
+          where: { sessionId: { in: sessionIds }, memberSessionState: "MEMBER_CALLING" },
+        });
+        return left === 0;
+      }, 30_000);
+      expect(done).toBe(true);
+      await sleep(500); // a second firing would show up by now
+      for (const s of sessions) {
+        const events = await eventsOf(prisma, s);
+        const timeouts = events.filter((e) => e.type === "member.timeout");
+        expect(timeouts.map((e) => e.subjectId).sort()).toStrictEqual(
+          [...(rung.get(s.sessionID) ?? [])].sort(),
+        );
+        expect(events.map((e) => e.seq)).toStrictEqual(events.map((_, i) => i + 1));
+      }
+      const late = await latenessMs(prisma, sessionIds, 2_000);
+      expect(late).toHaveLength(1_000);
+      expect(Math.min(...late)).toBeGreaterThanOrEqual(0);
+      // Generous for a loaded 2-core machine; typically well under a second.
+      expect(Math.max(...late)).toBeLessThan(5_000);
+    } finally {
+      await Promise.all(running.splice(0).map((w) => w.stop()));
+      await Promise.all(own.map((c) => c.close()));
+    }
   });
 });
 
 describe("calling timeout across a restart of the embedded database", () => {
-  it("a job written before the process closed its data directory fires after it reopens", async () => {
+  it("a ring made before the process closed its data directory times out after it reopens", async () => {
     const dir = await mkdtemp(join(tmpdir(), "collab-timeout-restart-"));
     const dataDir = join(dir, "pglite");
     try {
@@ -157,7 +193,7 @@ describe("calling timeout across a restart of the embedded database", () => {
       await first.close();
       await sleep(1_200);
 
-      // Second "server" on the same files: its worker finds the due job.
+      // Second "server" on the same files: its worker finds the due ring.
       const second = await createDb({ dataDir });
       const again = await startWorker({ db: second, settings: FAST });
       try {

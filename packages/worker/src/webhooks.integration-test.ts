@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WEBHOOK_EVENT_ID_HEADER, WebhookEvent } from "@collab/contracts";
 import {
+  claimDueWebhookStreams,
   createTestDatabase,
   type Database,
   setAppWebhookUrl,
@@ -323,6 +324,79 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     await ring(ctx, s, [uid("n")], { callingTimeoutSeconds: 60 });
     await sleep(300);
     expect(receiver.processed.filter((e) => e.sessionID === s.sessionID)).toHaveLength(3);
+  });
+
+  it("a worker that died holding a stream loses nothing: another delivers after its lease", async () => {
+    const ctx = await hookedApp();
+    const s = await newSession(ctx); // session.created, member.added
+    await ring(ctx, s, [uid("m")], { callingTimeoutSeconds: 60 });
+    // A worker claims the due streams, then its process dies: no POST, no record, no release.
+    const leaseMs = 1_500;
+    const claimedAt = Date.now();
+    const dead = await claimDueWebhookStreams(prisma, {
+      limit: 1_000,
+      perAppLimit: 1_000,
+      leaseMs,
+      token: "dead-worker",
+    });
+    expect(dead.map((d) => d.sessionId)).toContain(s.sessionID);
+    dispatch();
+    expect(
+      await eventually(
+        async () => (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+        15_000,
+      ),
+    ).toBe(true);
+    const mine = receiver.received.filter((r) => r.sessionID === s.sessionID);
+    expect(mine.map((r) => r.seq)).toStrictEqual([1, 2, 3]);
+    // Not before the lease ran out (it fenced the stream), but soon after.
+    const first = await prisma.webhookAttempt.findFirstOrThrow({
+      where: { sessionId: s.sessionID },
+      orderBy: { id: "asc" },
+    });
+    expect(first.createdAt.getTime() - claimedAt).toBeGreaterThanOrEqual(leaseMs - 50);
+  });
+
+  it("is fair across apps: a receiver that never answers does not delay another app", async () => {
+    // App A's receiver accepts connections and never answers; B's answers at once.
+    const open = new Set<IncomingMessage>();
+    let mostOpen = 0;
+    const blackHole = createServer((req) => {
+      open.add(req);
+      mostOpen = Math.max(mostOpen, open.size);
+      req.on("close", () => open.delete(req));
+    });
+    await new Promise<void>((resolve) => blackHole.listen(0, "127.0.0.1", resolve));
+    try {
+      const { port } = blackHole.address() as AddressInfo;
+      const a = await hookedApp(`http://127.0.0.1:${port}/never`);
+      for (let i = 0; i < 24; i++) await newSession(a);
+      const b = await hookedApp();
+      const settings = {
+        ...SETTINGS,
+        timeoutMs: 4_000,
+        concurrency: 8,
+        maxConcurrentPerApp: 3,
+      };
+      dispatch(settings);
+      // A's streams occupy its share of the slots …
+      expect(await eventually(async () => open.size >= 3, 10_000)).toBe(true);
+      // … and B's first event goes out in the others, without waiting for A's timeouts.
+      const started = Date.now();
+      const s = await newSession(b);
+      expect(
+        await eventually(
+          async () => receiver.processed.some((e) => e.sessionID === s.sessionID),
+          settings.timeoutMs * 2,
+        ),
+      ).toBe(true);
+      expect(Date.now() - started).toBeLessThan(settings.timeoutMs / 2);
+      expect(mostOpen).toBe(settings.maxConcurrentPerApp);
+    } finally {
+      await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
+      blackHole.closeAllConnections();
+      await new Promise((resolve) => blackHole.close(resolve));
+    }
   });
 
   describe("private networks (SSRF guard)", () => {

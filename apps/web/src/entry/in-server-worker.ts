@@ -1,25 +1,12 @@
 import type { Db } from "@collab/db";
-import { startWorker, type Worker, type WorkerSettings } from "@collab/worker";
+import { startWorker, type Worker, type WorkerSettings, type WorkerState } from "@collab/worker";
 import type { Logger } from "pino";
 
-// The background worker (calling timeouts, webhook deliveries) inside the server process, started
-// by the entry unless WORKER_IN_SERVER=0, and its state for /healthz.
+// The background worker (calling timeouts, webhook deliveries, maintenance) inside the server
+// process, started by the entry unless WORKER_IN_SERVER=0, and its state for /healthz. The
+// worker retries on its own while the database is unreachable (its state says `retrying`).
 
-export type WorkerStatus = "starting" | "running" | "retrying" | "stopping" | "stopped";
-
-export interface WorkerState {
-  readonly status: WorkerStatus;
-  /** When it entered this status. */
-  readonly since: Date;
-  /** Why it last failed (retrying or stopped), never a secret. */
-  readonly lastError: string | null;
-}
-
-/** What @collab/worker's Worker reports once it retries on its own (optional until then). */
-type WorkerWithState = Worker & { state?(): WorkerState };
-
-/** First and longest wait between attempts to start it while it fails (doubling). */
-const RETRY_MS = { first: 1_000, max: 30_000 };
+export type { WorkerState };
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -28,70 +15,44 @@ function describe(error: unknown): string {
 }
 
 export class InServerWorker {
-  #worker: WorkerWithState | null = null;
+  #worker: Worker | null = null;
+  /** Until startWorker has answered (at once, unless its settings are unusable). */
   #state: WorkerState = { status: "starting", since: new Date(), lastError: null };
+  #started: Promise<void> | undefined;
   #stopping: Promise<void> | undefined;
-  #retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Pick<Db, "prisma">,
     private readonly settings: WorkerSettings,
     private readonly log: Logger,
   ) {}
 
-  /** Starts it, retrying with backoff while it fails (e.g. the database is down at boot). */
   start(): void {
-    void this.#attempt(RETRY_MS.first);
+    this.#started ??= startWorker({ db: this.db, settings: this.settings, log: this.log }).then(
+      (worker) => {
+        this.#worker = worker;
+      },
+      (error: unknown) => {
+        // Only unusable settings, which the entry has checked already: say so, and /healthz 503.
+        this.#state = { status: "stopped", since: new Date(), lastError: describe(error) };
+        this.log.error({ err: describe(error) }, "the worker did not start");
+      },
+    );
   }
 
-  async #attempt(nextDelayMs: number): Promise<void> {
-    if (this.#stopping !== undefined) return;
-    try {
-      const worker: WorkerWithState = await startWorker({
-        db: this.db,
-        settings: this.settings,
-        log: this.log,
-      });
-      if (this.#stopping !== undefined) {
-        await worker.stop();
-        return;
-      }
-      this.#worker = worker;
-      this.#set("running", null);
-      this.log.info({ database: this.db.kind }, "worker started in the server");
-    } catch (error) {
-      if (this.#stopping !== undefined) return;
-      this.#set("retrying", describe(error));
-      this.log.error(
-        { err: describe(error), retryInMs: nextDelayMs },
-        "the worker did not start; retrying",
-      );
-      this.#retryTimer = setTimeout(
-        () => void this.#attempt(Math.min(nextDelayMs * 2, RETRY_MS.max)),
-        nextDelayMs,
-      );
-    }
-  }
-
-  #set(status: WorkerStatus, lastError: string | null): void {
-    this.#state = { status, since: new Date(), lastError };
-  }
-
-  /** The worker's own state when it reports one, else what this wrapper knows. */
   state(): WorkerState {
-    return this.#worker?.state?.() ?? this.#state;
+    return this.#worker?.state() ?? this.#state;
   }
 
-  /** Stops taking work, lets the current jobs and deliveries finish, releases their locks. */
+  /** Stops taking work; resolves once the sweep and the deliveries in progress have finished. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      clearTimeout(this.#retryTimer);
-      this.#set("stopping", this.#state.lastError);
-      try {
-        await this.#worker?.stop();
-      } finally {
-        this.#set("stopped", this.#state.lastError);
+      await this.#started;
+      if (this.#worker === null) {
+        this.#state = { ...this.#state, status: "stopped", since: new Date() };
+        return;
       }
+      await this.#worker.stop();
     })();
     return this.#stopping;
   }

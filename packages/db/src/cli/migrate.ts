@@ -3,7 +3,6 @@
  * (PGLITE_DATA_DIR, default <repo root>/.data/pglite) when DATABASE_URL is unset.
  */
 import { redactUrl } from "../client";
-import { installJobQueue } from "../job-queue";
 import { type MigrateResult, MigrationError, migrate } from "../migrate";
 import { defaultPgliteDataDir } from "../paths";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../pglite";
@@ -16,13 +15,11 @@ async function main(): Promise<void> {
     if (databaseUrl) {
       console.log(`Migrating PostgreSQL at ${redactUrl(databaseUrl)}`);
       result = await migrate(databaseUrl, { log: (line) => console.log(`  ${line}`) });
-      await installJobQueue(databaseUrl);
     } else {
       const dataDir = defaultPgliteDataDir();
       console.log(`Migrating the embedded PGlite database in ${dataDir}`);
       embedded = await startEmbeddedPostgres({ dataDir });
       result = await migrate(embedded.url, { log: (line) => console.log(`  ${line}`) });
-      await installJobQueue(embedded.url);
     }
   } catch (error) {
     process.exitCode = 1;
@@ -37,7 +34,6 @@ async function main(): Promise<void> {
       ? `No pending migrations: the database is up to date (${total} applied).`
       : `Applied ${result.applied.length} migration(s); ${total} applied in all.`,
   );
-  console.log("The job queue's schema (graphile_worker) is installed and up to date.");
   if (result.notInMigrationsDir.length > 0) {
     console.warn(
       `Warning: the database has applied migrations missing from prisma/migrations: ` +

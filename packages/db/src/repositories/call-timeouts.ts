@@ -1,64 +1,124 @@
 import type { DbExecutor } from "./executor";
 
-/** graphile-worker task that fires a member's calling timeout. */
-export const MEMBER_TIMEOUT_TASK = "member_timeout";
+// The ring clock. A ringing member's calling timeout is data: session_member.calling_deadline,
+// set by the invite's upsert (now() + the timeout) and cleared by every transition out of
+// MEMBER_CALLING. Workers sweep due rows here, in ONE statement per batch that runs as its own
+// transaction: nothing is locked outside it, so a crash or a database restart mid-sweep rolls it
+// back and the next sweep (of any worker) takes the same rows again.
 
-/** What a calling-timeout job carries: the ring it belongs to. */
-export interface MemberTimeoutPayload {
+export interface TimedOutMember {
   readonly appId: string;
   readonly sessionId: string;
   readonly userId: string;
-  /**
-   * The ring's invited_at as PostgreSQL rendered it (ISO 8601, milliseconds): the job fires only
-   * while the member is still CALLING from this very ring.
-   */
-  readonly invitedAt: string;
+  /** The seq of its member.timeout event. */
+  readonly seq: number;
 }
 
-/** Retries of a timeout job whose handler failed (e.g. the database was briefly down). */
-const TIMEOUT_JOB_MAX_ATTEMPTS = 20;
+export interface CallingTimeoutSweep {
+  /** Due ringing members this batch looked at (at most the batch size). */
+  readonly due: number;
+  /** The members moved to MEMBER_TIMEOUT, each with its event. */
+  readonly timedOut: readonly TimedOutMember[];
+  /**
+   * Milliseconds (by the database's clock) until the next deadline that was not due yet when the
+   * batch ran; null when no member is ringing with a later deadline.
+   */
+  readonly nextDueInMs: number | null;
+}
 
 /**
- * ONE statement for any number of members: adds a graphile-worker job per listed member that is
- * MEMBER_CALLING, due at its invited_at + `timeoutSeconds`, carrying that invited_at. Run it in
- * the transaction that rang them (after the member write), so the jobs commit or roll back with
- * the ring. The job key (one per session and user) replaces a pending job of an earlier ring.
- * Returns the number of jobs added. An empty list sends nothing.
+ * ONE statement (data-modifying CTEs): takes up to `batchSize` ringing members whose deadline
+ * has passed, oldest deadline first; locks their sessions FOR UPDATE SKIP LOCKED — first, as every
+ * writer of a session's members does, so a sweep never deadlocks with an invite; a session that
+ * another transaction holds is left for a later sweep — and, in the sessions it locked, moves the
+ * members that are still MEMBER_CALLING and still due (re-checked on the newest row version, so a
+ * member answered or rung again meanwhile is left alone) to MEMBER_TIMEOUT, clearing the deadline.
+ * Each such session's event_seq advances by the number moved and one `eventType` event per member
+ * is appended with consecutive seqs (actor and trace null: the server did it; payload
+ * { collaborationID, invitedAt }), in deadline order. The statement-level webhook trigger on
+ * session_event sees them like any other append. Any number of sweepers may run this at once:
+ * each due member is moved by exactly one of them.
+ *
+ * Also reads the next deadline still to come (through the partial index on CALLING rows), so the
+ * caller knows how long it may sleep.
  */
-export async function scheduleCallingTimeouts(
+export async function sweepDueCallingTimeouts(
   db: DbExecutor,
-  schedule: {
-    readonly appId: string;
-    readonly sessionId: string;
-    readonly userIds: readonly string[];
-    /** Seconds after invited_at (fractions allowed). */
-    readonly timeoutSeconds: number;
-  },
-): Promise<number> {
-  if (schedule.userIds.length === 0) return 0;
-  if (!(schedule.timeoutSeconds > 0)) {
-    throw new RangeError(`scheduleCallingTimeouts: timeout ${schedule.timeoutSeconds} s`);
+  sweep: { readonly batchSize: number; readonly eventType: string },
+): Promise<CallingTimeoutSweep> {
+  if (!(Number.isInteger(sweep.batchSize) && sweep.batchSize > 0)) {
+    throw new RangeError(`sweepDueCallingTimeouts: batch size ${sweep.batchSize}`);
   }
-  const rows = await db.$queryRaw<{ n: number }[]>`
-    SELECT count(*)::int AS n
-    FROM graphile_worker.add_jobs(ARRAY(
-      SELECT ROW(
-               ${MEMBER_TIMEOUT_TASK}::text,
-               json_build_object('appId', m."app_id", 'sessionId', m."session_id",
-                                 'userId', m."user_id", 'invitedAt', m."invited_at"),
-               NULL::text,
-               m."invited_at" + make_interval(secs => ${schedule.timeoutSeconds}::float8),
-               ${TIMEOUT_JOB_MAX_ATTEMPTS}::int,
-               ${MEMBER_TIMEOUT_TASK} || ':' || m."session_id" || ':' || m."user_id",
-               0,
-               NULL::text[]
-             )::graphile_worker.job_spec
+  const rows = await db.$queryRaw<
+    {
+      due: number;
+      timed_out: { appId: string; sessionId: string; userId: string; seq: number }[];
+      next_due_ms: number | null;
+    }[]
+  >`
+    WITH due AS MATERIALIZED (
+      SELECT m."app_id", m."session_id", m."user_id", m."calling_deadline" AS deadline
       FROM "session_member" m
-      WHERE m."app_id" = ${schedule.appId}
-        AND m."session_id" = ${schedule.sessionId}
-        AND m."user_id" = ANY(${schedule.userIds}::text[])
-        AND m."member_session_state" = 'MEMBER_CALLING'
-        AND m."invited_at" IS NOT NULL
-    ))`;
-  return rows[0]?.n ?? 0;
+      WHERE m."member_session_state" = 'MEMBER_CALLING'
+        AND m."calling_deadline" <= now()
+      ORDER BY m."calling_deadline"
+      LIMIT ${sweep.batchSize}::int
+    ), locked AS MATERIALIZED (
+      SELECT s."app_id", s."id", s."collaboration_id"
+      FROM "session" s
+      WHERE (s."app_id", s."id") IN (SELECT d."app_id", d."session_id" FROM due d)
+      FOR UPDATE SKIP LOCKED
+    ), moved AS (
+      UPDATE "session_member" m
+         SET "member_session_state" = 'MEMBER_TIMEOUT', "calling_deadline" = NULL,
+             "updated_at" = now()
+        FROM due d, locked l
+       WHERE l."app_id" = d."app_id" AND l."id" = d."session_id"
+         AND m."app_id" = d."app_id" AND m."session_id" = d."session_id"
+         AND m."user_id" = d."user_id"
+         AND m."member_session_state" = 'MEMBER_CALLING'
+         AND m."calling_deadline" <= now()
+      RETURNING m."app_id", m."session_id", m."user_id", m."invited_at", d.deadline,
+                l."collaboration_id"
+    ), numbered AS (
+      SELECT mv.*,
+             row_number() OVER (PARTITION BY mv."app_id", mv."session_id"
+                                ORDER BY mv.deadline, mv."user_id")::int AS ord,
+             count(*) OVER (PARTITION BY mv."app_id", mv."session_id")::int AS n
+      FROM moved mv
+    ), bump AS (
+      UPDATE "session" s
+         SET "event_seq" = s."event_seq" + c.n
+        FROM (SELECT mv."app_id", mv."session_id", count(*)::int AS n
+                FROM moved mv GROUP BY mv."app_id", mv."session_id") c
+       WHERE s."app_id" = c."app_id" AND s."id" = c."session_id"
+      RETURNING s."app_id", s."id", s."event_seq"
+    ), appended AS (
+      INSERT INTO "session_event"
+        ("app_id", "session_id", "seq", "type", "actor_id", "subject_id", "from_state",
+         "to_state", "trace_id", "payload")
+      SELECT nb."app_id", nb."session_id", b."event_seq" - nb.n + nb.ord, ${sweep.eventType},
+             NULL, nb."user_id", 'MEMBER_CALLING', 'MEMBER_TIMEOUT', NULL,
+             jsonb_build_object('collaborationID', nb."collaboration_id",
+                                'invitedAt', to_jsonb(nb."invited_at"))
+      FROM numbered nb
+      JOIN bump b ON b."app_id" = nb."app_id" AND b."id" = nb."session_id"
+      ORDER BY nb."session_id", nb.ord
+      RETURNING "app_id", "session_id", "subject_id", "seq"
+    )
+    SELECT (SELECT count(*) FROM due)::int AS due,
+           (SELECT coalesce(json_agg(json_build_object(
+                     'appId', a."app_id", 'sessionId', a."session_id",
+                     'userId', a."subject_id", 'seq', a."seq")), '[]'::json)
+              FROM appended a) AS timed_out,
+           (SELECT GREATEST(0, extract(epoch FROM min(n."calling_deadline") - now()) * 1000)
+              FROM "session_member" n
+             WHERE n."member_session_state" = 'MEMBER_CALLING'
+               AND n."calling_deadline" > now())::float8 AS next_due_ms`;
+  const row = rows[0];
+  return {
+    due: row?.due ?? 0,
+    timedOut: row?.timed_out ?? [],
+    nextDueInMs: row?.next_due_ms ?? null,
+  };
 }

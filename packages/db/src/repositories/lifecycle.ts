@@ -5,8 +5,8 @@ import type {
 } from "../generated/prisma/client";
 import type { DbExecutor } from "./executor";
 
-// The statements of the call lifecycle (accept, decline, busy, offline, leave, kickout, end, the
-// calling timeout). Every writer of a member's state locks its session row first (as the invite
+// The statements of the call lifecycle (accept, decline, busy, offline, leave, kickout, end; the
+// calling timeout's sweep is in call-timeouts.ts). Every writer of a member's state locks its session row first (as the invite
 // does), so concurrent changes to one session queue and each reads states that stay true until
 // it commits; the conditional UPDATEs below are a second guard.
 
@@ -14,8 +14,6 @@ export interface LifecycleMemberRow {
   readonly userId: string;
   readonly memberSessionState: MemberSessionState;
   readonly roles: readonly number[];
-  /** When the member was last rung, as PostgreSQL renders it (exact, for the timeout's check). */
-  readonly invitedAt: string | null;
 }
 
 export interface LockedLifecycleTarget {
@@ -51,7 +49,6 @@ interface LockedLifecycleDbRow {
     userId: string;
     state: MemberSessionState;
     roles: number[] | null;
-    invitedAt: string | null;
   }[];
 }
 
@@ -89,7 +86,7 @@ export async function lockSessionForLifecycle(
            l."collaboration_id" AS session_collaboration_id,
            (SELECT coalesce(json_agg(json_build_object(
                      'userId', m."user_id", 'state', m."member_session_state",
-                     'roles', m."roles", 'invitedAt', m."invited_at")), '[]'::json)
+                     'roles', m."roles")), '[]'::json)
               FROM "session_member" m
              WHERE m."app_id" = ${key.appId}
                AND m."session_id" = l."id"
@@ -123,15 +120,15 @@ export async function lockSessionForLifecycle(
       userId: m.userId,
       memberSessionState: m.state,
       roles: m.roles ?? [],
-      invitedAt: m.invitedAt,
     })),
   };
 }
 
 /**
- * ONE statement: moves one member from `from` to `to`, only if it is still in `from` (and, when
- * `invitedAt` is given, still from that ring). With `startSession`, a SESSION_SCHEDULE session
- * becomes SESSION_START in the same statement once the member moved. Reports what changed.
+ * ONE statement: moves one member from `from` to `to`, only if it is still in `from`, and clears
+ * its calling deadline (no transition leads into MEMBER_CALLING: only an invite rings). With
+ * `startSession`, a SESSION_SCHEDULE session becomes SESSION_START in the same statement once the
+ * member moved. Reports what changed.
  */
 export async function updateMemberState(
   db: DbExecutor,
@@ -141,21 +138,22 @@ export async function updateMemberState(
     readonly userId: string;
     readonly from: MemberSessionState;
     readonly to: MemberSessionState;
-    /** Only the ring with this invited_at (the calling timeout); null = any. */
-    readonly invitedAt?: string | null;
     readonly startSession?: boolean;
   },
 ): Promise<{ readonly moved: boolean; readonly sessionStarted: boolean }> {
-  const invitedAt = change.invitedAt ?? null;
+  if (change.to === "MEMBER_CALLING") {
+    throw new RangeError("updateMemberState: only an invite rings a member (it sets the deadline)");
+  }
   const rows = await db.$queryRaw<{ moved: number; started: number }[]>`
     WITH moved AS (
       UPDATE "session_member" m
-         SET "member_session_state" = ${change.to}::"member_session_state", "updated_at" = now()
+         SET "member_session_state" = ${change.to}::"member_session_state",
+             "calling_deadline" = NULL,
+             "updated_at" = now()
        WHERE m."app_id" = ${change.appId}
          AND m."session_id" = ${change.sessionId}
          AND m."user_id" = ${change.userId}
          AND m."member_session_state" = ${change.from}::"member_session_state"
-         AND (${invitedAt}::timestamptz IS NULL OR m."invited_at" = ${invitedAt}::timestamptz)
       RETURNING m."user_id"
     ), started AS (
       UPDATE "session" s
@@ -210,7 +208,7 @@ export async function endSessionAndMembers(
       FOR UPDATE
     ), moved AS (
       UPDATE "session_member" m
-         SET "member_session_state" = 'MEMBER_LEFT', "updated_at" = now()
+         SET "member_session_state" = 'MEMBER_LEFT', "calling_deadline" = NULL, "updated_at" = now()
         FROM live
        WHERE m."app_id" = ${end.appId}
          AND m."session_id" = ${end.sessionId}

@@ -77,8 +77,10 @@ export interface MemberWrite {
  * ONE statement for any number of members (INSERT … SELECT FROM unnest(…) ON CONFLICT DO
  * UPDATE): inserts the members that are absent and overwrites every field of those present
  * whose current state is in `overwriteStates` (others are left untouched). `invitedBy` non-null
- * also sets invited_by / invited_at (now()). Returns the userIds actually written, so a caller
- * can tell whether a row was skipped. An empty list sends nothing.
+ * also sets invited_by / invited_at (now()). A member written MEMBER_CALLING gets its ring's
+ * deadline, calling_deadline = now() + `callingTimeoutSeconds` (the ring clock sweeps it); every
+ * other member written gets none. Returns the userIds actually written, so a caller can tell
+ * whether a row was skipped. An empty list sends nothing.
  */
 export async function upsertMembers(
   db: DbExecutor,
@@ -88,19 +90,33 @@ export async function upsertMembers(
     readonly members: readonly MemberWrite[];
     readonly invitedBy: string | null;
     readonly overwriteStates: readonly MemberSessionState[];
+    /**
+     * Seconds a member written MEMBER_CALLING may ring (fractions allowed); required when one is.
+     */
+    readonly callingTimeoutSeconds?: number;
   },
 ): Promise<string[]> {
   const { members } = write;
   if (members.length === 0) return [];
+  const timeout = write.callingTimeoutSeconds ?? null;
+  if (
+    members.some((m) => m.memberSessionState === "MEMBER_CALLING") &&
+    !(timeout !== null && timeout > 0)
+  ) {
+    // A ringing member without a deadline would ring forever.
+    throw new RangeError(`upsertMembers: a ringing member needs a calling timeout, got ${timeout}`);
+  }
   const rows = await db.$queryRaw<{ user_id: string }[]>`
     INSERT INTO "session_member" AS m
       ("app_id", "session_id", "user_id", "confirm_state", "member_session_state", "medias",
        "tools", "roles", "device_type", "seq_id", "extra", "invited_by", "invited_at",
-       "created_at", "updated_at")
+       "calling_deadline", "created_at", "updated_at")
     SELECT ${write.appId}, ${write.sessionId}, t.user_id, t.confirm_state, t.member_session_state,
            t.medias::int[], t.tools, t.roles::int[], t.device_type, t.seq_id, t.extra,
            ${write.invitedBy}::text,
            CASE WHEN ${write.invitedBy}::text IS NULL THEN NULL ELSE now() END,
+           CASE WHEN t.member_session_state = 'MEMBER_CALLING'
+                THEN now() + make_interval(secs => ${timeout}::float8) END,
            now(), now()
     FROM unnest(
       ${members.map((m) => m.userId)}::text[],
@@ -125,6 +141,7 @@ export async function upsertMembers(
       "extra" = EXCLUDED."extra",
       "invited_by" = EXCLUDED."invited_by",
       "invited_at" = EXCLUDED."invited_at",
+      "calling_deadline" = EXCLUDED."calling_deadline",
       "updated_at" = EXCLUDED."updated_at"
     WHERE m."member_session_state" = ANY(${write.overwriteStates}::"member_session_state"[])
     RETURNING m."user_id" AS user_id`;

@@ -48,13 +48,21 @@ export interface ClaimedWebhookStream extends WebhookStreamKey {
 }
 
 /**
- * ONE statement: leases up to `limit` due streams (due_at ≤ now, no live lease), oldest due first,
- * to `token` for `leaseMs`. Rows another worker is claiming at the same moment are skipped
- * (SKIP LOCKED), so two workers never get one stream.
+ * ONE statement: leases up to `limit` due streams (due_at ≤ now, no live lease) to `token` for
+ * `leaseMs`, fairly across apps: an app never holds more than `perAppLimit` live leases (counted
+ * over every worker), and the due streams are taken round-robin — every app's oldest due stream
+ * first, then every app's second, … — so one app's backlog (or its receiver that never answers)
+ * cannot take the slots another app's first event needs. Rows another worker is claiming at the
+ * same moment are skipped (SKIP LOCKED), so two workers never get one stream.
  */
 export async function claimDueWebhookStreams(
   db: DbExecutor,
-  claim: { readonly limit: number; readonly leaseMs: number; readonly token: string },
+  claim: {
+    readonly limit: number;
+    readonly perAppLimit: number;
+    readonly leaseMs: number;
+    readonly token: string;
+  },
 ): Promise<ClaimedWebhookStream[]> {
   const rows = await db.$queryRaw<
     {
@@ -65,14 +73,32 @@ export async function claimDueWebhookStreams(
       attempts: number;
     }[]
   >`
-    WITH due AS (
-      SELECT w."app_id", w."session_id"
+    WITH busy AS (
+      SELECT w."app_id", count(*)::int AS n
+      FROM "webhook_stream" w
+      WHERE w."lease_until" >= now()
+      GROUP BY w."app_id"
+    ), ranked AS (
+      SELECT w."app_id", w."session_id", w."due_at",
+             row_number() OVER (PARTITION BY w."app_id"
+                                ORDER BY w."due_at", w."session_id")::int AS turn
       FROM "webhook_stream" w
       WHERE w."due_at" <= now()
         AND (w."lease_until" IS NULL OR w."lease_until" < now())
-      ORDER BY w."due_at"
+    ), picked AS (
+      SELECT r."app_id", r."session_id", r.turn, r."due_at"
+      FROM ranked r
+      LEFT JOIN busy b ON b."app_id" = r."app_id"
+      WHERE r.turn <= ${claim.perAppLimit}::int - coalesce(b.n, 0)
+      ORDER BY r.turn, r."due_at"
       LIMIT ${claim.limit}::int
-      FOR UPDATE SKIP LOCKED
+    ), due AS (
+      SELECT w."app_id", w."session_id"
+      FROM "webhook_stream" w
+      JOIN picked p ON p."app_id" = w."app_id" AND p."session_id" = w."session_id"
+      WHERE w."due_at" <= now()
+        AND (w."lease_until" IS NULL OR w."lease_until" < now())
+      FOR UPDATE OF w SKIP LOCKED
     )
     UPDATE "webhook_stream" w
        SET "lease_token" = ${claim.token},

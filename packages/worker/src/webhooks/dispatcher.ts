@@ -9,7 +9,8 @@ import {
   type WebhookOutcome,
 } from "@collab/db";
 import { describeError, type WorkerLog } from "../log";
-import type { WebhookSettings } from "../settings";
+import { type Loop, type LoopReport, loopRetryDelayMs, startLoop } from "../loop";
+import { type WebhookSettings, webhookLeaseMs } from "../settings";
 import { retryDelayMs } from "./backoff";
 import { postWebhook, webhookEventBody } from "./deliver";
 
@@ -17,8 +18,14 @@ import { postWebhook, webhookEventBody } from "./deliver";
 // with FOR UPDATE SKIP LOCKED + a lease token, so however many workers run, a stream is delivered
 // by one at a time; within a stream events go strictly in seq order and the cursor only moves
 // past an event once the receiver acknowledged it (or it was abandoned after the retry window):
-// at least once, in order per session. A failure stops the stream and schedules its retry with
-// exponential backoff; nothing here runs inside a request, and no row lock is held during a POST.
+// at least once, in order per session. Claims are fair across apps (round-robin, at most
+// `maxConcurrentPerApp` streams of one app at once), so one app's dead receiver cannot starve
+// another app. A failure stops the stream and schedules its retry with exponential backoff;
+// nothing here runs inside a request, and no row lock is held during a POST. A worker that dies
+// or loses its database mid-delivery holds nothing but its lease: once that expires, any worker
+// takes the stream over from the cursor.
+
+export const WEBHOOK_OUTBOX = "webhook outbox";
 
 export interface WebhookDispatcher {
   /**
@@ -38,11 +45,19 @@ export function startWebhookDispatcher(options: {
   readonly log: WorkerLog;
   /** Start the polling loop (default true); false leaves `tick()` to the caller (tests). */
   readonly loop?: boolean;
+  /** Backoff of the polling loop after a failed claim (database down). */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  readonly report?: LoopReport;
 }): WebhookDispatcher {
   const { db, settings, log } = options;
   // A lease outlives a whole batch of timed-out attempts, so it never expires mid-batch unless
-  // the process stalls; then another worker takes over (at least once, still in order).
-  const leaseMs = settings.batchSize * (settings.timeoutMs + 1_000) + 30_000;
+  // the process stalls or loses its database; then another worker takes over (at least once,
+  // still in order).
+  const leaseMs = webhookLeaseMs(settings);
+  const retryBaseMs = options.retryBaseMs ?? 100;
+  const retryMaxMs = options.retryMaxMs ?? 2_000;
+  let stopped = false;
 
   async function deliverStream(stream: ClaimedWebhookStream, token: string): Promise<void> {
     const key = { appId: stream.appId, sessionId: stream.sessionId };
@@ -60,6 +75,8 @@ export function startWebhookDispatcher(options: {
     }
     let failures = stream.attempts;
     for (const event of batch.events) {
+      // Stopping: finish the POST in flight, start no other; the stream is due again at once.
+      if (stopped) break;
       const attempt = failures + 1;
       const result = await postWebhook({
         url,
@@ -124,70 +141,93 @@ export function startWebhookDispatcher(options: {
     await releaseWebhookStream(db, { ...key, token });
   }
 
-  let stopped = false;
-  let wake: (() => void) | undefined;
   // Streams being delivered by this worker. A slow receiver occupies one slot, not the loop:
   // other due streams are claimed into the free slots meanwhile.
   const inFlight = new Set<Promise<void>>();
+  let loop: Loop | undefined;
 
   async function tick(): Promise<number> {
     const free = settings.concurrency - inFlight.size;
-    if (free <= 0) return 0;
+    if (free <= 0 || stopped) return 0;
     const token = randomUUID();
-    const streams = await claimDueWebhookStreams(db, { limit: free, leaseMs, token });
+    const streams = await claimDueWebhookStreams(db, {
+      limit: free,
+      perAppLimit: settings.maxConcurrentPerApp,
+      leaseMs,
+      token,
+    });
     for (const stream of streams) {
-      const delivery: Promise<void> = deliverStream(stream, token)
-        .catch((error: unknown) => {
-          // The lease runs out and the stream is retried; the cursor has not moved past it.
-          log.error(
-            { app: stream.appId, session: stream.sessionId, err: describeError(error) },
-            "webhook delivery failed",
-          );
-        })
-        .finally(() => {
-          inFlight.delete(delivery);
-          wake?.();
-        });
+      // Never rejects: nobody awaits a delivery except stop(), so a rejection would go unhandled.
+      const delivery: Promise<void> = (async () => {
+        try {
+          await deliverStream(stream, token);
+        } catch (error) {
+          // The cursor has not moved past the event the failure interrupted: nothing is lost.
+          try {
+            log.error(
+              { app: stream.appId, session: stream.sessionId, err: describeError(error) },
+              "webhook delivery interrupted; the stream is retried from its cursor",
+            );
+          } catch {
+            // a log that throws changes nothing here
+          }
+          await releaseAfterFailure(stream, token);
+        }
+      })().finally(() => {
+        inFlight.delete(delivery);
+        loop?.wake();
+      });
       inFlight.add(delivery);
     }
     return streams.length;
+  }
+
+  /**
+   * Gives the lease of an interrupted delivery back as soon as the database answers again, so the
+   * stream resumes then rather than when the lease expires (which it still does, should this
+   * process stop or die first). Fenced by the token like every write after the claim.
+   */
+  async function releaseAfterFailure(stream: ClaimedWebhookStream, token: string): Promise<void> {
+    const giveUpAt = Date.now() + leaseMs;
+    for (let attempt = 1; !stopped && Date.now() < giveUpAt; attempt++) {
+      try {
+        await releaseWebhookStream(db, { appId: stream.appId, sessionId: stream.sessionId, token });
+        return;
+      } catch {
+        await new Promise((resolve) =>
+          setTimeout(resolve, loopRetryDelayMs(attempt, { retryBaseMs, retryMaxMs })),
+        );
+      }
+    }
   }
 
   async function idle(): Promise<void> {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   }
 
-  const loop = (async () => {
-    if (options.loop === false) return;
-    while (!stopped) {
-      let claimed = 0;
-      try {
-        claimed = await tick();
-      } catch (error) {
-        log.error({ err: describeError(error) }, "webhook outbox poll failed");
-      }
-      // Claimed some with slots to spare: more may be due, look again at once. Otherwise wait
-      // for the poll interval, or for a slot to free when all are busy.
-      if (stopped) continue;
-      if (claimed > 0 && inFlight.size < settings.concurrency) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollIntervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  })();
+  if (options.loop !== false) {
+    loop = startLoop({
+      name: WEBHOOK_OUTBOX,
+      retryBaseMs,
+      retryMaxMs,
+      log,
+      report: options.report,
+      async pass() {
+        const claimed = await tick();
+        // Claimed some with slots to spare: more may be due, look again at once. Otherwise wait
+        // for the poll interval, or for a slot to free (wake) when all are busy.
+        if (claimed > 0 && inFlight.size < settings.concurrency) return 0;
+        return options.pollIntervalMs;
+      },
+    });
+  }
 
   return {
     tick,
     idle,
     async stop() {
       stopped = true;
-      wake?.();
-      await loop;
+      await loop?.stop();
       await idle();
     },
   };

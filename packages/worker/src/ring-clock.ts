@@ -1,0 +1,48 @@
+import type { Database } from "@collab/db";
+import { timeOutDueCalls } from "@collab/domain";
+import type { WorkerLog } from "./log";
+import { type Loop, type LoopReport, startLoop } from "./loop";
+
+// The ring clock: the loop that fires calling timeouts. Each pass is one sweep statement
+// (@collab/domain timeOutDueCalls): it times out up to a batch of rings whose deadline passed and
+// tells how long until the next deadline. A full batch sweeps again at once; otherwise the loop
+// sleeps until that deadline, but never longer than `sweepIntervalMs` (a ring made meanwhile may
+// be due sooner). Any number of ring clocks may run, in one process or many: the sweep locks what
+// it takes (SKIP LOCKED), within its own statement only.
+
+export const RING_CLOCK = "ring clock";
+
+export interface RingClockOptions {
+  readonly db: Database;
+  readonly sweepIntervalMs: number;
+  readonly sweepBatchSize: number;
+  readonly retryBaseMs: number;
+  readonly retryMaxMs: number;
+  readonly log: WorkerLog;
+  readonly report?: LoopReport;
+}
+
+export function startRingClock(options: RingClockOptions): Loop {
+  const { db, log } = options;
+  return startLoop({
+    name: RING_CLOCK,
+    retryBaseMs: options.retryBaseMs,
+    retryMaxMs: options.retryMaxMs,
+    log,
+    report: options.report,
+    async pass() {
+      const sweep = await timeOutDueCalls({ db }, { batchSize: options.sweepBatchSize });
+      if (sweep.timedOut.length > 0) {
+        log.info(
+          {
+            members: sweep.timedOut.length,
+            sessions: new Set(sweep.timedOut.map((m) => m.sessionId)).size,
+          },
+          "calling timeouts fired",
+        );
+      }
+      if (sweep.more) return 0;
+      return Math.min(sweep.nextDueInMs ?? options.sweepIntervalMs, options.sweepIntervalMs);
+    },
+  });
+}
