@@ -43,9 +43,23 @@ describe.each(testDatabaseTargets())("operator console on %s", (target) => {
   }
 
   async function signOut(): Promise<void> {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Account" }).click();
+    await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
     await page.waitForURL(url("/console/sign-in"));
   }
+
+  /** Another browser's session: signed in over HTTP, its cookie ("name=value"). */
+  async function signInElsewhere(credentials: Credentials): Promise<string> {
+    const response = await fetch(url("/api/trpc/auth.signIn"), {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.baseUrl },
+      body: JSON.stringify({ appId: credentials.id, secret: credentials.secret }),
+    });
+    expect(response.status).toBe(200);
+    return (response.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+  }
+  const meStatus = async (cookie: string) =>
+    (await fetch(url("/api/trpc/auth.me"), { headers: { cookie } })).status;
 
   beforeAll(async () => {
     server = await startTestServer(target, { appCount: 2 });
@@ -276,16 +290,53 @@ describe.each(testDatabaseTargets())("operator console on %s", (target) => {
     expect(((await response.json()) as TrpcError).error.data.hiar.reason).toBe("NOT_FOUND");
   }, 30_000);
 
-  it("signs out: the cookie is gone and the console asks to sign in again", async () => {
+  it("signs out: the cookie is gone, a copy of it no longer works, and the console asks to sign in again", async () => {
+    const copied = (await browser.context.cookies(server.baseUrl))
+      .filter((c) => c.name.endsWith("collab_console"))
+      .map((c) => `${c.name}=${c.value}`)
+      .join("; ");
+    expect(await meStatus(copied)).toBe(200);
     await signOut();
     expect(
       (await browser.context.cookies(server.baseUrl)).filter((c) =>
         c.name.endsWith("collab_console"),
       ),
     ).toEqual([]);
+    // Revoked on the server: the copied cookie is no session any more.
+    expect(await meStatus(copied)).toBe(401);
     await page.goto(url("/console"));
     await page.waitForURL(url("/console/sign-in"));
   });
+
+  it("signs out everywhere from the account menu: every browser of the app, after a confirmation", async () => {
+    const elsewhere = await signInElsewhere(appA);
+    const otherApp = await signInElsewhere(appB);
+    expect(await meStatus(elsewhere)).toBe(200);
+
+    await signIn(appA);
+    await page.waitForURL(url("/console"));
+    await page.getByRole("button", { name: "Account" }).click();
+    await browser.screenshot(page, "12-account-menu");
+    await page.getByRole("menuitem", { name: "Sign out everywhere…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Sign out everywhere" });
+    await dialog.getByText("Every console session of this app ends at once").waitFor();
+    await browser.screenshot(page, "13-sign-out-everywhere");
+    // Cancel changes nothing.
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(await meStatus(elsewhere)).toBe(200);
+
+    await page.getByRole("button", { name: "Account" }).click();
+    await page.getByRole("menuitem", { name: "Sign out everywhere…" }).click();
+    await dialog.getByRole("button", { name: "Sign out everywhere" }).click();
+    await page.waitForURL(url("/console/sign-in"));
+
+    // The other browser's session is revoked too; another app's is not.
+    expect(await meStatus(elsewhere)).toBe(401);
+    expect(await meStatus(otherApp)).toBe(200);
+    await page.goto(url("/console"));
+    await page.waitForURL(url("/console/sign-in"));
+  }, 30_000);
 
   describe("the typed endpoint over HTTP", () => {
     const signInBody = (credentials: Credentials) =>

@@ -8,7 +8,15 @@ import {
   testDatabaseTargets,
 } from "@collab/db";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type BrowserRequest, createCaller, createOuterContext, toHiarError } from "./index";
+import {
+  type BrowserRequest,
+  type ConsoleSessionConfig,
+  createCaller,
+  createOuterContext,
+  LIVE_STREAM_LIMITS,
+  liveStreamSlots,
+  toHiarError,
+} from "./index";
 import { SessionEventFeed } from "./realtime/session-event-feed";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
@@ -31,13 +39,13 @@ function fakeBrowser(sameOrigin = true) {
   const cookies: string[] = [];
   const browser: BrowserRequest = {
     sameOrigin,
-    signIn: (app) => cookies.push(`in:${app.id}`),
-    signOut: () => cookies.push("out"),
+    setSessionCookie: (session) => cookies.push(`in:${session.appId}`),
+    clearSessionCookie: () => cookies.push("out"),
   };
   return { browser, cookies };
 }
 
-const SESSION = { key: "k".repeat(32), secure: true } as const;
+const SESSION: ConsoleSessionConfig = { key: "k".repeat(32), secure: true };
 
 describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
   let db: TestDatabase;
@@ -109,7 +117,7 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
     it("requires the session for everything but sign-in, and signs out", async () => {
       const anonymous = callerFor(null, fakeBrowser().browser);
       expect(await reasonOf(anonymous.auth.me())).toBe("UNAUTHENTICATED");
-      expect(await reasonOf(anonymous.auth.signOut())).toBe("UNAUTHENTICATED");
+      expect(await reasonOf(anonymous.auth.signOutEverywhere())).toBe("UNAUTHENTICATED");
       expect(await reasonOf(anonymous.collaboration.list({}))).toBe("UNAUTHENTICATED");
       expect(await reasonOf(anonymous.session.get({ sessionID: "x" }))).toBe("UNAUTHENTICATED");
 
@@ -120,6 +128,10 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
       });
       expect(await callerFor(appA.id, browser).auth.signOut()).toEqual({ signedOut: true });
       expect(cookies).toEqual(["out"]);
+      // A browser whose session had already ended may still sign out (its cookie is cleared).
+      const stale = fakeBrowser();
+      expect(await callerFor(null, stale.browser).auth.signOut()).toEqual({ signedOut: true });
+      expect(stale.cookies).toEqual(["out"]);
     });
 
     it("refuses a cross-site mutation but answers a cross-site query", async () => {
@@ -131,35 +143,45 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
     });
   });
 
-  describe("the outer context", () => {
+  describe("the outer context and revocable sessions", () => {
+    const ORIGIN = { origin: "https://console.test", "x-forwarded-proto": "https" };
     function request(headers: Record<string, string>) {
-      return new Request("http://console.test/api/trpc/x", { headers });
+      return new Request("http://console.test/api/trpc/x", {
+        headers: { host: "console.test", ...headers },
+      });
     }
-
-    it("takes the tenant from a cookie it signed, and nothing else", async () => {
+    const contextFor = (headers: Record<string, string>, session = SESSION) => {
       const resHeaders = new Headers();
-      const signInCtx = createOuterContext({
-        req: request({ origin: "http://console.test", host: "console.test" }),
+      return {
         resHeaders,
-        db: db.prisma,
-        trace,
-        session: SESSION,
-      });
-      expect(signInCtx.app).toBeNull();
-      expect(signInCtx.browser?.sameOrigin).toBe(true);
-      await createCaller(signInCtx).auth.signIn({ appId: appA.id, secret: appA.secret });
-      const setCookie = resHeaders.get("set-cookie") ?? "";
-      const cookie = setCookie.split(";")[0] ?? "";
-      expect(cookie.startsWith("__Host-collab_console=")).toBe(true);
+        ctx: createOuterContext({
+          req: request(headers),
+          resHeaders,
+          db: db.prisma,
+          trace,
+          session,
+        }),
+      };
+    };
+    /** Signs `app` in as a new browser would; its session cookie ("name=value"). */
+    async function signInCookie(app: { id: string; secret: string }): Promise<string> {
+      const { ctx, resHeaders } = contextFor(ORIGIN);
+      await createCaller(await ctx).auth.signIn({ appId: app.id, secret: app.secret });
+      const cookie = (resHeaders.get("set-cookie") ?? "").split(";")[0] ?? "";
+      expect(cookie).toMatch(/^__Host-collab_console=[\w-]+\.[\w-]{43}$/);
+      return cookie;
+    }
+    const appOf = async (cookie: string) => (await contextFor({ cookie }).ctx).app;
 
-      const next = createOuterContext({
-        req: request({ cookie: `other=1; ${cookie}` }),
-        resHeaders: new Headers(),
-        db: db.prisma,
-        trace,
-        session: SESSION,
-      });
+    it("takes the tenant from a live session its cookie names, and nothing else", async () => {
+      const fresh = await contextFor(ORIGIN).ctx;
+      expect(fresh.app).toBeNull();
+      expect(fresh.browser?.sameOrigin).toBe(true);
+      const cookie = await signInCookie(appA);
+
+      const next = await contextFor({ cookie: `other=1; ${cookie}` }).ctx;
       expect(next.app).toEqual({ id: appA.id });
+      expect(next.browser?.sessionId).toMatch(/^[\w-]{43}$/);
       expect(next.browser?.sameOrigin).toBe(false);
 
       // Another key, a tampered payload or a plain-http cookie name: no tenant.
@@ -168,15 +190,116 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
         [cookie.replace("=", "=e30"), SESSION],
         [cookie.replace("__Host-", ""), SESSION],
       ] as const) {
-        const ctx = createOuterContext({
-          req: request({ cookie: header }),
-          resHeaders: new Headers(),
-          db: db.prisma,
-          trace,
-          session,
-        });
-        expect(ctx.app).toBeNull();
+        expect((await contextFor({ cookie: header }, session).ctx).app).toBeNull();
       }
+    });
+
+    it("looks the session up with one statement, and a forged cookie with none", async () => {
+      const cookie = await signInCookie(appA);
+      const log = createStatementLog(db.url);
+      try {
+        await log.prisma.$queryRaw`SELECT 1`;
+        log.clear();
+        const build = (header: string) =>
+          createOuterContext({
+            req: request({ cookie: header }),
+            resHeaders: new Headers(),
+            db: log.prisma,
+            trace,
+            session: SESSION,
+          });
+        expect((await build(cookie)).app).toEqual({ id: appA.id });
+        expect(log.statements).toHaveLength(1);
+        expect(log.statements[0]).toContain("console_session");
+        log.clear();
+        expect((await build(cookie.replace(/.$/, (c) => (c === "A" ? "B" : "A")))).app).toBeNull();
+        expect((await build("")).app).toBeNull();
+        expect(log.statements).toHaveLength(0);
+      } finally {
+        await log.close();
+      }
+    });
+
+    it("revokes the session at sign-out: a copy of the cookie no longer works", async () => {
+      const cookie = await signInCookie(appA);
+      const copy = cookie;
+      const other = await signInCookie(appA);
+
+      const { ctx, resHeaders } = contextFor({ ...ORIGIN, cookie });
+      expect(await createCaller(await ctx).auth.signOut()).toEqual({ signedOut: true });
+      expect(resHeaders.get("set-cookie")).toMatch(/^__Host-collab_console=; .*Max-Age=0/);
+
+      expect(await appOf(copy)).toBeNull();
+      const replay = createCaller(await contextFor({ cookie: copy }).ctx);
+      expect(await reasonOf(replay.auth.me())).toBe("UNAUTHENTICATED");
+      expect(await reasonOf(replay.collaboration.list({}))).toBe("UNAUTHENTICATED");
+      // The app's other browser stays signed in.
+      expect(await appOf(other)).toEqual({ id: appA.id });
+    });
+
+    it("signs out everywhere: every browser of the app, not another app's", async () => {
+      const first = await signInCookie(appA);
+      const second = await signInCookie(appA);
+      const otherApp = await signInCookie(appB);
+      expect(await appOf(second)).toEqual({ id: appA.id });
+
+      const { ctx, resHeaders } = contextFor({ ...ORIGIN, cookie: first });
+      const result = await createCaller(await ctx).auth.signOutEverywhere();
+      expect(result.revokedSessions).toBeGreaterThanOrEqual(2);
+      expect(resHeaders.get("set-cookie")).toMatch(/Max-Age=0/);
+
+      for (const cookie of [first, second]) {
+        expect(await appOf(cookie)).toBeNull();
+        const caller = createCaller(await contextFor({ cookie }).ctx);
+        expect(await reasonOf(caller.auth.me())).toBe("UNAUTHENTICATED");
+      }
+      expect(await appOf(otherApp)).toEqual({ id: appB.id });
+
+      // It is a mutation: refused cross-site, and it needs a session.
+      const fresh = await signInCookie(appA);
+      const crossSite = contextFor({ origin: "https://evil.test", cookie: fresh });
+      expect(await reasonOf(createCaller(await crossSite.ctx).auth.signOutEverywhere())).toBe(
+        "PERMISSION_DENIED",
+      );
+      expect(await appOf(fresh)).toEqual({ id: appA.id });
+    });
+
+    it("ends the browser's previous session when it signs in again", async () => {
+      const before = await signInCookie(appA);
+      const { ctx } = contextFor({ ...ORIGIN, cookie: before });
+      await createCaller(await ctx).auth.signIn({ appId: appB.id, secret: appB.secret });
+      expect(await appOf(before)).toBeNull();
+    });
+
+    it("compares the scheme as well as the host (Origin vs X-Forwarded-Proto + Host)", async () => {
+      const mixed = await contextFor({
+        origin: "http://console.test",
+        "x-forwarded-proto": "https",
+      }).ctx;
+      expect(mixed.browser?.sameOrigin).toBe(false);
+      const input = { appId: appA.id, secret: appA.secret };
+      expect(await reasonOf(createCaller(mixed).auth.signIn(input))).toBe("PERMISSION_DENIED");
+      const plain = await contextFor({ origin: "http://console.test" }).ctx;
+      expect(plain.browser?.sameOrigin).toBe(true);
+    });
+
+    it("refuses sign-in plainly when the server has no cookie-signing key", async () => {
+      const disabled: ConsoleSessionConfig = { key: null, secure: true };
+      const { ctx, resHeaders } = contextFor(ORIGIN, disabled);
+      try {
+        await createCaller(await ctx).auth.signIn({ appId: appA.id, secret: appA.secret });
+        throw new Error("expected PERMISSION_DENIED");
+      } catch (error) {
+        expect(toHiarError(error)).toMatchObject({
+          reason: "PERMISSION_DENIED",
+          httpStatus: 403,
+          message: "Console sign-in is disabled: CONSOLE_SESSION_SECRET is not set on the server.",
+        });
+      }
+      expect(resHeaders.get("set-cookie")).toBeNull();
+      // And no cookie is accepted without the key.
+      const cookie = await signInCookie(appA);
+      expect((await contextFor({ cookie }, disabled).ctx).app).toBeNull();
     });
   });
 
@@ -367,14 +490,43 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
       });
       const iterator = stream[Symbol.asyncIterator]();
       const next = iterator.next();
+      await vi.waitFor(() => expect(liveStreamSlots().openFor(appA.id)).toBe(1));
       setTimeout(() => controller.abort(), 100);
       expect((await next).done).toBe(true);
+      // Its slot is free again.
+      expect(liveStreamSlots().openFor(appA.id)).toBe(0);
 
       const foreign = await callerFor(appB.id).session.onEvent({ sessionID: ids.sessionID });
       expect(await reasonOf(foreign[Symbol.asyncIterator]().next())).toBe("NOT_FOUND");
       expect(
         await reasonOf(caller.session.onEvent({ sessionID: ids.sessionID, lastEventId: "x" })),
       ).toBe("INVALID_PARAM");
+    });
+
+    it("refuses a stream past the app's number of open streams, and serves it once one closes", async () => {
+      const caller = callerFor(appB.id);
+      const ids = await caller.collaboration.create({ userID: "alice" });
+      const slots = liveStreamSlots();
+      const held = Array.from({ length: LIVE_STREAM_LIMITS.perApp - slots.openFor(appB.id) }, () =>
+        slots.acquire(appB.id),
+      );
+      try {
+        const refused = await caller.session.onEvent({ sessionID: ids.sessionID });
+        expect(await reasonOf(refused[Symbol.asyncIterator]().next())).toBe("RATE_LIMITED");
+        // Another app is not affected.
+        const otherIds = await callerFor(appA.id).collaboration.create({ userID: "alice" });
+        const controller = new AbortController();
+        const other = await streamCaller(controller.signal).session.onEvent({
+          sessionID: otherIds.sessionID,
+        });
+        const pending = other[Symbol.asyncIterator]().next();
+        await vi.waitFor(() => expect(slots.openFor(appA.id)).toBe(1));
+        controller.abort();
+        await pending;
+      } finally {
+        for (const release of held) release();
+      }
+      expect(slots.openFor(appB.id)).toBe(0);
     });
 
     it("checks all watched sessions with one statement per tick, and stops when no one waits", async () => {

@@ -23,14 +23,20 @@ export interface InnerContext {
 export interface BrowserRequest {
   /** Whether the request comes from a page of this origin (mutations require it). */
   readonly sameOrigin: boolean;
-  /** The client's address as the request names it (X-Forwarded-For), when it does. */
+  /** The client's address (X-Forwarded-For, as the HTTP server resolved it), when known. */
   readonly clientAddress?: string | null;
   /** Counts failed sign-ins; without one, the process's default throttle does. */
   readonly signInThrottle?: SignInThrottle;
-  /** Sets the signed session cookie naming this app. */
-  signIn(app: AppIdentity): void;
+  /** The live console session the request's cookie names (its app is `app`), else null. */
+  readonly sessionId?: string | null;
+  /** Why console sign-in is disabled (e.g. CONSOLE_SESSION_SECRET is not set); null: enabled. */
+  readonly signInDisabled?: string | null;
+  /** How long a new session lasts, in seconds (CONSOLE_SESSION_MAX_AGE_SECONDS by default). */
+  readonly sessionMaxAgeSeconds?: number;
+  /** Sets the signed session cookie naming this server-side session. */
+  setSessionCookie(session: { readonly id: string; readonly appId: string }): void;
   /** Clears the session cookie. */
-  signOut(): void;
+  clearSessionCookie(): void;
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {

@@ -46,3 +46,51 @@ describe("toTRPCError", () => {
     expect(toHiarError(error).reason).toBe(reason);
   });
 });
+
+describe("toHiarError for tRPC's own refusals of a malformed request", () => {
+  it.each([
+    [new TRPCError({ code: "NOT_FOUND", message: 'No procedure found on path "x"' }), "NOT_FOUND"],
+    [
+      new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: "Unsupported GET-request" }),
+      "INVALID_PARAM",
+    ],
+    [
+      new TRPCError({ code: "BAD_REQUEST", message: "Unexpected token", cause: new SyntaxError() }),
+      "INVALID_PARAM",
+    ],
+    [new TRPCError({ code: "PARSE_ERROR", message: "x" }), "INVALID_PARAM"],
+    [
+      new TRPCError({ code: "BAD_REQUEST", message: "Batch call exceeds maximum size" }),
+      "PAYLOAD_TOO_LARGE",
+    ],
+    [
+      new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: 'Unsupported content-type "x' }),
+      "UNSUPPORTED_MEDIA_TYPE",
+    ],
+  ] as const)("%s → %s, with a message of ours", (error, reason) => {
+    const hiar = toHiarError(error);
+    expect(hiar.reason).toBe(reason);
+    expect(hiar.httpStatus).toBeLessThan(500);
+    // tRPC's message may quote the request; ours never does.
+    expect(hiar.message).not.toContain('"x');
+  });
+
+  it("finds a HiarError deep in the cause chain (the capped body's, through req.json())", () => {
+    const tooLarge = new HiarError("PAYLOAD_TOO_LARGE", "request body is larger than 10 bytes");
+    const wrapped = new TRPCError({
+      code: "BAD_REQUEST",
+      cause: new Error("read failed", { cause: tooLarge }),
+    });
+    expect(toHiarError(wrapped)).toBe(tooLarge);
+  });
+
+  it("keeps a server fault INTERNAL", () => {
+    const fault = new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: new TypeError("bug") });
+    expect(toHiarError(fault).reason).toBe("INTERNAL");
+    const output = new TRPCError({
+      code: "INTERNAL_SERVER_ERROR",
+      message: "Output validation failed",
+    });
+    expect(toHiarError(output).reason).toBe("INTERNAL");
+  });
+});

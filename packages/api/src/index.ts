@@ -1,24 +1,31 @@
 export {
   clientAddressOf,
   createOuterContext,
+  liveConsoleSession,
   type OuterContextOptions,
+  SIGN_IN_DISABLED_MESSAGE,
 } from "./console/outer-context";
-export { isSameOriginRequest } from "./console/same-origin";
+export { limitRequestBody } from "./console/request-body";
+export { isSameOriginRequest, requestOrigin } from "./console/same-origin";
 export {
-  appIdFromCookieHeader,
   CONSOLE_SESSION_MAX_AGE_SECONDS,
   type ConsoleSessionClaims,
   type ConsoleSessionConfig,
   MIN_SESSION_KEY_LENGTH,
+  sessionClaimsFromCookieHeader,
   sessionCookieName,
   verifySessionToken,
 } from "./console/session-cookie";
 export {
   CLIENT_FAILURE_FACTOR,
+  clientKey,
   defaultSignInThrottle,
+  SIGN_IN_THROTTLE_BOUNDS,
   SIGN_IN_THROTTLE_DEFAULTS,
   type SignInAttempt,
+  type SignInSteps,
   SignInThrottle,
+  type SignInThrottleBounds,
   type SignInThrottleOptions,
 } from "./console/sign-in-throttle";
 export {
@@ -28,10 +35,16 @@ export {
   createInnerContext,
   type InnerContext,
 } from "./context";
-export { toHiarError, toTRPCError } from "./errors";
+export { CONSOLE_ENDPOINT_LIMITS, toHiarError, toTRPCError } from "./errors";
 export {
   SessionEventFeed,
   type SessionEventFeedOptions,
   sessionEventFeedFor,
 } from "./realtime/session-event-feed";
+export {
+  LIVE_STREAM_LIMITS,
+  liveStreamSlots,
+  type StreamSlotLimits,
+  StreamSlots,
+} from "./realtime/stream-slots";
 export { type AppRouter, appRouter, type Caller, createCaller } from "./root";

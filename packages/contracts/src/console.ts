@@ -6,7 +6,7 @@ import {
   SESSION_STATES,
 } from "./enums";
 import { INVITE_OUTCOMES } from "./invite";
-import { Id } from "./scalars";
+import { Id, StorableString } from "./scalars";
 
 // The operator console's typed procedures (tRPC only, never on the HiAR REST wire). Inputs are
 // strict about types (the console is our own client); outputs carry times as ISO 8601 strings so
@@ -28,15 +28,12 @@ const IsoTime = z.iso.datetime({ offset: true });
 
 /** The operator's credentials: the same APPID and secret the REST API signs with. */
 export const SignInRequest = z.object({
-  appId: z
-    .string({ error: "must be a string" })
-    .trim()
+  appId: StorableString.trim()
     .min(1, { error: "is required" })
     .max(CONSOLE_LIMITS.maxCredentialLength, { error: "is too long" }),
-  secret: z
-    .string({ error: "must be a string" })
-    .min(1, { error: "is required" })
-    .max(CONSOLE_LIMITS.maxCredentialLength, { error: "is too long" }),
+  secret: StorableString.min(1, { error: "is required" }).max(CONSOLE_LIMITS.maxCredentialLength, {
+    error: "is too long",
+  }),
 });
 export type SignInRequest = z.output<typeof SignInRequest>;
 
@@ -165,7 +162,7 @@ export const SessionEventPage = z.object({
 export type SessionEventPage = z.output<typeof SessionEventPage>;
 
 /** A stream's resume cursor: a seq as a decimal string (SSE event ids are strings). */
-export const EventCursor = z.string().regex(/^(0|[1-9]\d{0,9})$/, {
+export const EventCursor = StorableString.regex(/^(0|[1-9]\d{0,9})$/, {
   error: "must be an event seq (a decimal integer)",
 });
 

@@ -76,22 +76,63 @@ export function charLength(value: string): number {
   return n;
 }
 
-/** A string of `min`–`max` characters (code points). */
+/**
+ * Why `value` cannot be stored exactly as sent, or null when it can. PostgreSQL cannot hold
+ * U+0000 in `text` or `jsonb` (the statement fails), and a lone UTF-16 surrogate has no UTF-8
+ * encoding (the driver would write U+FFFD instead, so the stored value would differ from the
+ * sent one). Everything else, control characters and noncharacters included, round-trips.
+ * `character` in the message counts code points from 1, as lengths do.
+ */
+export function unstorableReason(value: string): string | null {
+  let character = 0;
+  for (let i = 0; i < value.length; i++) {
+    character++;
+    const unit = value.charCodeAt(i);
+    if (unit === 0) {
+      return `must not contain U+0000 (NUL, at character ${character}): it cannot be stored`;
+    }
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    const next = value.charCodeAt(i + 1); // NaN past the end
+    if (unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+      i++; // a surrogate pair: one astral character, fine
+      continue;
+    }
+    const hex = unit.toString(16).toUpperCase();
+    return (
+      `must not contain a lone surrogate (U+${hex}, at character ${character}): it is not ` +
+      "a Unicode character and cannot be stored as sent"
+    );
+  }
+  return null;
+}
+
+/** The zod check behind StorableString (exported so tests can find it in any derived schema). */
+export const storableCheck = z.superRefine<string>((value, ctx) => {
+  const reason = unstorableReason(value);
+  if (reason !== null) ctx.addIssue({ code: "custom", message: reason, input: value });
+});
+
+/**
+ * The one string every request field is built on (HiAR's and the console's): a JSON string that
+ * PostgreSQL stores exactly as sent (see `unstorableReason`), or INVALID_PARAM naming the field.
+ * Derive from it (`StorableString.max(…)`, `.trim()`, `.regex(…)`); never start from z.string().
+ */
+export const StorableString = z.string({ error: "must be a string" }).check(storableCheck);
+
+/** A string of `min`–`max` characters (code points), storable as sent. */
 export function boundedString(min: number, max: number) {
   const message =
     min > 0 ? `must be ${min}–${max} characters` : `must be at most ${max} characters`;
   return (
-    z
-      .string({ error: "must be a string" })
-      .refine(
-        (s) => {
-          // Cheap bounds on UTF-16 length first: a code point is 1 or 2 code units.
-          if (s.length < min || s.length > 2 * max) return false;
-          const n = charLength(s);
-          return n >= min && n <= max;
-        },
-        { error: message },
-      )
+    StorableString.refine(
+      (s) => {
+        // Cheap bounds on UTF-16 length first: a code point is 1 or 2 code units.
+        if (s.length < min || s.length > 2 * max) return false;
+        const n = charLength(s);
+        return n >= min && n <= max;
+      },
+      { error: message },
+    )
       // JSON Schema counts code points too, so the generated OpenAPI states the same bounds.
       .meta(min > 0 ? { minLength: min, maxLength: max } : { maxLength: max })
   );

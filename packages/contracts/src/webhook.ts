@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { MEMBER_SESSION_STATES } from "./enums";
+import { StorableString } from "./scalars";
 
 // Webhooks: the console's settings and delivery log (tRPC), and the JSON body the service POSTs
 // to an app's webhook URL for every session event.
@@ -9,9 +10,7 @@ export const MAX_WEBHOOK_URL_LENGTH = 2048;
 
 /** webhook.set: an absolute http(s) URL, or null / "" to remove the webhook. */
 export const SetWebhookRequest = z.object({
-  url: z
-    .string()
-    .trim()
+  url: StorableString.trim()
     .max(MAX_WEBHOOK_URL_LENGTH, { error: `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters` })
     .refine((value) => value === "" || /^https?:\/\/[^\s]+$/i.test(value), {
       error: "must be an http(s) URL",
@@ -35,11 +34,10 @@ export const WEBHOOK_OUTCOMES = ["DELIVERED", "FAILED", "ABANDONED"] as const;
 export const WebhookDeliveriesRequest = z.object({
   limit: z.int().min(1).max(100).default(50),
   /** Cursor: the `id` of the last attempt of the previous page. */
-  before: z
-    .string()
-    .regex(/^\d{1,19}$/)
-    .nullish(),
-  sessionID: z.string().max(64).nullish(),
+  before: StorableString.regex(/^\d{1,19}$/, {
+    error: "must be an attempt id (a decimal integer)",
+  }).nullish(),
+  sessionID: StorableString.max(64).nullish(),
 });
 export type WebhookDeliveriesRequest = z.output<typeof WebhookDeliveriesRequest>;
 export type WebhookDeliveriesRequestInput = z.input<typeof WebhookDeliveriesRequest>;

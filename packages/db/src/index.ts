@@ -40,6 +40,7 @@ export * from "./repositories/apps";
 export * from "./repositories/call-timeouts";
 export * from "./repositories/collaboration-list";
 export * from "./repositories/collaborations";
+export * from "./repositories/console-sessions";
 export * from "./repositories/events";
 export * from "./repositories/executor";
 export * from "./repositories/lifecycle";

@@ -170,6 +170,10 @@ the way protojson reads them, so an existing HiAR client works unchanged:
 - **Booleans** are \`true\`/\`false\` only.
 - **Lengths count characters** (Unicode code points): IDs ${LIMITS.minIdLength}–${LIMITS.maxIdLength},
   \`extra\` and \`detail\` at most ${LIMITS.maxExtraLength}.
+- **Strings are stored exactly as sent**: any Unicode character, emoji and control characters
+  included, except U+0000 (NUL) and a lone surrogate (\`\\ud800\` not followed by a low surrogate,
+  or a low one alone), which cannot be stored as sent: they are \`INVALID_PARAM\` naming the field,
+  in every string field.
 - Rules across fields, checked by the server: an invite lists ${LIMITS.maxInviteMembers} members
   at most, no userID twice, not the inviter; \`/create\` lists at most ${LIMITS.maxCreateMembers}
   members, no userID twice. A session holds at most ${LIMITS.maxSessionMembers} live (calling or

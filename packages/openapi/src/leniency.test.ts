@@ -38,6 +38,7 @@ const BOTH_ACCEPT: Case[] = [
   ["64 code points in 128 UTF-16 units", inviteSession, invite({ userID: emoji(64) })],
   ["4096 characters of extra", inviteSession, invite({ extra: "x".repeat(4096) })],
   ["a tool", inviteSession, invite({ tools: [{ kind: "3", userID: "", extra: "pen" }] })],
+  ["emoji, CJK and control characters", inviteSession, invite({ extra: "😀漢字\u0001\u007f" })],
   ["100 members", inviteSession, { ...invite(), members: members(100) }],
   ["create with only a creator", createCollaboration, create({})],
   ["create with int64 times as strings", createCollaboration, create({ beginTime: "1688180400" })],
@@ -115,6 +116,9 @@ const SERVER_ONLY_REFUSES: Case[] = [
     create({ ruleSettings: { callingTimeout: "86401" } }),
   ],
   ["a member listed twice", createCollaboration, create({ members: members(2, "same") })],
+  ["a NUL in an ID", inviteSession, invite({ userID: "u\u0000" })],
+  ["a lone surrogate in extra", inviteSession, invite({ extra: "x\ud800" })],
+  ["a lone surrogate in detail", createCollaboration, create({ detail: "\udc00" })],
 ];
 
 // Refused by the schema, accepted by the server: proto3's "null is the default".

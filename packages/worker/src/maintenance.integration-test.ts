@@ -1,10 +1,12 @@
 import {
   claimPeriodicRun,
   consumeNonce,
+  createConsoleSession,
   createDb,
   createTestDatabase,
   type Database,
   purgeWebhookAttempts,
+  revokeConsoleSession,
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db";
@@ -63,6 +65,19 @@ describe.each(testDatabaseTargets())("maintenance on %s", (target) => {
     expect(await purgeWebhookAttempts(prisma, { olderThan: new Date(Date.now() - 30 * DAY) })).toBe(
       0,
     );
+  });
+
+  it("one pass purges expired and revoked console sessions, and keeps live ones", async () => {
+    const open = () => createConsoleSession(prisma, { appId, maxAgeSeconds: 3_600 });
+    const [live, expired, revoked] = [(await open()).id, (await open()).id, (await open()).id];
+    await prisma.$executeRaw`
+      UPDATE "console_session" SET "expires_at" = now() - interval '1 second' WHERE "id" = ${expired}`;
+    await revokeConsoleSession(prisma, { id: revoked, appId });
+
+    const purged = await runMaintenance(prisma, { attemptRetentionMs: 30 * DAY });
+    expect(purged.consoleSessions).toBeGreaterThanOrEqual(2);
+    const left = await prisma.consoleSession.findMany({ where: { appId }, select: { id: true } });
+    expect(left.map((row) => row.id)).toStrictEqual([live]);
   });
 
   it("one pass purges expired nonces and old attempts", async () => {

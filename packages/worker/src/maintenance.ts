@@ -1,6 +1,7 @@
 import {
   claimPeriodicRun,
   type Database,
+  purgeConsoleSessions,
   purgeExpiredNonces,
   purgeWebhookAttempts,
 } from "@collab/db";
@@ -8,8 +9,8 @@ import type { WorkerLog } from "./log";
 import { type Loop, type LoopReport, startLoop } from "./loop";
 
 // Housekeeping on the database: tables that only grow would otherwise grow forever. Expired
-// nonces are useless (a replay is refused by the date window already); delivery attempts are kept
-// for the console for a retention period. One worker per interval runs it, whatever the number of
+// nonces are useless (a replay is refused by the date window already); so are expired or revoked
+// console sessions; delivery attempts are kept for the console for a retention period. One worker per interval runs it, whatever the number of
 // processes: each worker's loop asks regularly, and the `periodic_task` row's conditional upsert
 // (claimPeriodicRun) grants the run to exactly one of them per interval.
 
@@ -19,9 +20,13 @@ export const MAINTENANCE_TASK = "maintenance";
 export interface MaintenanceResult {
   readonly nonces: number;
   readonly webhookAttempts: number;
+  readonly consoleSessions: number;
 }
 
-/** One maintenance pass: expired nonces, and delivery attempts older than the retention. */
+/**
+ * One maintenance pass: expired nonces, expired or revoked console sessions, and delivery attempts
+ * older than the retention.
+ */
 export async function runMaintenance(
   db: Database,
   options: { readonly attemptRetentionMs: number; readonly now?: Date },
@@ -31,7 +36,8 @@ export async function runMaintenance(
   const webhookAttempts = await purgeWebhookAttempts(db, {
     olderThan: new Date(now.getTime() - options.attemptRetentionMs),
   });
-  return { nonces, webhookAttempts };
+  const consoleSessions = await purgeConsoleSessions(db);
+  return { nonces, webhookAttempts, consoleSessions };
 }
 
 /**
@@ -67,7 +73,8 @@ export function startMaintenance(options: {
       if (claimed) {
         // A pass that fails after its claim is logged by the loop and runs again next interval.
         const purged = await runMaintenance(db, options);
-        if (purged.nonces + purged.webhookAttempts > 0) log.info({ ...purged }, "maintenance");
+        if (purged.nonces + purged.webhookAttempts + purged.consoleSessions > 0)
+          log.info({ ...purged }, "maintenance");
       }
       return checkMs;
     },

@@ -9,10 +9,14 @@ import {
   TRPCClientError,
 } from "@trpc/client";
 import { type ReactNode, useState } from "react";
+import {
+  CONSOLE_BATCH_MAX_ITEMS,
+  CONSOLE_BATCH_MAX_URL_LENGTH,
+  CONSOLE_ENDPOINT,
+} from "./endpoint";
 import { isRetryable } from "./errors";
 import { TRPCProvider } from "./trpc";
 
-const ENDPOINT = "/api/trpc";
 export const SIGN_IN_PATH = "/console/sign-in";
 
 /** A session that expired (or an app deleted) sends the operator back to the sign-in page. */
@@ -49,8 +53,12 @@ export function ConsoleProviders({ children }: { children: ReactNode }) {
         splitLink({
           condition: (op) => op.type === "subscription",
           // Server-sent events; on a reconnect the link resends the last event id it received.
-          true: httpSubscriptionLink({ url: ENDPOINT }),
-          false: httpBatchLink({ url: ENDPOINT }),
+          true: httpSubscriptionLink({ url: CONSOLE_ENDPOINT }),
+          false: httpBatchLink({
+            url: CONSOLE_ENDPOINT,
+            maxItems: CONSOLE_BATCH_MAX_ITEMS,
+            maxURLLength: CONSOLE_BATCH_MAX_URL_LENGTH,
+          }),
         }),
       ],
     }),

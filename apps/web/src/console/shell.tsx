@@ -1,5 +1,6 @@
 "use client";
 import {
+  Alert,
   Anchor,
   AppShell,
   Box,
@@ -7,16 +8,20 @@ import {
   Code,
   Container,
   Group,
+  Menu,
+  Modal,
   Skeleton,
+  Stack,
   Text,
   ThemeIcon,
 } from "@mantine/core";
-import { useMounted } from "@mantine/hooks";
+import { useDisclosure, useMounted } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import classes from "./console.module.css";
+import { consoleErrorOf, describeError } from "./errors";
 import { viewerTimeZone } from "./labels";
 import { SIGN_IN_PATH } from "./providers";
 import { useTRPC } from "./trpc";
@@ -85,16 +90,78 @@ function ConsoleNav() {
   );
 }
 
-/** The signed-in console: header with the app and sign-out, the page, and a quiet footer. */
+/**
+ * The account menu: sign out (this browser's session is revoked on the server, so a copy of its
+ * cookie stops working too), or sign out everywhere (every console session of the app, in every
+ * browser, after a confirmation).
+ */
+function AccountMenu() {
+  const trpc = useTRPC();
+  const [confirming, confirm] = useDisclosure(false);
+  // Leave even if the session had already ended: the sign-in page is where to go.
+  const leave = () => window.location.assign(SIGN_IN_PATH);
+  const signOut = useMutation(trpc.auth.signOut.mutationOptions({ onSettled: leave }));
+  const signOutEverywhere = useMutation(
+    trpc.auth.signOutEverywhere.mutationOptions({ onSuccess: leave }),
+  );
+  const error = signOutEverywhere.error ? consoleErrorOf(signOutEverywhere.error) : null;
+
+  return (
+    <>
+      <Menu position="bottom-end" withinPortal shadow="md" width={240}>
+        <Menu.Target>
+          <Button variant="default" size="xs" loading={signOut.isPending} aria-label="Account">
+            Account ▾
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item onClick={() => signOut.mutate()}>Sign out</Menu.Item>
+          <Menu.Divider />
+          <Menu.Item color="red" onClick={confirm.open}>
+            Sign out everywhere…
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <Modal
+        opened={confirming}
+        onClose={confirm.close}
+        title="Sign out everywhere"
+        centered
+        size="md"
+      >
+        <Stack gap="md">
+          <Text size="sm">
+            Every console session of this app ends at once, in every browser, this one included.
+            Anyone signed in with the app&apos;s APPID and secret has to sign in again. The REST API
+            and the app&apos;s secret are not affected.
+          </Text>
+          {error !== null && (
+            <Alert color="red" variant="light" role="alert" title="Not signed out">
+              {describeError(error)}
+            </Alert>
+          )}
+          <Group justify="flex-end" gap="sm">
+            <Button variant="default" onClick={confirm.close}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              loading={signOutEverywhere.isPending}
+              onClick={() => signOutEverywhere.mutate()}
+            >
+              Sign out everywhere
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+/** The signed-in console: header with the app and its account menu, the page, a quiet footer. */
 export function ConsoleShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
-  const signOut = useMutation(
-    trpc.auth.signOut.mutationOptions({
-      // Leave even if the session had already expired: the sign-in page is where to go.
-      onSettled: () => window.location.assign(SIGN_IN_PATH),
-    }),
-  );
   const mounted = useMounted();
 
   return (
@@ -119,14 +186,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
                   <Skeleton h={30} w={140} />
                 )}
               </Box>
-              <Button
-                variant="default"
-                size="xs"
-                onClick={() => signOut.mutate()}
-                loading={signOut.isPending}
-              >
-                Sign out
-              </Button>
+              <AccountMenu />
             </Group>
           </Group>
         </Container>

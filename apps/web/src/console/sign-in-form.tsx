@@ -26,7 +26,16 @@ export interface DemoCredentials {
 
 const FIELDS = { appId: "appId", secret: "secret" } as const;
 
-export function SignInForm({ demo, next }: { demo: DemoCredentials | null; next: string }) {
+export function SignInForm({
+  demo,
+  next,
+  disabled = null,
+}: {
+  demo: DemoCredentials | null;
+  next: string;
+  /** Why the server cannot sign anyone in (e.g. CONSOLE_SESSION_SECRET is not set), or null. */
+  disabled?: string | null;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const appIdInput = useRef<HTMLInputElement>(null);
@@ -63,6 +72,13 @@ export function SignInForm({ demo, next }: { demo: DemoCredentials | null; next:
             </Text>
           </Stack>
 
+          {disabled !== null && (
+            <Alert color="red" variant="light" title="Sign-in unavailable" role="alert">
+              {disabled} The server&apos;s operator sets it (the same on every instance) and
+              restarts the server.
+            </Alert>
+          )}
+
           {error !== null && field === null && (
             <Alert color="red" variant="light" title="Sign-in failed" role="alert">
               {error.message}
@@ -92,7 +108,12 @@ export function SignInForm({ demo, next }: { demo: DemoCredentials | null; next:
                 onChange={(e) => setSecret(e.currentTarget.value)}
                 error={field === "secret" ? error?.message : undefined}
               />
-              <Button type="submit" fullWidth loading={signIn.isPending}>
+              <Button
+                type="submit"
+                fullWidth
+                loading={signIn.isPending}
+                disabled={disabled !== null}
+              >
                 Sign in
               </Button>
             </Stack>

@@ -1,8 +1,8 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
-  appIdFromCookieHeader,
   readCookie,
+  sessionClaimsFromCookieHeader,
   sessionClearCookie,
   sessionCookieName,
   sessionSetCookie,
@@ -13,12 +13,16 @@ import {
 const KEY = "a-test-key-of-at-least-thirty-two-chars";
 const NOW = Date.UTC(2026, 0, 1);
 const now = NOW / 1000;
+const SID = "s".repeat(43);
+const SESSION = { id: SID, appId: "hiar123" };
+const SESSION_CLAIMS = { sid: SID, appId: "hiar123" };
 
 describe("session token", () => {
-  const token = signSessionToken(KEY, { appId: "hiar123", iat: now, exp: now + 60 });
+  const token = signSessionToken(KEY, { sid: SID, appId: "hiar123", iat: now, exp: now + 60 });
 
   it("round-trips its claims until it expires", () => {
     expect(verifySessionToken(KEY, token, NOW)).toEqual({
+      sid: SID,
       appId: "hiar123",
       iat: now,
       exp: now + 60,
@@ -30,7 +34,9 @@ describe("session token", () => {
   it("refuses another key, a changed payload or signature, and garbage", () => {
     expect(verifySessionToken(`${KEY}x`, token, NOW)).toBeNull();
     const [payload = "", signature = ""] = token.split(".");
-    const forged = Buffer.from(JSON.stringify({ appId: "other", iat: now, exp: now + 60 }));
+    const forged = Buffer.from(
+      JSON.stringify({ sid: SID, appId: "other", iat: now, exp: now + 60 }),
+    );
     expect(verifySessionToken(KEY, `${forged.toString("base64url")}.${signature}`, NOW)).toBeNull();
     const flipped = signature.startsWith("A") ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
     expect(verifySessionToken(KEY, `${payload}.${flipped}`, NOW)).toBeNull();
@@ -46,7 +52,13 @@ describe("session token", () => {
   });
 
   it("refuses well-signed tokens whose claims are malformed", () => {
-    for (const claims of [{ appId: "", iat: now, exp: now + 60 }, { appId: "x", iat: now }, []]) {
+    for (const claims of [
+      { sid: SID, appId: "", iat: now, exp: now + 60 },
+      { sid: SID, appId: "x", iat: now },
+      { appId: "x", iat: now, exp: now + 60 },
+      { sid: "", appId: "x", iat: now, exp: now + 60 },
+      [],
+    ]) {
       const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
       const signature = createHmac("sha256", KEY).update(payload).digest("base64url");
       expect(verifySessionToken(KEY, `${payload}.${signature}`, NOW)).toBeNull();
@@ -56,11 +68,11 @@ describe("session token", () => {
 
 describe("session cookie", () => {
   it("is httpOnly, SameSite=Lax, path /, and Secure with the __Host- prefix outside development", () => {
-    const secure = sessionSetCookie({ key: KEY, secure: true }, "hiar123", NOW);
+    const secure = sessionSetCookie({ key: KEY, secure: true }, SESSION, NOW);
     expect(secure).toMatch(
       /^__Host-collab_console=[\w-]+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=43200; Secure$/,
     );
-    const dev = sessionSetCookie({ key: KEY, secure: false, maxAgeSeconds: 60 }, "hiar123", NOW);
+    const dev = sessionSetCookie({ key: KEY, secure: false, maxAgeSeconds: 60 }, SESSION, NOW);
     expect(dev).toMatch(
       /^collab_console=[\w-]+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=60$/,
     );
@@ -71,12 +83,14 @@ describe("session cookie", () => {
 
   it("is read back from a Cookie header among others", () => {
     const config = { key: KEY, secure: true };
-    const value = sessionSetCookie(config, "hiar123", NOW).split(";")[0] ?? "";
+    const value = sessionSetCookie(config, SESSION, NOW).split(";")[0] ?? "";
     const header = `a=1; ${value}; b=2`;
     expect(readCookie(header, sessionCookieName(true))).toBe(value.split("=")[1]);
-    expect(appIdFromCookieHeader(config, header, NOW)).toBe("hiar123");
-    expect(appIdFromCookieHeader({ ...config, secure: false }, header, NOW)).toBeNull();
-    expect(appIdFromCookieHeader(config, null, NOW)).toBeNull();
-    expect(appIdFromCookieHeader(config, "a=1", NOW)).toBeNull();
+    expect(sessionClaimsFromCookieHeader(config, header, NOW)).toMatchObject(SESSION_CLAIMS);
+    expect(sessionClaimsFromCookieHeader({ ...config, secure: false }, header, NOW)).toBeNull();
+    expect(sessionClaimsFromCookieHeader(config, null, NOW)).toBeNull();
+    expect(sessionClaimsFromCookieHeader(config, "a=1", NOW)).toBeNull();
+    // Without a key (sign-in disabled) no cookie is accepted.
+    expect(sessionClaimsFromCookieHeader({ key: null, secure: true }, header, NOW)).toBeNull();
   });
 });

@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 // The console's session cookie: `<payload>.<signature>`, both base64url, the payload a small JSON
-// object, the signature HMAC-SHA256 over the payload text with the server's key. Stateless, so
-// any instance sharing the key accepts it; it expires by itself (exp) and by Max-Age.
+// object naming a server-side session (table console_session) and its app, the signature
+// HMAC-SHA256 over the payload text with the server's key (CONSOLE_SESSION_SECRET). The signature
+// lets any instance refuse a forged or edited cookie without a database lookup; the session row
+// is what makes it revocable (sign-out, "sign out everywhere"), checked on every call.
 
 /** How long a sign-in lasts. */
 export const CONSOLE_SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -11,14 +13,21 @@ export const CONSOLE_SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 export const MIN_SESSION_KEY_LENGTH = 32;
 
 export interface ConsoleSessionConfig {
-  /** HMAC key (CONSOLE_SESSION_SECRET, or generated per process in development and tests). */
-  readonly key: string;
+  /**
+   * HMAC key (CONSOLE_SESSION_SECRET, or generated per process in development and tests). Null:
+   * console sign-in is disabled (`disabledReason` says why) and no cookie is accepted.
+   */
+  readonly key: string | null;
+  /** Why sign-in is disabled, shown to the operator (e.g. CONSOLE_SESSION_SECRET is not set). */
+  readonly disabledReason?: string;
   /** Secure cookie (and the __Host- prefix): everywhere but development over plain http. */
   readonly secure: boolean;
   readonly maxAgeSeconds?: number;
 }
 
 export interface ConsoleSessionClaims {
+  /** The server-side session (console_session.id). */
+  readonly sid: string;
   /** The app (tenant) the operator signed in as. */
   readonly appId: string;
   /** Issued / expires, unix seconds. */
@@ -66,23 +75,30 @@ export function verifySessionToken(
     return null;
   }
   if (typeof claims !== "object" || claims === null) return null;
-  const { appId, iat, exp } = claims as Record<string, unknown>;
+  const { sid, appId, iat, exp } = claims as Record<string, unknown>;
+  if (typeof sid !== "string" || sid === "") return null;
   if (typeof appId !== "string" || appId === "") return null;
   if (typeof iat !== "number" || typeof exp !== "number") return null;
   if (exp * 1000 <= nowMs) return null;
-  return { appId, iat, exp };
+  return { sid, appId, iat, exp };
 }
 
-/** A fresh session for `appId`, as a Set-Cookie header value. */
+/** The cookie of the server-side session `session`, as a Set-Cookie header value. */
 export function sessionSetCookie(
-  config: ConsoleSessionConfig,
-  appId: string,
+  config: ConsoleSessionConfig & { readonly key: string },
+  session: { readonly id: string; readonly appId: string },
   nowMs: number = Date.now(),
 ): string {
-  const maxAge = config.maxAgeSeconds ?? CONSOLE_SESSION_MAX_AGE_SECONDS;
+  const maxAge = sessionMaxAgeSeconds(config);
   const iat = Math.floor(nowMs / 1000);
-  const token = signSessionToken(config.key, { appId, iat, exp: iat + maxAge });
+  const claims = { sid: session.id, appId: session.appId, iat, exp: iat + maxAge };
+  const token = signSessionToken(config.key, claims);
   return serializeCookie(sessionCookieName(config.secure), token, maxAge, config.secure);
+}
+
+/** How long a sign-in lasts (the cookie's Max-Age and the session row's expiry). */
+export function sessionMaxAgeSeconds(config: Pick<ConsoleSessionConfig, "maxAgeSeconds">): number {
+  return config.maxAgeSeconds ?? CONSOLE_SESSION_MAX_AGE_SECONDS;
 }
 
 /** The Set-Cookie header value that removes the session. */
@@ -107,12 +123,16 @@ export function readCookie(header: string | null | undefined, name: string): str
   return undefined;
 }
 
-/** The app a request's session cookie names, if the cookie is valid. */
-export function appIdFromCookieHeader(
+/**
+ * The claims of a request's session cookie when it is well-formed, correctly signed and unexpired
+ * (no database lookup: whether the session is still live is the caller's next question).
+ */
+export function sessionClaimsFromCookieHeader(
   config: ConsoleSessionConfig,
   cookieHeader: string | null | undefined,
   nowMs: number = Date.now(),
-): string | null {
+): ConsoleSessionClaims | null {
+  if (config.key === null) return null;
   const token = readCookie(cookieHeader, sessionCookieName(config.secure));
-  return verifySessionToken(config.key, token, nowMs)?.appId ?? null;
+  return verifySessionToken(config.key, token, nowMs);
 }

@@ -1,23 +1,64 @@
+import { createHash } from "node:crypto";
 import { HiarError, isHiarError } from "@collab/contracts";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import ipaddr from "ipaddr.js";
+import { LRUCache } from "lru-cache";
 
-// The console sign-in's brute-force throttle (rate-limiter-flexible, in memory, per process):
-// after `maxFailures` failed sign-ins for one APPID within `windowSeconds`, further attempts for
-// it are refused with RATE_LIMITED, without checking the secret, until that window (counted from
-// its first failure) has passed; a successful sign-in resets the APPID's count. One client
-// address (when the request names one) gets CLIENT_FAILURE_FACTOR times as many failures, across
-// APPIDs, so one client cannot try many APPIDs either. Secrets never reach the throttle.
+// The console sign-in's brute-force throttle (in memory, per process). After `maxFailures` failed
+// sign-ins for one APPID within `windowSeconds` (counted from the first), further attempts for it
+// are refused with RATE_LIMITED, without checking the secret, until the window has passed; a
+// successful sign-in resets the APPID's count. One client (address, or IPv6 /64) gets
+// CLIENT_FAILURE_FACTOR times as many failures across APPIDs. Secrets never reach the throttle.
+//
+// Every key is chosen by the client, so every table is a fixed-size LRU (lru-cache): memory is
+// bounded whatever is sent, and the tables are kept apart so that flooding one cannot reset
+// another:
+// - known APPIDs (apps that exist) have their own table: only a failure against a real app adds
+//   to it, so fresh made-up APPIDs cannot evict a real app's count. Up to SIGN_IN_THROTTLE_BOUNDS
+//   .apps apps failing within one window are all tracked; with fewer apps than that in the
+//   database, a count can never be evicted at all.
+// - unknown APPIDs get a table of their own (keyed by a SHA-256 digest, fixed size whatever the
+//   APPID's length), so the throttle answers them exactly like real ones and does not tell which
+//   APPIDs exist. Evicting one of them only costs that hiding: someone who fails with more than
+//   `unknownApps` other made-up APPIDs in between may see an unknown APPID answered again.
+// - clients have a third table. A client fills at most `CLIENT_FAILURE_FACTOR * maxFailures`
+//   entries of the others per window before it is refused itself; one with more addresses than
+//   the table holds can get its oldest ones forgotten, which is why it only ever narrows: the
+//   per-APPID count is the guarantee.
 
 export interface SignInThrottleOptions {
   /** Failed sign-ins per APPID within the window that are answered; later ones are refused. 0: off. */
   readonly maxFailures: number;
   /** Seconds from an APPID's first failure after which its count starts again. */
   readonly windowSeconds: number;
+  /** Table sizes (entries); SIGN_IN_THROTTLE_BOUNDS by default. */
+  readonly bounds?: Partial<SignInThrottleBounds>;
+  /** The clock (ms); Date.now by default. */
+  readonly now?: () => number;
+}
+
+/** How many keys each table of the throttle holds at most (least recently used evicted first). */
+export interface SignInThrottleBounds {
+  /** APPIDs of existing apps with failures in their window. */
+  readonly apps: number;
+  /** Made-up APPIDs with failures in their window. */
+  readonly unknownApps: number;
+  /** Client addresses (IPv6: /64 prefixes) with failures in their window. */
+  readonly clients: number;
 }
 
 export const SIGN_IN_THROTTLE_DEFAULTS: SignInThrottleOptions = Object.freeze({
   maxFailures: 5,
   windowSeconds: 300,
+});
+
+/**
+ * About 150-250 bytes an entry (the key, a two-number record and the LRU's bookkeeping), so the
+ * three full tables hold at most about 6 MB, whatever clients send.
+ */
+export const SIGN_IN_THROTTLE_BOUNDS: SignInThrottleBounds = Object.freeze({
+  apps: 10_000,
+  unknownApps: 10_000,
+  clients: 10_000,
 });
 
 /** A client address may fail this many times the per-APPID limit (several operators behind one NAT). */
@@ -30,85 +71,200 @@ export interface SignInAttempt {
   readonly clientAddress: string | null;
 }
 
+export interface SignInSteps<T> {
+  /** Whether the APPID names an existing app (one lookup; it chooses the table that counts). */
+  appExists(): Promise<boolean>;
+  /** Checks the credentials: throws UNAUTHENTICATED when they are wrong. */
+  signIn(): Promise<T>;
+}
+
+interface Failures {
+  count: number;
+  /** When the window that started with the first failure ends (ms). */
+  readonly resetAt: number;
+}
+
+/** Failures per key within a window, in a fixed-size LRU. */
+class FailureTable {
+  readonly #entries: LRUCache<string, Failures>;
+  readonly #limit: number;
+  readonly #windowMs: number;
+  readonly #now: () => number;
+
+  constructor(max: number, limit: number, windowMs: number, now: () => number) {
+    this.#entries = new LRUCache({ max });
+    this.#limit = limit;
+    this.#windowMs = windowMs;
+    this.#now = now;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  #live(key: string): Failures | undefined {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.resetAt <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Ms until `key` may try again when it has used up its failures, else 0. */
+  blockedFor(key: string): number {
+    const entry = this.#live(key);
+    return entry !== undefined && entry.count >= this.#limit ? entry.resetAt - this.#now() : 0;
+  }
+
+  /** Takes one of `key`'s failures: 0, or the ms until it may try again when none is left. */
+  take(key: string): number {
+    const entry = this.#live(key);
+    if (entry === undefined) {
+      this.#entries.set(key, { count: 1, resetAt: this.#now() + this.#windowMs });
+      return 0;
+    }
+    if (entry.count >= this.#limit) return entry.resetAt - this.#now();
+    entry.count += 1;
+    return 0;
+  }
+
+  /** Gives back a failure taken for an attempt that turned out not to be one. */
+  refund(key: string): void {
+    const entry = this.#live(key);
+    if (entry === undefined) return;
+    entry.count -= 1;
+    if (entry.count <= 0) this.#entries.delete(key);
+  }
+
+  clear(key: string): void {
+    this.#entries.delete(key);
+  }
+}
+
 export class SignInThrottle {
   readonly options: SignInThrottleOptions;
-  readonly #byApp: RateLimiterMemory | null;
-  readonly #byClient: RateLimiterMemory | null;
+  readonly bounds: SignInThrottleBounds;
+  readonly #byApp: FailureTable | null;
+  readonly #byUnknownApp: FailureTable | null;
+  readonly #byClient: FailureTable | null;
 
   constructor(options: SignInThrottleOptions = SIGN_IN_THROTTLE_DEFAULTS) {
     this.options = options;
+    this.bounds = { ...SIGN_IN_THROTTLE_BOUNDS, ...options.bounds };
     const { maxFailures, windowSeconds } = options;
+    const now = options.now ?? Date.now;
+    const windowMs = windowSeconds * 1000;
     if (maxFailures === 0) {
       this.#byApp = null;
+      this.#byUnknownApp = null;
       this.#byClient = null;
       return;
     }
-    this.#byApp = new RateLimiterMemory({
-      keyPrefix: "sign-in-app",
-      points: maxFailures,
-      duration: windowSeconds,
-    });
-    this.#byClient = new RateLimiterMemory({
-      keyPrefix: "sign-in-client",
-      points: maxFailures * CLIENT_FAILURE_FACTOR,
-      duration: windowSeconds,
-    });
+    this.#byApp = new FailureTable(this.bounds.apps, maxFailures, windowMs, now);
+    this.#byUnknownApp = new FailureTable(this.bounds.unknownApps, maxFailures, windowMs, now);
+    this.#byClient = new FailureTable(
+      this.bounds.clients,
+      maxFailures * CLIENT_FAILURE_FACTOR,
+      windowMs,
+      now,
+    );
+  }
+
+  /** Entries held per table (diagnostics and tests). */
+  get sizes(): { apps: number; unknownApps: number; clients: number } {
+    return {
+      apps: this.#byApp?.size ?? 0,
+      unknownApps: this.#byUnknownApp?.size ?? 0,
+      clients: this.#byClient?.size ?? 0,
+    };
   }
 
   /**
-   * Runs `signIn` unless the APPID or the client has used up its failures (RATE_LIMITED, naming
-   * the seconds left). A wrong APPID or secret (UNAUTHENTICATED) counts as a failure; success
-   * resets the APPID; any other error (e.g. the database is down) does not count.
+   * Runs `steps.signIn` unless the APPID or the client has used up its failures (RATE_LIMITED,
+   * naming the seconds left). A wrong APPID or secret (UNAUTHENTICATED) counts as a failure;
+   * success resets the APPID; any other error (e.g. the database is down) does not count.
    */
-  async guard<T>(attempt: SignInAttempt, signIn: () => Promise<T>): Promise<T> {
+  async guard<T>(attempt: SignInAttempt, steps: SignInSteps<T>): Promise<T> {
     const byApp = this.#byApp;
-    if (byApp === null) return signIn();
-    const { appId, clientAddress } = attempt;
-    const byClient = clientAddress === null ? null : this.#byClient;
-    /** Gives the client its point back: the attempt was not a failure of its own. */
-    const refundClient = async () => {
-      if (byClient !== null && clientAddress !== null) await byClient.reward(clientAddress);
+    const byUnknownApp = this.#byUnknownApp;
+    const byClient = this.#byClient;
+    if (byApp === null || byUnknownApp === null || byClient === null) return steps.signIn();
+
+    const client = attempt.clientAddress === null ? null : clientKey(attempt.clientAddress);
+    /** Gives the client its failure back: the attempt was not a failure of its own. */
+    const refundClient = () => {
+      if (client !== null) byClient.refund(client);
     };
 
-    // Reserve the attempt first (synchronous in memory): concurrent tries cannot slip past.
-    if (byClient !== null && clientAddress !== null) {
-      const refused = await reserve(byClient, clientAddress);
-      if (refused !== null) throw rateLimited(refused);
+    // Reserve before any await, so concurrent attempts cannot slip past the count.
+    if (client !== null) {
+      const waitMs = byClient.take(client);
+      if (waitMs > 0) throw rateLimited(waitMs);
     }
-    const refused = await reserve(byApp, appId);
-    if (refused !== null) {
-      await refundClient(); // not checked, so not a failure of this client
-      throw rateLimited(refused);
+    const unknownKey = digest(attempt.appId);
+    // A refused APPID costs no database work.
+    const blockedMs = Math.max(
+      byApp.blockedFor(attempt.appId),
+      byUnknownApp.blockedFor(unknownKey),
+    );
+    if (blockedMs > 0) {
+      refundClient(); // not checked, so not a failure of this client
+      throw rateLimited(blockedMs);
+    }
+
+    let known: boolean;
+    try {
+      known = await steps.appExists();
+    } catch (error) {
+      refundClient();
+      throw error;
+    }
+    const [table, key] = known ? [byApp, attempt.appId] : [byUnknownApp, unknownKey];
+    const waitMs = table.take(key); // synchronous again: a concurrent attempt may have taken the last
+    if (waitMs > 0) {
+      refundClient();
+      throw rateLimited(waitMs);
     }
 
     try {
-      const result = await signIn();
-      await byApp.delete(appId);
-      await refundClient();
+      const result = await steps.signIn();
+      table.clear(key);
+      refundClient();
       return result;
     } catch (error) {
       if (!(isHiarError(error) && error.reason === "UNAUTHENTICATED")) {
-        await byApp.reward(appId);
-        await refundClient();
+        table.refund(key);
+        refundClient();
       }
       throw error;
     }
   }
 }
 
-/** Takes a point for `key`; the limiter's answer when it had none left, else null. */
-async function reserve(limiter: RateLimiterMemory, key: string): Promise<RateLimiterRes | null> {
-  try {
-    await limiter.consume(key);
-    return null;
-  } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) return rejection;
-    throw rejection;
-  }
+/** A fixed-size key for a made-up APPID (up to 256 characters): its SHA-256, base64url. */
+function digest(appId: string): string {
+  return createHash("sha256").update(appId, "utf8").digest("base64url");
 }
 
-function rateLimited(res: RateLimiterRes): HiarError {
-  const seconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+/**
+ * The throttle's key for a client address: an IPv4 address as is (also when IPv4-mapped), an IPv6
+ * address by its /64 prefix (one subscriber usually has a whole /64, so its addresses count as
+ * one client), anything else (a header that is no address) as its first 64 characters.
+ */
+export function clientKey(address: string): string {
+  const trimmed = address.trim();
+  if (!ipaddr.isValid(trimmed)) return `?${trimmed.slice(0, 64)}`;
+  const parsed = ipaddr.parse(trimmed);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const ipv6 = parsed as ipaddr.IPv6;
+  if (ipv6.isIPv4MappedAddress()) return ipv6.toIPv4Address().toString();
+  const prefix = ipv6.parts.slice(0, 4).map((part) => part.toString(16));
+  return `${prefix.join(":")}::/64`;
+}
+
+function rateLimited(waitMs: number): HiarError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
   return new HiarError("RATE_LIMITED", `too many failed sign-ins: try again in ${seconds} s`, {
     details: { retryAfterSeconds: seconds },
   });

@@ -13,6 +13,7 @@ import {
 } from "@collab/domain";
 import { tracked } from "@trpc/server";
 import { sessionEventFeedFor } from "../../realtime/session-event-feed";
+import { liveStreamSlots } from "../../realtime/stream-slots";
 import { appProcedure } from "../../trpc";
 
 /** Events sent per read while catching up; a longer backlog is read in several. */
@@ -43,26 +44,32 @@ export const sessionConsoleProcedures = {
     input,
     signal,
   }) {
-    const session = await findSessionOrThrow(ctx, input.sessionID);
-    const key = { appId: ctx.app.id, sessionId: session.id };
-    const feed = sessionEventFeedFor(ctx.db);
-    // A cursor past the newest event (a database reset under an open page) restarts at the
-    // newest, rather than silently skipping the events that will reuse those seqs.
-    let cursor =
-      input.lastEventId == null
-        ? session.eventSeq
-        : Math.min(Number(input.lastEventId), session.eventSeq);
-    while (signal?.aborted !== true) {
-      const events = await readSessionEventsAfter(ctx, {
-        sessionID: session.id,
-        afterSeq: cursor,
-        limit: STREAM_BATCH,
-      });
-      for (const event of events) {
-        yield tracked(String(event.seq), event);
-        cursor = event.seq;
+    // Bounded: RATE_LIMITED past the app's (or the process's) number of open streams.
+    const release = liveStreamSlots().acquire(ctx.app.id);
+    try {
+      const session = await findSessionOrThrow(ctx, input.sessionID);
+      const key = { appId: ctx.app.id, sessionId: session.id };
+      const feed = sessionEventFeedFor(ctx.db);
+      // A cursor past the newest event (a database reset under an open page) restarts at the
+      // newest, rather than silently skipping the events that will reuse those seqs.
+      let cursor =
+        input.lastEventId == null
+          ? session.eventSeq
+          : Math.min(Number(input.lastEventId), session.eventSeq);
+      while (signal?.aborted !== true) {
+        const events = await readSessionEventsAfter(ctx, {
+          sessionID: session.id,
+          afterSeq: cursor,
+          limit: STREAM_BATCH,
+        });
+        for (const event of events) {
+          yield tracked(String(event.seq), event);
+          cursor = event.seq;
+        }
+        if (events.length < STREAM_BATCH) await feed.waitForEventAfter(key, cursor, signal);
       }
-      if (events.length < STREAM_BATCH) await feed.waitForEventAfter(key, cursor, signal);
+    } finally {
+      release();
     }
   }),
 };

@@ -1,6 +1,7 @@
 import { DEMO } from "@collab/db";
 import type { Metadata } from "next";
 import { type DemoCredentials, SignInForm } from "@/console/sign-in-form";
+import { consoleSessionProblem } from "@/server/console-session";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -21,5 +22,6 @@ export default async function SignInPage({
   // development, where `pnpm db:seed` creates it.
   const demo: DemoCredentials | null =
     process.env.NODE_ENV === "development" ? { appId: DEMO.appId, secret: DEMO.secret } : null;
-  return <SignInForm demo={demo} next={safeNext(next)} />;
+  // Without a cookie-signing key the server refuses every sign-in: say so before anyone tries.
+  return <SignInForm demo={demo} next={safeNext(next)} disabled={consoleSessionProblem()} />;
 }

@@ -1,4 +1,10 @@
-import { appRouter, createOuterContext, toHiarError } from "@collab/api";
+import {
+  appRouter,
+  CONSOLE_ENDPOINT_LIMITS,
+  createOuterContext,
+  limitRequestBody,
+  toHiarError,
+} from "@collab/api";
 import { getDb } from "@collab/db";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { consoleSessionConfig } from "@/server/console-session";
@@ -7,14 +13,18 @@ import { consoleSignInThrottle } from "@/server/sign-in-throttle";
 import { traceIdFrom } from "@/server/trace";
 
 // The console's typed endpoint (queries, mutations, and live subscriptions over SSE). The outer
-// context reads the signed session cookie: its app is the tenant; without one, every procedure
-// but auth.signIn answers UNAUTHENTICATED. Browser mutations must be same-origin.
+// context reads the signed session cookie and looks its session up: its app is the tenant;
+// without one, every procedure but auth.signIn answers UNAUTHENTICATED. Browser mutations must
+// be same-origin. Requests are bounded (CONSOLE_ENDPOINT_LIMITS: calls per batch, body bytes),
+// and whatever is wrong with a request (unknown procedure, bad JSON, wrong method, …) gets a
+// catalogue 4xx in tRPC's error shape, logged at info without a stack.
 async function handler(request: Request): Promise<Response> {
   const traceId = traceIdFrom(request.headers);
   const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
-    req: request,
+    req: limitRequestBody(request, CONSOLE_ENDPOINT_LIMITS.maxBodyBytes),
     router: appRouter,
+    maxBatchSize: CONSOLE_ENDPOINT_LIMITS.maxBatchSize,
     createContext: async ({ req, resHeaders }) =>
       createOuterContext({
         req,
@@ -25,13 +35,32 @@ async function handler(request: Request): Promise<Response> {
         signInThrottle: consoleSignInThrottle(),
       }),
     onError: ({ error, path }) => {
-      if (toHiarError(error).reason === "INTERNAL") {
-        logger.error({ trace: traceId, route: `trpc:${path}`, err: error }, "unhandled error");
-      }
+      const hiar = toHiarError(error);
+      const line = {
+        trace: traceId,
+        // The path is the client's (an unknown procedure's too): bounded in the log.
+        route: `trpc:${(path ?? "").slice(0, 100)}`,
+        status: hiar.httpStatus,
+        code: hiar.code,
+        reason: hiar.reason,
+      };
+      if (hiar.reason === "INTERNAL") logger.error({ ...line, err: error }, "unhandled error");
+      else logger.info(line, "request refused");
     },
   });
+  // tRPC leaves the content type unset on a request it refused as a whole (the body is JSON).
+  if (response.status >= 400 && !isJson(response)) {
+    response.headers.set("content-type", "application/json");
+  }
+  // An oversized body was left unread: the connection cannot carry another request.
+  if (response.status === 413) response.headers.set("connection", "close");
   response.headers.set("trace", traceId);
   return response;
 }
 
-export { handler as GET, handler as POST };
+function isJson(response: Response): boolean {
+  return response.headers.get("content-type")?.startsWith("application/json") === true;
+}
+
+// Every method reaches tRPC, so a wrong one gets the same error shape as any other mistake.
+export { handler as DELETE, handler as GET, handler as PATCH, handler as POST, handler as PUT };
