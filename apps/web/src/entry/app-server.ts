@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { errorEnvelope, LIMITS } from "@collab/contracts";
+import { errorEnvelope } from "@collab/contracts";
 import type { Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
 import type { Logger } from "pino";
-import { discardBody, serveRest } from "../server/rest/dispatch";
+import { serveRest } from "../server/rest/dispatch";
 import { AppRateLimiter } from "../server/rest/rate-limit";
 import { restRoutes } from "../server/rest/routes";
 import type { StartSettings } from "../server/start-settings";
@@ -54,7 +54,7 @@ function sendEnvelope(
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(payload),
-    // Its body (if any) will not be read: the connection is not worth keeping.
+    // Whatever it was doing, this connection is not worth keeping.
     connection: "close",
   });
   res.end(payload);
@@ -102,21 +102,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
       return serveRest(rest, { route, path, rawQuery, expectsContinue }, req, res);
     }
 
-    // Next.js: its bodies are bounded like ours (it would buffer them), and it sees the client
-    // as resolved here, never as the request claims.
-    if (req.headers["transfer-encoding"] !== undefined) {
-      sendEnvelope(
-        res,
-        413,
-        "PAYLOAD_TOO_LARGE",
-        `request body must declare its Content-Length (at most ${LIMITS.maxBodyBytes} bytes)`,
-      );
-      return discardBody(req);
-    }
-    if (Number(req.headers["content-length"] ?? 0) > LIMITS.maxBodyBytes) {
-      sendEnvelope(res, 413, "PAYLOAD_TOO_LARGE");
-      return discardBody(req);
-    }
+    // Next.js sees the client as resolved here, never as the request claims. (Its bodies are
+    // bounded where they are read: the tRPC endpoint caps its own at 1 MiB.)
     applyResolvedClient(req, resolveClient(req, trust));
     if (isEventStreamRequest(req)) {
       if (stopping) return answerWithReconnectHint(res);
