@@ -64,7 +64,9 @@ describe.each(testDatabaseTargets())("the console endpoint on %s", (target) => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   beforeAll(async () => {
-    server = await startTestServer(target, { appCount: 2 });
+    // The tests play a TLS-terminating proxy on 127.0.0.1 (X-Forwarded-Proto): the server believes
+    // forwarded headers only from peers TRUST_PROXY names.
+    server = await startTestServer(target, { appCount: 2, env: { TRUST_PROXY: "loopback" } });
     const [first, second] = server.apps;
     if (!first || !second) throw new Error("two apps were provisioned");
     appA = first;

@@ -16,7 +16,11 @@ import {
 } from "@collab/db";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
-const nextBin = join(appDir, "node_modules", "next", "dist", "bin", "next");
+const distDir = process.env.NEXT_DIST_DIR ?? ".next";
+/** The production server as `pnpm build` makes it and `pnpm start` runs it. */
+export const serverEntry = join(appDir, distDir, "entry", "server.mjs");
+/** `pnpm start`'s Node.js options. */
+export const START_NODE_OPTIONS = ["--max-old-space-size=256"];
 
 export interface TestServer {
   readonly baseUrl: string;
@@ -27,6 +31,10 @@ export interface TestServer {
   readonly databaseUrl?: string;
   /** Everything the server wrote to stdout and stderr (across restarts). */
   readonly output: () => string;
+  /** The running server process's id. */
+  readonly pid: () => number | undefined;
+  /** How each stopped server process exited (its exit code, or the signal that killed it). */
+  readonly exits: () => readonly (number | NodeJS.Signals | null)[];
   /** Stops the server process and, `downForMs` later, starts a new one on the same port and database. */
   restart(downForMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -48,7 +56,7 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the production build (`next start`) on a fresh database of the given target, with
+ * Starts the production build (the server entry, as `pnpm start` runs it) on a fresh database of the given target, with
  * `appCount` apps provisioned first: PostgreSQL gets a new database on TEST_DATABASE_URL's
  * server; PGlite gets a new data directory that the server then owns (one process per data dir).
  */
@@ -61,13 +69,14 @@ export async function startTestServer(
     webhookUrl?: string;
   } = {},
 ): Promise<TestServer> {
-  if (!existsSync(join(appDir, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID"))) {
+  if (!existsSync(join(appDir, distDir, "BUILD_ID")) || !existsSync(serverEntry)) {
     throw new Error("apps/web is not built: run `pnpm --filter @collab/web build` (turbo does it)");
   }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
+    HOST: "127.0.0.1",
     LOG_LEVEL: "info",
     // Production requires the console's cookie-signing key.
     CONSOLE_SESSION_SECRET: randomBytes(32).toString("base64url"),
@@ -109,46 +118,51 @@ export async function startTestServer(
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  let server = await spawnNextStart(port, env, cleanup);
+  let server = await spawnServer(port, env, cleanup);
   let earlierOutput = "";
-  const stop = async () => {
-    await server.stop();
-    await cleanup();
-  };
-
+  const exits: (number | NodeJS.Signals | null)[] = [];
   return {
     baseUrl,
     target,
     apps,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     output: () => earlierOutput + server.output(),
+    pid: () => server.pid,
+    exits: () => exits,
     async restart(downForMs = 0) {
-      await server.stop();
+      exits.push(await server.stop());
       earlierOutput += server.output();
       await new Promise((resolve) => setTimeout(resolve, downForMs));
-      server = await spawnNextStart(port, env, cleanup);
+      server = await spawnServer(port, env, cleanup);
     },
-    stop,
+    stop: async () => {
+      exits.push(await server.stop());
+      await cleanup();
+    },
   };
 }
 
-interface NextProcess {
+interface ServerProcess {
+  readonly pid: number | undefined;
   readonly output: () => string;
-  /** Stops the process (SIGTERM, SIGKILL after 5 s); leaves the database alone. */
-  stop(): Promise<void>;
+  /**
+   * Stops the process (SIGTERM: a graceful shutdown; SIGKILL if it has not exited 30 s later);
+   * leaves the database alone. Resolves to its exit code, or the signal that killed it.
+   */
+  stop(): Promise<number | NodeJS.Signals | null>;
 }
 
-/** Spawns `next start` on `port` and waits until /healthz answers (cleaning up if it never does). */
-async function spawnNextStart(
+/** Spawns the server on `port` and waits until /healthz answers (cleaning up if it never does). */
+async function spawnServer(
   port: number,
   env: NodeJS.ProcessEnv,
   cleanup: () => Promise<void>,
-): Promise<NextProcess> {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
-    { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
+): Promise<ServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...START_NODE_OPTIONS, serverEntry], {
+    cwd: appDir,
+    env: { ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
@@ -156,14 +170,18 @@ async function spawnNextStart(
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString();
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal)),
+  );
   const stop = async () => {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await exited;
+      const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+      const outcome = await exited;
       clearTimeout(timer);
+      return outcome;
     }
+    return child.exitCode ?? child.signalCode;
   };
 
   // Ready once /healthz answers: the first request also opens (and for PGlite migrates) the db.
@@ -172,7 +190,7 @@ async function spawnNextStart(
   for (;;) {
     if (child.exitCode !== null) {
       await cleanup();
-      throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+      throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
     }
     try {
       const response = await fetch(`${baseUrl}/healthz`);
@@ -187,5 +205,5 @@ async function spawnNextStart(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { output: () => output, stop };
+  return { pid: child.pid, output: () => output, stop };
 }

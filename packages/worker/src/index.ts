@@ -1,5 +1,5 @@
 // @collab/worker: the background work on the database — the ring clock (calling timeouts), the
-// webhook outbox and maintenance — run inside the Next.js server (instrumentation) or standalone
+// webhook outbox and maintenance — run inside the web server (its entry) or standalone
 // (`pnpm worker`).
 
 export { consoleWorkerLog, describeError, silentWorkerLog, type WorkerLog } from "./log";

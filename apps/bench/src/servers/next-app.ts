@@ -40,7 +40,10 @@ function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   };
 }
 
-/** apps/web's own `build` script (`next build`) into .next-bench; output to `logPath`. */
+/**
+ * apps/web's own `build` script (`next build`, then the server entry into .next-bench/entry) into
+ * .next-bench; output to `logPath`.
+ */
 export async function buildNextApp(logPath: string): Promise<void> {
   const log = openSync(logPath, "a");
   const child = spawn("pnpm", ["--filter", "@collab/web", "build"], {
@@ -54,8 +57,8 @@ export async function buildNextApp(logPath: string): Promise<void> {
 }
 
 /**
- * The production server as the README runs it (`pnpm start`: apps/web's `start` script, with its
- * Node.js options), on a free loopback port, against `databaseUrl`.
+ * The production server as the README runs it (`pnpm start`: apps/web's `start` script, which
+ * runs the server entry with its Node.js options), on a free loopback port, against `databaseUrl`.
  */
 export async function startNextApp(options: {
   readonly databaseUrl: string;
@@ -71,13 +74,14 @@ export async function startNextApp(options: {
           BENCH_CPU_PROF_DIR: options.cpuProfDir,
         };
   return startServer({
-    name: "next start",
+    name: "pnpm start",
     command: "pnpm",
-    args: ["--filter", "@collab/web", "start", "--hostname", "127.0.0.1"],
+    args: ["--filter", "@collab/web", "start"],
     cwd: REPO_ROOT,
     env: productionEnv({
       DATABASE_URL: options.databaseUrl,
       PGLITE_DATA_DIR: undefined,
+      HOST: "127.0.0.1",
       PORT: String(port),
       ...profile,
     }),

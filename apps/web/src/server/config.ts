@@ -1,10 +1,13 @@
 import { SIGN_IN_THROTTLE_DEFAULTS, type SignInThrottleOptions } from "@collab/api";
 import { DEFAULT_CAPABILITY_PREFIX, DEFAULT_WINDOW_SECONDS } from "@collab/hiar-auth";
 
-// Deployment settings, read once from the environment. A malformed value stops the server at
-// start with a message naming the variable.
+// The request handlers' settings (REST and console). With start-settings.ts (the process's own:
+// port, proxies, bounds, shutdown, worker) this is where the server parses its environment. The
+// entry (src/entry/main.ts) parses both before it opens anything, so a malformed value stops
+// `pnpm start` / `pnpm dev` at once with a message naming the variable; modules loaded by Next.js
+// then read `serverConfig`, a parse already known to succeed.
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 /** The per-app token bucket of the signed REST API (per server instance). */
 export interface RateLimitConfig {
@@ -27,15 +30,21 @@ export interface ServerConfig {
 
 export const DEFAULT_RATE_LIMIT: RateLimitConfig = Object.freeze({ perSecond: 100, burst: 200 });
 
-function capabilityPrefix(env: Env): string {
+export function capabilityPrefix(env: Env): string {
   const raw = env.HIAR_CAPABILITY_PREFIX?.trim();
   if (raw === undefined || raw === "") return DEFAULT_CAPABILITY_PREFIX;
-  const prefix = raw.startsWith("/") ? raw : `/${raw}`;
-  return prefix.replace(/\/+$/, "");
+  const prefix = (raw.startsWith("/") ? raw : `/${raw}`).replace(/\/+$/, "");
+  // Whole path segments only, as the verifier's prefix tolerance requires.
+  if (!/^(?:\/[A-Za-z0-9._~-]+)+$/.test(prefix)) {
+    throw new Error(
+      `HIAR_CAPABILITY_PREFIX must be one or more path segments like "/leliaRTC", got ${JSON.stringify(env.HIAR_CAPABILITY_PREFIX)}`,
+    );
+  }
+  return prefix;
 }
 
 /** The variable as a number within [min, max] (an integer unless `fractions`), or the default. */
-function numberVar(
+export function numberVar(
   env: Env,
   name: string,
   fallback: number,
@@ -58,7 +67,7 @@ function numberVar(
   return value;
 }
 
-function dateWindowSeconds(env: Env): number {
+export function dateWindowSeconds(env: Env): number {
   return numberVar(env, "HIAR_DATE_WINDOW_SECONDS", DEFAULT_WINDOW_SECONDS, {
     min: 1,
     max: Number.MAX_SAFE_INTEGER,
@@ -97,7 +106,7 @@ export function signInThrottleConfig(env: Env): SignInThrottleOptions {
   };
 }
 
-/** Every setting of this file from `env`; throws on the first malformed variable. */
+/** The settings of the request handlers (REST and console); throws on the first malformed one. */
 export function readServerConfig(env: Env): ServerConfig {
   return Object.freeze({
     capabilityPrefix: capabilityPrefix(env),
@@ -107,4 +116,27 @@ export function readServerConfig(env: Env): ServerConfig {
   });
 }
 
-export const serverConfig: ServerConfig = readServerConfig(process.env);
+let parsed: ServerConfig | undefined;
+const current = (): ServerConfig => {
+  parsed ??= readServerConfig(process.env);
+  return parsed;
+};
+
+/**
+ * This process's settings, parsed on first use (not at import: the entry imports this module
+ * before it has checked the environment, and reports every malformed variable at once).
+ */
+export const serverConfig: ServerConfig = Object.freeze({
+  get capabilityPrefix() {
+    return current().capabilityPrefix;
+  },
+  get dateWindowSeconds() {
+    return current().dateWindowSeconds;
+  },
+  get rateLimit() {
+    return current().rateLimit;
+  },
+  get signInThrottle() {
+    return current().signInThrottle;
+  },
+});

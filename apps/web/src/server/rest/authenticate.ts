@@ -1,23 +1,40 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { HiarError } from "@collab/contracts";
 import { consumeNonce, type Database, findAppSecret } from "@collab/db";
-import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
-import { serverConfig } from "../config";
+import { verifyRequest } from "@collab/hiar-auth";
+import type { ServerConfig } from "../config";
+
+export interface RequestHead {
+  readonly method: string;
+  /** Path and query exactly as received (the client signed those bytes). */
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly headers: IncomingHttpHeaders;
+}
 
 /**
- * HiAR header authentication (product.md): signature (tolerant variants, constant time), date
- * window, then the nonce recorded once per app, atomically, in the database shared by every
+ * HiAR header authentication (product.md), from the request line and headers alone, before a
+ * byte of the body is read: signature (tolerant variants, constant time), date window, the app's
+ * existence; then the nonce, recorded once per app, atomically, in the database shared by every
  * instance. Resolves to the authenticated app id or throws the catalogue's 401 errors.
+ *
+ * The signature does not cover the body, so the nonce is spent here, for every authenticated
+ * request: one refused afterwards (rate limit, media type, size, JSON, contract) cannot be
+ * replayed with another body.
  */
-export async function authenticate(request: Request, db: Database): Promise<{ appId: string }> {
-  const { path, rawQuery } = splitRequestTarget(new URL(request.url));
+export async function authenticate(
+  head: RequestHead,
+  db: Database,
+  config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">,
+): Promise<{ appId: string }> {
   const verified = await verifyRequest({
-    headers: request.headers,
-    method: request.method,
-    path,
-    rawQuery,
+    headers: head.headers,
+    method: head.method,
+    path: head.path,
+    rawQuery: head.rawQuery,
     lookupSecret: (appId) => findAppSecret(db, appId),
-    windowSeconds: serverConfig.dateWindowSeconds,
-    capabilityPrefix: serverConfig.capabilityPrefix,
+    windowSeconds: config.dateWindowSeconds,
+    capabilityPrefix: config.capabilityPrefix,
   });
   if (!verified.ok) throw new HiarError(verified.reason, verified.message);
 

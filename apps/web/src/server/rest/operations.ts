@@ -1,73 +1,57 @@
-import { createRespAny, EMPTY_ANY, HIAR_OPERATIONS, queryByUserRespAny } from "@collab/contracts";
-import type { RestBinding } from "./hiar-route";
+import {
+  createRespAny,
+  EMPTY_ANY,
+  type HIAR_OPERATIONS,
+  type HiarOperationName,
+  queryByUserRespAny,
+} from "@collab/contracts";
+import {
+  acceptCall,
+  createCollaboration,
+  type DomainContext,
+  declineCall,
+  endSession,
+  inviteMembers,
+  kickOutMember,
+  leaveSession,
+  queryCollaborationsByUser,
+  reportBusy,
+  reportOffline,
+} from "@collab/domain";
+import type * as z from "zod";
 
-// Each documented HiAR operation bound to the tRPC procedure the console also calls.
+// The REST API as one table: each documented HiAR operation (contracts' HIAR_OPERATIONS: path,
+// request contract, envelope) served by its use case (packages/domain), the same function the
+// console's tRPC procedure calls, and rendered as the envelope's `data`. A new operation is a
+// contract entry, a domain function and one line here (the type below makes the line required).
 
-type Request<K extends keyof typeof HIAR_OPERATIONS> = (typeof HIAR_OPERATIONS)[K]["request"];
+/** The parsed body of operation K (the contract's output). */
+type Input<K extends HiarOperationName> = z.output<(typeof HIAR_OPERATIONS)[K]["request"]>;
 
-function bind<K extends keyof typeof HIAR_OPERATIONS, D>(
-  name: K,
-  run: RestBinding<Request<K>, D>["run"],
-): RestBinding<Request<K>, D> {
-  return { operation: HIAR_OPERATIONS[name], run };
+export interface RestOperation<I> {
+  /** Runs the use case for the authenticated app and returns the envelope's `data`. */
+  readonly run: (ctx: DomainContext, input: I) => Promise<unknown>;
 }
 
-/** POST /session/invite: data is google.protobuf.Empty. */
-export const inviteSession = bind("inviteSession", async (caller, input) => {
-  await caller.session.invite(input);
-  return EMPTY_ANY;
-});
+function serve<I, R>(
+  useCase: (ctx: DomainContext, input: I) => Promise<R>,
+  data: (result: R) => unknown,
+): RestOperation<I> {
+  return { run: async (ctx, input) => data(await useCase(ctx, input)) };
+}
 
-/** POST /create: data is CreateResp. */
-export const createCollaboration = bind("createCollaboration", async (caller, input) =>
-  createRespAny(await caller.collaboration.create(input)),
-);
+/** google.protobuf.Empty: the data of the invite and of the lifecycle extensions. */
+const empty = () => EMPTY_ANY;
 
-/** POST /user/query: data is QueryByUserResp. */
-export const queryCollaborationsByUser = bind("queryCollaborationsByUser", async (caller, input) =>
-  queryByUserRespAny(await caller.collaboration.byUser(input)),
-);
-
-// The call lifecycle (extensions): data is google.protobuf.Empty, as for the invite.
-
-/** POST /session/accept. */
-export const acceptCall = bind("acceptCall", async (caller, input) => {
-  await caller.session.accept(input);
-  return EMPTY_ANY;
-});
-
-/** POST /session/decline. */
-export const declineCall = bind("declineCall", async (caller, input) => {
-  await caller.session.decline(input);
-  return EMPTY_ANY;
-});
-
-/** POST /session/busy. */
-export const reportBusy = bind("reportBusy", async (caller, input) => {
-  await caller.session.busy(input);
-  return EMPTY_ANY;
-});
-
-/** POST /session/offline. */
-export const reportOffline = bind("reportOffline", async (caller, input) => {
-  await caller.session.offline(input);
-  return EMPTY_ANY;
-});
-
-/** POST /session/leave. */
-export const leaveSession = bind("leaveSession", async (caller, input) => {
-  await caller.session.leave(input);
-  return EMPTY_ANY;
-});
-
-/** POST /session/kickout. */
-export const kickoutMember = bind("kickoutMember", async (caller, input) => {
-  await caller.session.kickout(input);
-  return EMPTY_ANY;
-});
-
-/** POST /session/end. */
-export const endSession = bind("endSession", async (caller, input) => {
-  await caller.session.end(input);
-  return EMPTY_ANY;
-});
+export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation<Input<K>> } = {
+  inviteSession: serve(inviteMembers, empty),
+  createCollaboration: serve(createCollaboration, createRespAny),
+  queryCollaborationsByUser: serve(queryCollaborationsByUser, queryByUserRespAny),
+  acceptCall: serve(acceptCall, empty),
+  declineCall: serve(declineCall, empty),
+  reportBusy: serve(reportBusy, empty),
+  reportOffline: serve(reportOffline, empty),
+  leaveSession: serve(leaveSession, empty),
+  kickoutMember: serve(kickOutMember, empty),
+  endSession: serve(endSession, empty),
+};

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AppRateLimiter, restRateLimiter } from "./rate-limit";
+import { AppRateLimiter } from "./rate-limit";
 
 // The token bucket with a fake clock (limiter reads performance.now()).
 
@@ -58,13 +58,5 @@ describe("AppRateLimiter", () => {
     vi.advanceTimersByTime(61_000);
     limiter.take("c");
     expect(limiter.size).toBe(1);
-  });
-});
-
-describe("restRateLimiter", () => {
-  it("is one limiter per process, and none when the limit is off", () => {
-    expect(restRateLimiter(null)).toBeNull();
-    const first = restRateLimiter({ perSecond: 1, burst: 1 });
-    expect(restRateLimiter({ perSecond: 1, burst: 1 })).toBe(first);
   });
 });

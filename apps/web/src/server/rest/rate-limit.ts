@@ -56,17 +56,3 @@ export class AppRateLimiter {
     }
   }
 }
-
-const LIMITER = Symbol.for("@collab/web/rest-rate-limiter");
-type LimiterStore = Record<symbol, AppRateLimiter | undefined>;
-
-/**
- * The process's limiter for `config` (null: no limit). Kept on globalThis: Next.js loads this
- * module once per route bundle, and every REST route must share one bucket per app.
- */
-export function restRateLimiter(config: RateLimitConfig | null): AppRateLimiter | null {
-  if (config === null) return null;
-  const store = globalThis as unknown as LimiterStore;
-  store[LIMITER] ??= new AppRateLimiter(config);
-  return store[LIMITER];
-}

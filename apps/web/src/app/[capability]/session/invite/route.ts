@@ -1,4 +1,0 @@
-import { hiarRoute } from "@/server/rest/hiar-route";
-import { inviteSession } from "@/server/rest/operations";
-
-export const POST = hiarRoute(inviteSession, { prefixed: true });

@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { errorEnvelope } from "@collab/contracts";
+import type { Db } from "@collab/db";
+import { splitRequestTarget } from "@collab/hiar-auth";
+import type { Logger } from "pino";
+import { serveRest } from "../server/rest/dispatch";
+import { AppRateLimiter } from "../server/rest/rate-limit";
+import { restRoutes } from "../server/rest/routes";
+import type { StartSettings } from "../server/start-settings";
+import { answerWithReconnectHint, EventStreams, isEventStreamRequest } from "./event-streams";
+import { applyResolvedClient, compileTrust, resolveClient } from "./forwarded";
+import { healthChecker, serveHealthz } from "./healthz";
+import type { InServerWorker } from "./in-server-worker";
+
+// The one HTTP entry of the app: /healthz and every documented HiAR POST path are served here
+// with plain node req/res; everything else (console, /api/trpc, /docs, /openapi.json, static
+// files) goes to Next.js with the client's address, scheme and host resolved. It also bounds
+// what a client may hold before it is authenticated, and shuts down gracefully.
+
+export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export interface AppServerOptions {
+  readonly settings: StartSettings;
+  readonly db: Db;
+  readonly next: NextHandler;
+  /** Null when WORKER_IN_SERVER=0. */
+  readonly worker: InServerWorker | null;
+  readonly log: Logger;
+  /** How long the worker may be starting or retrying before /healthz fails (tests). */
+  readonly workerGraceMs?: number;
+}
+
+export interface AppServer {
+  readonly server: Server;
+  listen(): Promise<AddressInfo>;
+  /**
+   * Stops accepting, ends live streams with a reconnection hint, waits for the requests in
+   * flight (at most SHUTDOWN_TIMEOUT_SECONDS, then closes their connections) while the worker
+   * finishes its current work. Resolves to whether every request finished in time.
+   */
+  close(): Promise<{ drained: boolean }>;
+}
+
+function sendEnvelope(
+  res: ServerResponse,
+  status: number,
+  reason: Parameters<typeof errorEnvelope>[0],
+  message?: string,
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload = JSON.stringify(errorEnvelope(reason, message));
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(payload),
+    // Whatever it was doing, this connection is not worth keeping.
+    connection: "close",
+  });
+  res.end(payload);
+}
+
+export function createAppServer(options: AppServerOptions): AppServer {
+  const { settings, db, log } = options;
+  const bounds = settings.http;
+  const routes = restRoutes(settings.server.capabilityPrefix);
+  const rest = {
+    db: db.prisma,
+    config: settings.server,
+    limiter:
+      settings.server.rateLimit === null ? null : new AppRateLimiter(settings.server.rateLimit),
+    log,
+  };
+  const trust = compileTrust(settings.trustProxy);
+  const streams = new EventStreams();
+  const inFlight = new Set<ServerResponse>();
+  /** Connections upgraded to WebSocket (Next.js's HMR in `pnpm dev`); HTTP no longer tracks them. */
+  const upgraded = new Set<Duplex>();
+  let stopping = false;
+  const health = healthChecker({
+    db,
+    worker: options.worker,
+    stopping: () => stopping,
+    ...(options.workerGraceMs === undefined ? {} : { workerGraceMs: options.workerGraceMs }),
+  });
+
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    expectsContinue: boolean,
+  ): Promise<void> {
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+    // While shutting down, every answer closes its connection.
+    if (stopping) res.setHeader("connection", "close");
+    const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
+
+    if (path === "/healthz") return serveHealthz(health, res);
+
+    const route = routes.match(path);
+    if (route !== null) {
+      return serveRest(rest, { route, path, rawQuery, expectsContinue }, req, res);
+    }
+
+    // Next.js sees the client as resolved here, never as the request claims. (Its bodies are
+    // bounded where they are read: the tRPC endpoint caps its own at 1 MiB.)
+    applyResolvedClient(req, resolveClient(req, trust));
+    if (isEventStreamRequest(req)) {
+      if (stopping) return answerWithReconnectHint(res);
+      streams.track(res);
+    }
+    if (expectsContinue) res.writeContinue();
+    return options.next(req, res);
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    handle(req, res, expectsContinue).catch((error: unknown) => {
+      log.error({ err: error, url: req.url?.slice(0, 200) }, "unhandled error");
+      sendEnvelope(res, 500, "INTERNAL");
+    });
+  };
+
+  const server = createServer({
+    maxHeaderSize: bounds.maxHeaderBytes,
+    // Check the headers and request timeouts every second (Node's default: every 30 s).
+    connectionsCheckingInterval: 1_000,
+  });
+  server.headersTimeout = bounds.headersTimeoutMs;
+  server.requestTimeout = bounds.requestTimeoutMs;
+  server.keepAliveTimeout = bounds.keepAliveTimeoutMs;
+  server.maxConnections = bounds.maxConnections;
+  server.on("request", (req, res) => onRequest(req, res, false));
+  // Next.js answers upgrades itself (its HMR socket in development; in production it closes
+  // them): this listener only keeps count, so a shutdown can close them, and closes one nobody
+  // else listens for (Next.js registers its own on the first request).
+  server.on("upgrade", (_req: IncomingMessage, socket: Duplex) => {
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
+    setImmediate(() => {
+      if (server.listenerCount("upgrade") === 1) socket.destroy();
+    });
+  });
+  // Expect: 100-continue: the go-ahead is given only when the body will be read (a REST request
+  // once authenticated), so a refused client never sends it.
+  server.on("checkContinue", (req, res) => onRequest(req, res, true));
+
+  return {
+    server,
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(settings.port, settings.host, () => {
+          server.off("error", reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async close() {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Node closes the connections idle now; these sweeps close those that become idle later
+      // (a kept-alive connection whose last answer was already under way).
+      server.closeIdleConnections();
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      for (const res of inFlight) {
+        if (!res.headersSent) res.setHeader("connection", "close");
+      }
+      streams.endAll();
+      for (const socket of upgraded) socket.destroy();
+      const workerStopped = options.worker?.stop() ?? Promise.resolve();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([
+        closed.then(() => true),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(false), settings.shutdownTimeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      clearInterval(sweep);
+      if (!drained) {
+        log.warn(
+          { open: inFlight.size },
+          "requests still in flight at the shutdown timeout: closing",
+        );
+        server.closeAllConnections();
+      }
+      await workerStopped;
+      return { drained };
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
+import next from "next";
+import { logger } from "../server/logger";
+import type { StartSettings } from "../server/start-settings";
+import { createAppServer } from "./app-server";
+import { InServerWorker } from "./in-server-worker";
+
+/** The app's folder (next.config.ts), from this file in src/entry or its build in <distDir>/entry. */
+function appDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "next.config.ts"))) {
+    const parent = dirname(dir);
+    if (parent === dir)
+      throw new Error("apps/web (next.config.ts) not found above the server entry");
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Seconds past the shutdown timeout after which a stuck shutdown gives up (exit 1). */
+const SHUTDOWN_GRACE_MS = 15_000;
+
+/**
+ * Opens the database, starts the in-server worker (unless WORKER_IN_SERVER=0) and Next.js, then
+ * listens. SIGTERM or SIGINT: stop accepting, end live streams with a reconnection hint, finish
+ * the requests in flight (at most SHUTDOWN_TIMEOUT_SECONDS) and the worker's current work, close
+ * Next.js and the database, exit 0. A second signal exits at once (1).
+ */
+export async function serve(settings: StartSettings): Promise<void> {
+  if (settings.consoleSignInDisabled) {
+    logger.warn(
+      "CONSOLE_SESSION_SECRET is not set: the console refuses every sign-in (the REST API works). Set it to at least 32 random characters, the same on every instance (e.g. `openssl rand -base64 48`).",
+    );
+  }
+
+  let db: Db;
+  try {
+    db = await getDb();
+  } catch (error) {
+    // A malformed or unopenable database (embedded data directory in use, failed migration).
+    // A PostgreSQL server that is merely down is not an error here: requests answer UNAVAILABLE.
+    logger.fatal({ err: error }, "cannot open the database");
+    process.exit(1);
+  }
+
+  const worker =
+    settings.worker === null
+      ? null
+      : new InServerWorker(db, settings.worker, logger.child({ component: "worker" }));
+  worker?.start();
+
+  const app = next({
+    dev: settings.dev,
+    dir: appDir(),
+    ...(settings.host === undefined ? {} : { hostname: settings.host }),
+    port: settings.port,
+  });
+  await app.prepare();
+  const appServer = createAppServer({
+    settings,
+    db,
+    next: app.getRequestHandler(),
+    worker,
+    log: logger,
+  });
+  const address = await appServer.listen();
+  const anyInterface = address.address === "::" || address.address === "0.0.0.0";
+  const hostPart = anyInterface
+    ? "localhost"
+    : address.family === "IPv6"
+      ? `[${address.address}]`
+      : address.address;
+  logger.info(
+    {
+      url: `http://${hostPart}:${address.port}`,
+      mode: settings.dev ? "development" : "production",
+      database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite",
+      worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
+      trustProxy: settings.trustProxy,
+    },
+    "listening",
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting without finishing");
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(
+      { signal, timeoutMs: settings.shutdownTimeoutMs },
+      "shutting down: no new connections, finishing the requests in flight",
+    );
+    setTimeout(() => {
+      logger.error("shutdown did not finish in time: exiting");
+      process.exit(1);
+    }, settings.shutdownTimeoutMs + SHUTDOWN_GRACE_MS).unref();
+    try {
+      const { drained } = await appServer.close();
+      await app.close();
+      await closeDb();
+      logger.info({ drained }, "stopped");
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, "shutdown failed");
+      process.exit(1);
+    }
+  };
+  process.on("SIGTERM", (signal) => void shutdown(signal));
+  process.on("SIGINT", (signal) => void shutdown(signal));
+}

@@ -1,0 +1,167 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { toHiarError } from "@collab/api";
+import { errorResponse, HiarError, LIMITS, parseOrThrow, successEnvelope } from "@collab/contracts";
+import type { Database } from "@collab/db";
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config";
+import { traceIdFrom } from "../trace";
+import { authenticate } from "./authenticate";
+import type { AppRateLimiter } from "./rate-limit";
+import { assertJsonContentType, parseJsonBody, readBodyCapped } from "./read-body";
+import type { RestRoute } from "./routes";
+
+/** Retry-After of UNAVAILABLE (and of a RATE_LIMITED the limiter did not time). */
+const DEFAULT_RETRY_AFTER_SECONDS = 1;
+
+/** Longest route name logged for a path that names no operation. */
+const MAX_LOGGED_PATH = 200;
+
+/**
+ * A body the server decided not to read (the request was refused first) is discarded, not
+ * parsed, for at most this many more bytes and this long, so the client can finish sending and
+ * read the answer; past either, its connection is closed.
+ */
+export const DISCARD_LIMITS = Object.freeze({ bytes: LIMITS.maxBodyBytes, ms: 5_000 });
+
+export interface RestDependencies {
+  readonly db: Database;
+  readonly config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">;
+  /** Null: no per-app limit. */
+  readonly limiter: AppRateLimiter | null;
+  readonly log: Logger;
+}
+
+export interface RestRequest {
+  readonly route: RestRoute;
+  readonly path: string;
+  readonly rawQuery: string;
+  /** The client sent `Expect: 100-continue`: it waits for our go-ahead before the body. */
+  readonly expectsContinue: boolean;
+}
+
+/**
+ * Serves one request of the REST API, in this order: route and method (404) → HiAR headers:
+ * signature, date window, app, then the nonce, spent for every authenticated request (401) → the
+ * app's token bucket (429 + Retry-After) → Content-Type (415) → body, at most 1 MiB (413) →
+ * UTF-8 and JSON within JSON_BOUNDS (400) → the contract, once (400, naming the field) → the use
+ * case → envelope. Nothing of the body is read before the request is authenticated. Every answer
+ * carries `trace`; every request logs one line (trace, app, route, status, code, duration),
+ * never a secret or a signature.
+ */
+export async function serveRest(
+  deps: RestDependencies,
+  request: RestRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const startedAt = performance.now();
+  const traceId = traceIdFrom(req.headers);
+  const { route } = request;
+  const routeName =
+    route.kind === "operation" ? route.operation.path : request.path.slice(0, MAX_LOGGED_PATH);
+  let appId: string | undefined;
+  let status = 200;
+  let payload: string;
+  let failure: HiarError | undefined;
+  let retryAfterSeconds: number | undefined;
+
+  try {
+    if (route.kind === "unknown") throw new HiarError("NOT_FOUND", "no such endpoint");
+    if (req.method !== "POST") {
+      throw new HiarError("NOT_FOUND", `no such endpoint: ${route.operation.path} takes POST`);
+    }
+    appId = (
+      await authenticate(
+        {
+          method: req.method,
+          path: request.path,
+          rawQuery: request.rawQuery,
+          headers: req.headers,
+        },
+        deps.db,
+        deps.config,
+      )
+    ).appId;
+    const limited = deps.limiter?.take(appId);
+    if (limited !== undefined && !limited.allowed) {
+      retryAfterSeconds = limited.retryAfterSeconds;
+      const { perSecond, burst } = deps.limiter?.config ?? { perSecond: 0, burst: 0 };
+      throw new HiarError(
+        "RATE_LIMITED",
+        `too many requests for this app (at most ${perSecond} a second, bursts of ${burst})`,
+      );
+    }
+    assertJsonContentType(req);
+    if (request.expectsContinue) res.writeContinue();
+    const json = parseJsonBody(await readBodyCapped(req));
+    const input = parseOrThrow(route.operation.request, json);
+    const data = await route.rest.run(
+      { db: deps.db, app: { id: appId }, trace: { id: traceId } },
+      // The route pairs the operation's contract with its use case; `input` is that contract's
+      // output (the lookup by path is what loses the pairing's type).
+      input as never,
+    );
+    payload = JSON.stringify(successEnvelope(data));
+  } catch (error) {
+    failure = toHiarError(error);
+    const mapped = errorResponse(failure);
+    status = mapped.httpStatus;
+    payload = JSON.stringify(mapped.body);
+    if (failure.reason === "INTERNAL") {
+      // The stack stays in the server log; the caller sees only the catalogue's message.
+      deps.log.error({ trace: traceId, route: routeName, err: error }, "unhandled error");
+    }
+  }
+
+  const headers: OutgoingHttpHeaders = {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(payload),
+    trace: traceId,
+  };
+  if (failure?.reason === "UNAVAILABLE" || failure?.reason === "RATE_LIMITED") {
+    retryAfterSeconds ??= DEFAULT_RETRY_AFTER_SECONDS;
+  }
+  if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
+  // Logged before the answer leaves: whoever reads the answer finds the line already written.
+  deps.log.info({
+    trace: traceId,
+    app: appId,
+    route: routeName,
+    status,
+    code: failure?.code ?? 0,
+    durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+  });
+  // A body left unread (refused before it) is not worth keeping the connection for.
+  const unread = bodyPending(req);
+  if (unread) headers.connection = "close";
+  if (!res.headersSent && !res.destroyed) {
+    res.writeHead(status, headers);
+    res.end(payload);
+  }
+  if (unread) discardBody(req);
+}
+
+/** Whether the request has body bytes the server has not received yet. */
+export function bodyPending(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  return (
+    req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0
+  );
+}
+
+/**
+ * Lets the client finish sending a body we will not read (so it reads our answer rather than a
+ * connection reset), discarding the bytes unparsed, within DISCARD_LIMITS.
+ */
+export function discardBody(req: IncomingMessage): void {
+  if (!bodyPending(req) || req.destroyed) return;
+  let discarded = 0;
+  const timer = setTimeout(() => req.socket.destroy(), DISCARD_LIMITS.ms);
+  timer.unref();
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMITS.bytes) req.socket.destroy();
+  });
+  req.once("close", () => clearTimeout(timer));
+  req.resume();
+}
