@@ -18,6 +18,12 @@ export {
 
 import type { PrismaClient } from "./generated/prisma/client";
 
+export {
+  APP_SECRET_CACHE_DEFAULTS,
+  type AppSecretCache,
+  type AppSecretCacheOptions,
+  createAppSecretCache,
+} from "./app-secret-cache";
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
 export {
@@ -43,6 +49,7 @@ export * from "./repositories/collaborations";
 export * from "./repositories/console-sessions";
 export * from "./repositories/events";
 export * from "./repositories/executor";
+export * from "./repositories/invites";
 export * from "./repositories/lifecycle";
 export * from "./repositories/members";
 export * from "./repositories/periodic-tasks";
@@ -51,7 +58,7 @@ export * from "./repositories/session-events";
 export * from "./repositories/sessions";
 export * from "./repositories/webhooks";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
-export { createStatementLog, type StatementLog } from "./statement-log";
+export { createStatementLog, type StatementLog, type StatementLogOptions } from "./statement-log";
 export {
   type CreateTestDatabaseOptions,
   createTestDatabase,

@@ -17,7 +17,17 @@ export interface StatementLog {
   close(): Promise<void>;
 }
 
-export function createStatementLog(url: string, options: { poolMax?: number } = {}): StatementLog {
+export interface StatementLogOptions {
+  /** Connections of its pool (default 1). */
+  readonly poolMax?: number;
+  /**
+   * Called with each statement's text before it is sent; the statement waits for the returned
+   * promise. Tests use it to run another writer between two statements of a use case.
+   */
+  readonly beforeStatement?: (text: string) => void | Promise<void>;
+}
+
+export function createStatementLog(url: string, options: StatementLogOptions = {}): StatementLog {
   const statements: string[] = [];
   const pool = new pg.Pool({
     connectionString: url,
@@ -31,10 +41,23 @@ export function createStatementLog(url: string, options: { poolMax?: number } = 
       ...args: unknown[]
     ) => {
       const first = args[0];
-      statements.push(
-        typeof first === "string" ? first : String((first as { text?: unknown })?.text ?? ""),
-      );
-      return query(...args);
+      const text =
+        typeof first === "string" ? first : String((first as { text?: unknown })?.text ?? "");
+      statements.push(text);
+      const { beforeStatement } = options;
+      if (beforeStatement === undefined) return query(...args);
+      // pg's pool passes a callback (the query's outcome goes there); a transaction's client
+      // awaits the returned promise.
+      const callback = args.at(-1);
+      const waited = Promise.resolve().then(() => beforeStatement(text));
+      if (typeof callback === "function") {
+        waited.then(
+          () => query(...args),
+          (error: unknown) => callback(error),
+        );
+        return undefined;
+      }
+      return waited.then(() => query(...args));
     };
   });
   // The adapter's copy of @types/pg differs from ours; at run time both are the same `pg`, which

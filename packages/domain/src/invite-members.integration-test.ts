@@ -1,6 +1,7 @@
 import {
   HiarError,
   InviteSessionResult,
+  MemberActionRequest,
   type MemberSessionStateName,
   TERMINAL_MEMBER_STATES,
 } from "@collab/contracts";
@@ -12,20 +13,25 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { acceptCall } from "./accept-call";
 import type { DomainContext } from "./context";
+import { declineCall } from "./decline-call";
 import { inviteMembers } from "./invite-members";
 import {
   contextFor,
   inviteRequest,
   liveCount,
+  makeDue,
   newApp,
   newSession,
   reasonOf,
+  type SessionFixture,
   sessionSnapshot,
   setStates,
   uid,
 } from "./test-support";
+import { timeOutDueCalls } from "./time-out-due-calls";
 
 describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
   let db: TestDatabase;
@@ -676,6 +682,38 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       }
     });
 
+    it("50 concurrent invites into room for 20: exactly 20 succeed, the rest refused", async () => {
+      const s = await newSession(ctx, { numberLimit: 20 });
+      // A logged client, so we can tell that contention made invites take the session's lock.
+      const log = createStatementLog(db.url, { poolMax: target === "pglite" ? 1 : 12 });
+      try {
+        const pctx = contextFor(log.prisma, appId);
+        const invitees = Array.from({ length: 50 }, () => uid("crowd"));
+        const results = await Promise.allSettled(
+          invitees.map((id) => inviteMembers(pctx, inviteRequest(s, s.creator, [id]))),
+        );
+        const ok = results.filter((r) => r.status === "fulfilled");
+        const refused = results.filter((r) => r.status === "rejected");
+        expect(ok).toHaveLength(20);
+        expect(refused.map((r) => (r.reason as HiarError).reason)).toStrictEqual(
+          Array(30).fill("MEMBER_LIMIT_EXCEEDED"),
+        );
+        expect(await liveCount(prisma, s.sessionID)).toBe(20);
+        const snap = await sessionSnapshot(prisma, s.sessionID);
+        expect(snap.events.map((e) => e.seq)).toStrictEqual(snap.events.map((_, i) => i + 1));
+        const invited = snap.events.filter((e) => e.type === "member.invited");
+        expect(invited.map((e) => e.subjectId).sort()).toStrictEqual(
+          invitees.filter((_, i) => results[i]?.status === "fulfilled").sort(),
+        );
+        if (target === "postgres") {
+          // 12 connections really overlapped: CAS conflicts, and the locked fallback ran.
+          expect(log.statements.filter((t) => /^BEGIN/.test(t)).length).toBeGreaterThan(0);
+        }
+      } finally {
+        await log.close();
+      }
+    });
+
     it("10 concurrent invites of the same member: added once, unchanged 9 times", async () => {
       const s = await newSession(ctx);
       const { client, close } = await parallelClient();
@@ -698,53 +736,51 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
     });
   });
 
-  it("costs the same number of SQL statements for 1 and for 50 invitees", async () => {
+  it("costs 2 statements for 1 and for 50 invitees, 1 when nothing changes or it is refused", async () => {
     const log = createStatementLog(db.url);
     try {
       const lctx = contextFor(log.prisma, appId);
-      const s = await newSession(ctx);
+      const s = await newSession(ctx, { numberLimit: 120 });
       await log.prisma.$queryRaw`SELECT 1`; // connect outside the measurement
-      const count = async (members: string[]) => {
+      const count = async (members: string[], inviter = s.creator) => {
         log.clear();
-        await inviteMembers(lctx, inviteRequest(s, s.creator, members));
-        return [...log.statements];
+        await inviteMembers(lctx, inviteRequest(s, inviter, members)).catch(() => {});
+        return log.statements.map(statementKind);
       };
+      // No transaction: the read, then the write (CAS on event_seq + members with their calling
+      // deadlines + events, one statement).
       const one = await count([uid()]);
+      expect(one).toStrictEqual(["read", "write"]);
+      expect(log.statements[1]).toContain("calling_deadline");
       const fifty = await count(Array.from({ length: 50 }, () => uid()));
-      expect(fifty.length).toBe(one.length);
-      // BEGIN, lock, read, upsert (with every rung member's calling deadline), events, COMMIT.
-      expect(one).toHaveLength(6);
-      expect(one[3]).toContain("calling_deadline");
-      expect(one[0]).toMatch(/^BEGIN/);
-      expect(one.at(-1)).toMatch(/^COMMIT/);
+      expect(fifty).toStrictEqual(["read", "write"]);
 
-      // Rung again (50 in terminal states) costs the same; a no-op invite writes nothing.
+      // Rung again (50 in terminal states) costs the same; a no-op invite only reads.
       await prisma.sessionMember.updateMany({
         where: { sessionId: s.sessionID, userId: { not: s.creator } },
-        data: { memberSessionState: "MEMBER_TIMEOUT" },
+        data: { memberSessionState: "MEMBER_TIMEOUT", callingDeadline: null },
       });
       const others = await prisma.sessionMember.findMany({
         where: { sessionId: s.sessionID, userId: { not: s.creator } },
         orderBy: { userId: "asc" },
       });
       const rungIds = others.map((m) => m.userId).slice(0, 50);
-      const rung = await count(rungIds);
-      expect(rung).toHaveLength(6);
-      const noop = await count(rungIds);
-      expect(noop).toHaveLength(4);
-      // A refused invite: lock, read, rollback.
-      log.clear();
-      await expect(
-        inviteMembers(lctx, inviteRequest(s, uid("outsider"), [uid()])),
-      ).rejects.toBeInstanceOf(HiarError);
-      expect(log.statements).toHaveLength(4);
-      expect(log.statements.at(-1)).toMatch(/^ROLLBACK/);
-      // NOT_FOUND after the lock: lock, rollback. A malformed ID: nothing at all.
+      expect(await count(rungIds)).toStrictEqual(["read", "write"]);
+      expect(await liveCount(prisma, s.sessionID)).toBe(50);
+      expect(await count(rungIds)).toStrictEqual(["read"]);
+      expect(await count([rungIds[0] as string])).toStrictEqual(["read"]);
+
+      // Refused after the read: one statement, nothing written.
+      const before = await sessionSnapshot(prisma, s.sessionID);
+      expect(await count([uid()], uid("outsider"))).toStrictEqual(["read"]);
+      expect(await count(Array.from({ length: 100 }, () => uid()))).toStrictEqual(["read"]);
       log.clear();
       await expect(
         inviteMembers(lctx, inviteRequest({ ...s, sessionID: newId() }, s.creator, [uid()])),
-      ).rejects.toBeInstanceOf(HiarError);
-      expect(log.statements).toHaveLength(3);
+      ).rejects.toMatchObject({ reason: "NOT_FOUND" });
+      expect(log.statements.map(statementKind)).toStrictEqual(["read"]);
+      expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
+      // A malformed ID: nothing at all.
       log.clear();
       await expect(
         inviteMembers(lctx, inviteRequest({ ...s, sessionID: "nope" }, s.creator, [uid()])),
@@ -754,4 +790,322 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       await log.close();
     }
   });
+
+  describe("optimistic concurrency: the write's compare-and-set on event_seq", () => {
+    // A logged client on which `between` runs (to completion) before each of the invite's first
+    // `times` writes: another writer commits after the invite's read and before its write.
+    function interleaved(times: number, between: () => Promise<unknown>) {
+      let left = times;
+      return createStatementLog(db.url, {
+        beforeStatement: async (text) => {
+          if (left > 0 && statementKind(text) === "write") {
+            left -= 1;
+            await between();
+          }
+        },
+      });
+    }
+    const action = (s: SessionFixture, userID: string) =>
+      MemberActionRequest.parse({
+        collaborationID: s.collaborationID,
+        sessionID: s.sessionID,
+        userID,
+      });
+    const expectGapFree = (snap: Awaited<ReturnType<typeof sessionSnapshot>>) => {
+      expect(snap.events.map((e) => e.seq)).toStrictEqual(snap.events.map((_, i) => i + 1));
+      expect(snap.session.eventSeq).toBe(snap.events.length);
+    };
+
+    it("an accept between the read and the write: read again, the member stays TALKING", async () => {
+      const s = await newSession(ctx);
+      const [m, n] = [uid("m"), uid("n")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [m]));
+      const log = interleaved(1, () => acceptCall(ctx, action(s, m)));
+      try {
+        const result = await inviteMembers(
+          contextFor(log.prisma, appId),
+          inviteRequest(s, s.creator, [m, n]),
+        );
+        // Planned on the second read: m was TALKING by then.
+        expect(result.members).toStrictEqual([
+          { userID: m, outcome: "unchanged", memberSessionState: "MEMBER_TALKING" },
+          { userID: n, outcome: "added", memberSessionState: "MEMBER_CALLING" },
+        ]);
+        expect(log.statements.map(statementKind)).toStrictEqual(["read", "write", "read", "write"]);
+        const snap = await sessionSnapshot(prisma, s.sessionID);
+        expect(snap.events.slice(-3).map((e) => [e.type, e.subjectId])).toStrictEqual([
+          ["member.accepted", m],
+          ["session.started", null],
+          ["member.invited", n],
+        ]);
+        expect(snap.members.find((r) => r.userId === m)?.memberSessionState).toBe("MEMBER_TALKING");
+        expectGapFree(snap);
+      } finally {
+        await log.close();
+      }
+    });
+
+    it("a decline between the read and the write: the member is rung again, not left", async () => {
+      const s = await newSession(ctx);
+      const [m, n] = [uid("m"), uid("n")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [m]));
+      const log = interleaved(1, () => declineCall(ctx, action(s, m)));
+      try {
+        const result = await inviteMembers(
+          contextFor(log.prisma, appId),
+          inviteRequest(s, s.creator, [m, n]),
+        );
+        expect(result.members.map((r) => [r.userID, r.outcome])).toStrictEqual([
+          [m, "rung_again"],
+          [n, "added"],
+        ]);
+        const snap = await sessionSnapshot(prisma, s.sessionID);
+        expect(
+          snap.events.slice(-3).map((e) => [e.type, e.subjectId, e.fromState, e.toState]),
+        ).toStrictEqual([
+          ["member.declined", m, "MEMBER_CALLING", "MEMBER_DECLINE"],
+          ["member.rung_again", m, "MEMBER_DECLINE", "MEMBER_CALLING"],
+          ["member.invited", n, null, "MEMBER_CALLING"],
+        ]);
+        const row = snap.members.find((r) => r.userId === m);
+        expect(row?.memberSessionState).toBe("MEMBER_CALLING");
+        expect(row?.callingDeadline).not.toBeNull();
+        expectGapFree(snap);
+      } finally {
+        await log.close();
+      }
+    });
+
+    it("the ring clock's sweep between the read and the write: the timed-out member is rung again", async () => {
+      const s = await newSession(ctx);
+      const [m, n] = [uid("m"), uid("n")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [m]), { callingTimeoutSeconds: 3600 });
+      await makeDue(prisma, s.sessionID, [m]);
+      const log = interleaved(1, async () => {
+        const sweep = await timeOutDueCalls({ db: prisma });
+        expect(sweep.timedOut.map((t) => t.userId)).toContain(m);
+      });
+      try {
+        const result = await inviteMembers(
+          contextFor(log.prisma, appId),
+          inviteRequest(s, s.creator, [m, n]),
+          { callingTimeoutSeconds: 3600 },
+        );
+        expect(result.members.map((r) => [r.userID, r.outcome])).toStrictEqual([
+          [m, "rung_again"],
+          [n, "added"],
+        ]);
+        const snap = await sessionSnapshot(prisma, s.sessionID);
+        expect(snap.events.slice(-3).map((e) => [e.type, e.subjectId, e.fromState])).toStrictEqual([
+          ["member.timeout", m, "MEMBER_CALLING"],
+          ["member.rung_again", m, "MEMBER_TIMEOUT"],
+          ["member.invited", n, null],
+        ]);
+        // A new ring, a new deadline: an hour from now, not the one that fell due.
+        const row = snap.members.find((r) => r.userId === m);
+        expect(row?.memberSessionState).toBe("MEMBER_CALLING");
+        expect(row?.callingDeadline?.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+        expectGapFree(snap);
+      } finally {
+        await log.close();
+      }
+    });
+
+    it("another invite between the read and the write: planned again, refused for the limit", async () => {
+      const s = await newSession(ctx, { numberLimit: 2 });
+      const [a, b, c] = [uid("a"), uid("b"), uid("c")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [a]));
+      // b's invite read live = 1 (room for b); c's invite takes the last place meanwhile.
+      const log = interleaved(1, () => inviteMembers(ctx, inviteRequest(s, s.creator, [c])));
+      try {
+        const error = await inviteMembers(
+          contextFor(log.prisma, appId),
+          inviteRequest(s, s.creator, [b]),
+        ).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(HiarError);
+        expect((error as HiarError).reason).toBe("MEMBER_LIMIT_EXCEEDED");
+        expect((error as HiarError).message).toMatch(/3 .* limit is 2/);
+        expect(log.statements.map(statementKind)).toStrictEqual(["read", "write", "read"]);
+        const snap = await sessionSnapshot(prisma, s.sessionID);
+        expect(await liveCount(prisma, s.sessionID)).toBe(2);
+        expect(snap.members.map((r) => r.userId)).not.toContain(b);
+        expectGapFree(snap);
+      } finally {
+        await log.close();
+      }
+    });
+
+    it("conflicting twice, it locks the session (9 statements) and completes", async () => {
+      const s = await newSession(ctx);
+      const [x, y1, y2] = [uid("x"), uid("y1"), uid("y2")];
+      const rivals = [y1, y2];
+      const log = interleaved(2, () =>
+        inviteMembers(ctx, inviteRequest(s, s.creator, [rivals.shift() as string])),
+      );
+      try {
+        await log.prisma.$queryRaw`SELECT 1`;
+        log.clear();
+        const result = await inviteMembers(
+          contextFor(log.prisma, appId),
+          inviteRequest(s, s.creator, [x]),
+        );
+        expect(result.members[0]?.outcome).toBe("added");
+        expect(log.statements.map(statementKind)).toStrictEqual([
+          "read",
+          "write",
+          "read",
+          "write",
+          "BEGIN",
+          "lock",
+          "read",
+          "write",
+          "COMMIT",
+        ]);
+        const snap = await sessionSnapshot(prisma, s.sessionID);
+        expect(
+          snap.events.filter((e) => e.type === "member.invited").map((e) => e.subjectId),
+        ).toStrictEqual([y1, y2, x]);
+        expectGapFree(snap);
+
+        // The session is now known to be contended (for a second): the next invite into it
+        // locks at once, 5 statements. (Unless this machine stalled past that second.)
+        const conflictedAt = performance.now();
+        log.clear();
+        const next = await inviteMembers(
+          contextFor(log.prisma, appId),
+          inviteRequest(s, s.creator, [uid("z")]),
+        );
+        expect(next.members[0]?.outcome).toBe("added");
+        if (performance.now() - conflictedAt < 900) {
+          expect(log.statements.map(statementKind)).toStrictEqual([
+            "BEGIN",
+            "lock",
+            "read",
+            "write",
+            "COMMIT",
+          ]);
+        }
+      } finally {
+        await log.close();
+      }
+    });
+
+    it("a member changed without advancing event_seq: the write fails whole, INVALID_STATE", async () => {
+      const s = await newSession(ctx);
+      const [left, fresh] = [uid("left"), uid("fresh")];
+      await inviteMembers(ctx, inviteRequest(s, s.creator, [left]));
+      await setStates(prisma, s.sessionID, { [left]: "MEMBER_LEFT" });
+      // A writer breaking the invariant: the row turns live behind the session's back.
+      const log = interleaved(
+        1,
+        () =>
+          prisma.$executeRaw`UPDATE "session_member" SET "member_session_state" = 'MEMBER_TALKING'
+                            WHERE "session_id" = ${s.sessionID} AND "user_id" = ${left}`,
+      );
+      try {
+        const lctx = contextFor(log.prisma, appId);
+        const before = await sessionSnapshot(prisma, s.sessionID);
+        const error = await inviteMembers(lctx, inviteRequest(s, s.creator, [fresh, left])).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(HiarError);
+        expect((error as HiarError).reason).toBe("INVALID_STATE");
+        expect((error as HiarError).message).toMatch(/members changed concurrently/);
+        const after = await sessionSnapshot(prisma, s.sessionID);
+        // Nothing of the invite was written: not the fresh member, not the seq, no event.
+        expect(after.session).toStrictEqual(before.session);
+        expect(after.events).toStrictEqual(before.events);
+        expect(after.members.map((r) => r.userId)).not.toContain(fresh);
+        expect(after.members.find((r) => r.userId === left)?.memberSessionState).toBe(
+          "MEMBER_TALKING",
+        );
+      } finally {
+        await log.close();
+      }
+    });
+
+    it.runIf(target === "postgres")(
+      "a write waiting on the session's row lock re-checks event_seq when the holder commits",
+      async () => {
+        const s = await newSession(ctx);
+        const [m, n] = [uid("m"), uid("n")];
+        await inviteMembers(ctx, inviteRequest(s, s.creator, [m]));
+        // The decline runs on a client that stops before its COMMIT: it holds the session's row
+        // lock, with m already DECLINE and event_seq advanced, until `commit` is called.
+        let commit = () => {};
+        const committing = new Promise<void>((resolve) => {
+          commit = resolve;
+        });
+        let atCommit = () => {};
+        const declineAtCommit = new Promise<void>((resolve) => {
+          atCommit = resolve;
+        });
+        const decliner = createStatementLog(db.url, {
+          beforeStatement: async (text) => {
+            if (/^COMMIT/.test(text)) {
+              atCommit();
+              await committing;
+            }
+          },
+        });
+        let declined: Promise<unknown> = Promise.resolve();
+        const log = interleaved(1, async () => {
+          declined = declineCall(contextFor(decliner.prisma, appId), action(s, m));
+          await declineAtCommit;
+        });
+        try {
+          const invited = inviteMembers(
+            contextFor(log.prisma, appId),
+            inviteRequest(s, s.creator, [m, n]),
+          );
+          // The invite's write is blocked on the row lock the decline holds…
+          await vi.waitFor(
+            async () => {
+              const waiting = await prisma.$queryRaw<{ n: number }[]>`
+                SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock'
+                  AND query LIKE '%WITH cas AS%'`;
+              expect(waiting[0]?.n).toBe(1);
+            },
+            { timeout: 20_000, interval: 50 },
+          );
+          // …and, once the decline commits, sees event_seq moved: it reads and plans again.
+          commit();
+          await declined;
+          const result = await invited;
+          expect(result.members.map((r) => [r.userID, r.outcome])).toStrictEqual([
+            [m, "rung_again"],
+            [n, "added"],
+          ]);
+          expect(log.statements.map(statementKind)).toStrictEqual([
+            "read",
+            "write",
+            "read",
+            "write",
+          ]);
+          const snap = await sessionSnapshot(prisma, s.sessionID);
+          expect(snap.events.slice(-3).map((e) => [e.type, e.subjectId])).toStrictEqual([
+            ["member.declined", m],
+            ["member.rung_again", m],
+            ["member.invited", n],
+          ]);
+          expectGapFree(snap);
+        } finally {
+          commit();
+          await log.close();
+          await decliner.close();
+        }
+      },
+    );
+  });
 });
+
+/** What an invite's statement is, by its SQL (packages/db/src/repositories/invites.ts). */
+function statementKind(text: string): string {
+  const head = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/.exec(text);
+  if (head) return head[1] as string;
+  if (text.includes("WITH cas AS")) return "write";
+  if (text.includes("AS locked")) return "lock";
+  if (text.includes('LEFT JOIN "session" s')) return "read";
+  return text;
+}

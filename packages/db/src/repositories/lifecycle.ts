@@ -6,9 +6,11 @@ import type {
 import type { DbExecutor } from "./executor";
 
 // The statements of the call lifecycle (accept, decline, busy, offline, leave, kickout, end; the
-// calling timeout's sweep is in call-timeouts.ts). Every writer of a member's state locks its session row first (as the invite
-// does), so concurrent changes to one session queue and each reads states that stay true until
-// it commits; the conditional UPDATEs below are a second guard.
+// calling timeout's sweep is in call-timeouts.ts). Every writer of a member's state locks its
+// session row first (the invite's write with its compare-and-set UPDATE), so concurrent changes
+// to one session queue and each reads states that stay true until it commits; each also advances
+// the session's event_seq (appendSessionEvents), which the invite relies on (invites.ts). The
+// conditional UPDATEs below are a second guard.
 
 export interface LifecycleMemberRow {
   readonly userId: string;

@@ -6,53 +6,6 @@ export interface MemberStateRow {
   readonly memberSessionState: MemberSessionState;
 }
 
-export interface MemberStatesSnapshot {
-  /** The listed users that are members of the session, with their state (absent = not a member). */
-  readonly members: readonly MemberStateRow[];
-  /** How many members of the whole session are in one of `countStates`. */
-  readonly count: number;
-}
-
-/**
- * ONE statement, whatever the number of users: the state of each listed user in the session, and
- * how many of the session's members are in `countStates` (the caller passes the live states).
- * Read it after locking the session (lockSessionWithCollaboration) for a count that stays true
- * until commit.
- */
-export async function readMemberStates(
-  db: DbExecutor,
-  query: {
-    readonly appId: string;
-    readonly sessionId: string;
-    readonly userIds: readonly string[];
-    readonly countStates: readonly MemberSessionState[];
-  },
-): Promise<MemberStatesSnapshot> {
-  const rows = await db.$queryRaw<
-    { user_id: string | null; member_session_state: MemberSessionState | null; n: number }[]
-  >`
-    SELECT m."user_id" AS user_id,
-           m."member_session_state"::text AS member_session_state,
-           (SELECT count(*)::int
-              FROM "session_member" l
-             WHERE l."app_id" = ${query.appId}
-               AND l."session_id" = ${query.sessionId}
-               AND l."member_session_state" = ANY(${query.countStates}::"member_session_state"[])
-           ) AS n
-    FROM (SELECT 1) AS one
-    LEFT JOIN "session_member" m
-      ON m."app_id" = ${query.appId}
-     AND m."session_id" = ${query.sessionId}
-     AND m."user_id" = ANY(${query.userIds}::text[])`;
-  const members: MemberStateRow[] = [];
-  for (const row of rows) {
-    if (row.user_id !== null && row.member_session_state !== null) {
-      members.push({ userId: row.user_id, memberSessionState: row.member_session_state });
-    }
-  }
-  return { members, count: rows[0]?.n ?? 0 };
-}
-
 /** A collaboration tool as stored in a member's or session's `tools` jsonb. */
 export interface StoredTool {
   readonly kind: number;
