@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { errorEnvelope } from "@collab/contracts";
-import type { Db } from "@collab/db";
+import { createAppSecretCache, type Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
 import type { Logger } from "pino";
 import { serveRest } from "../server/rest/dispatch";
@@ -66,6 +66,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
   const routes = restRoutes(settings.server.capabilityPrefix);
   const rest = {
     db: db.prisma,
+    secrets: createAppSecretCache(db.prisma),
     config: settings.server,
     limiter:
       settings.server.rateLimit === null ? null : new AppRateLimiter(settings.server.rateLimit),

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { HiarError } from "@collab/contracts";
-import { consumeNonce, type Database, findAppSecret } from "@collab/db";
+import { type AppSecretCache, consumeNonce, type Database } from "@collab/db";
 import { verifyRequest } from "@collab/hiar-auth";
 import type { ServerConfig } from "../config";
 
@@ -13,9 +13,10 @@ export interface RequestHead {
 }
 
 /**
- * HiAR header authentication (product.md), from the request line and headers alone, before a
- * byte of the body is read: signature (tolerant variants, constant time), date window, the app's
- * existence; then the nonce, recorded once per app, atomically, in the database shared by every
+ * HiAR header authentication (docs/hiar-api.md, "Authentication"), from the request line and
+ * headers alone, before a byte of the body is read: signature (tolerant variants, constant time),
+ * date window, the app's existence (its secret from `secrets`, a short-lived cache: one statement
+ * at most every few seconds per app); then the nonce, recorded once per app, atomically, in the database shared by every
  * instance. Resolves to the authenticated app id or throws the catalogue's 401 errors.
  *
  * The signature does not cover the body, so the nonce is spent here, for every authenticated
@@ -24,15 +25,19 @@ export interface RequestHead {
  */
 export async function authenticate(
   head: RequestHead,
-  db: Database,
-  config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">,
+  deps: {
+    readonly db: Database;
+    readonly secrets: AppSecretCache;
+    readonly config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">;
+  },
 ): Promise<{ appId: string }> {
+  const { db, config } = deps;
   const verified = await verifyRequest({
     headers: head.headers,
     method: head.method,
     path: head.path,
     rawQuery: head.rawQuery,
-    lookupSecret: (appId) => findAppSecret(db, appId),
+    lookupSecret: (appId) => deps.secrets.lookup(appId),
     windowSeconds: config.dateWindowSeconds,
     capabilityPrefix: config.capabilityPrefix,
   });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { toHiarError } from "@collab/api";
 import { errorResponse, HiarError, LIMITS, parseOrThrow, successEnvelope } from "@collab/contracts";
-import type { Database } from "@collab/db";
+import type { AppSecretCache, Database } from "@collab/db";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config";
 import { traceIdFrom } from "../trace";
@@ -25,6 +25,8 @@ export const DISCARD_LIMITS = Object.freeze({ bytes: LIMITS.maxBodyBytes, ms: 5_
 
 export interface RestDependencies {
   readonly db: Database;
+  /** App secrets for authentication, cached for a few seconds (createAppSecretCache). */
+  readonly secrets: AppSecretCache;
   readonly config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">;
   /** Null: no per-app limit. */
   readonly limiter: AppRateLimiter | null;
@@ -78,8 +80,7 @@ export async function serveRest(
           rawQuery: request.rawQuery,
           headers: req.headers,
         },
-        deps.db,
-        deps.config,
+        deps,
       )
     ).appId;
     const limited = deps.limiter?.take(appId);
