@@ -59,6 +59,7 @@ async function freePort(): Promise<number> {
  * Starts the production build (the server entry, as `pnpm start` runs it) on a fresh database of the given target, with
  * `appCount` apps provisioned first: PostgreSQL gets a new database on TEST_DATABASE_URL's
  * server; PGlite gets a new data directory that the server then owns (one process per data dir).
+ * Resolves once /healthz answers 200 (or, with `waitForHealthy: false`, answers at all).
  */
 export async function startTestServer(
   target: TestDatabaseTarget,
@@ -67,10 +68,25 @@ export async function startTestServer(
     env?: Record<string, string>;
     /** Webhook URL of the first app. */
     webhookUrl?: string;
+    /**
+     * Postgres target: this migrated database (e.g. on a test's own cluster) instead of a fresh
+     * one on TEST_DATABASE_URL's server. The caller owns it: stop() leaves it as it is. With
+     * `appCount: 0` nothing here touches it, so the server can be started while it is down.
+     */
+    databaseUrl?: string;
+    /**
+     * Default true: wait for /healthz to answer 200 (here and after each restart). False: only
+     * for the server to listen (/healthz answering anything, e.g. 503 while the database is
+     * down).
+     */
+    waitForHealthy?: boolean;
   } = {},
 ): Promise<TestServer> {
   if (!existsSync(join(appDir, distDir, "BUILD_ID")) || !existsSync(serverEntry)) {
     throw new Error("apps/web is not built: run `pnpm --filter @collab/web build` (turbo does it)");
+  }
+  if (options.databaseUrl !== undefined && target !== "postgres") {
+    throw new Error("startTestServer: databaseUrl is for the postgres target");
   }
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -101,7 +117,19 @@ export async function startTestServer(
       );
     }
   };
-  if (target === "postgres") {
+  if (target === "postgres" && options.databaseUrl !== undefined) {
+    const { databaseUrl } = options;
+    if ((options.appCount ?? 2) > 0) {
+      const db = await createDb({ databaseUrl, poolMax: 1 });
+      try {
+        await provision(db.prisma);
+      } finally {
+        await db.close();
+      }
+    }
+    env.DATABASE_URL = databaseUrl;
+    cleanup = async () => {};
+  } else if (target === "postgres") {
     const database = await createTestDatabase({ target: "postgres" });
     await provision(database.prisma);
     env.DATABASE_URL = database.url;
@@ -118,7 +146,8 @@ export async function startTestServer(
 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  let server = await spawnServer(port, env, cleanup);
+  const waitForHealthy = options.waitForHealthy ?? true;
+  let server = await spawnServer(port, env, cleanup, waitForHealthy);
   let earlierOutput = "";
   const exits: (number | NodeJS.Signals | null)[] = [];
   return {
@@ -133,7 +162,7 @@ export async function startTestServer(
       exits.push(await server.stop());
       earlierOutput += server.output();
       await new Promise((resolve) => setTimeout(resolve, downForMs));
-      server = await spawnServer(port, env, cleanup);
+      server = await spawnServer(port, env, cleanup, waitForHealthy);
     },
     stop: async () => {
       exits.push(await server.stop());
@@ -152,11 +181,15 @@ interface ServerProcess {
   stop(): Promise<number | NodeJS.Signals | null>;
 }
 
-/** Spawns the server on `port` and waits until /healthz answers (cleaning up if it never does). */
+/**
+ * Spawns the server on `port` and waits until /healthz answers 200, or any status unless
+ * `waitForHealthy` (cleaning up if it never does).
+ */
 async function spawnServer(
   port: number,
   env: NodeJS.ProcessEnv,
   cleanup: () => Promise<void>,
+  waitForHealthy: boolean,
 ): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, [...START_NODE_OPTIONS, serverEntry], {
     cwd: appDir,
@@ -194,7 +227,8 @@ async function spawnServer(
     }
     try {
       const response = await fetch(`${baseUrl}/healthz`);
-      if (response.status === 200) break;
+      await response.arrayBuffer();
+      if (response.status === 200 || !waitForHealthy) break;
     } catch {
       // not listening yet
     }
