@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -51,6 +51,13 @@ describe("the test vector", () => {
     const at = new Date(timestamp * 1000);
     expect(new Webhook(whsec).sign(id, at, body)).toBe(signature);
     expect(new Webhook(secret, { format: "raw" }).sign(id, at, body)).toBe(signature);
+  });
+
+  it("includes the README's short vector (for porting the check to another language)", () => {
+    const short = '{"eventID":"1042"}';
+    const expected = "v1,VEqaHy2x5ItoAic0HnS5PbwOXQe+I9vsi52ZRUpNfiM=";
+    expect(handSigned(secret, id, timestamp, short)).toBe(expected);
+    expect(new Webhook(whsec).sign(id, new Date(timestamp * 1000), short)).toBe(expected);
   });
 
   it("verifies with the published library, which refuses a changed body", () => {
@@ -292,11 +299,12 @@ describe("receiveWebhook", () => {
   describe("with Node's IncomingMessage", () => {
     let server: Server;
     let url = "";
-    let prepare: (req: import("node:http").IncomingMessage) => void = () => {};
+    /** What a framework's body parser did before the handler. */
+    let prepare: (req: IncomingMessage) => Promise<void> | void = () => {};
 
     beforeAll(async () => {
-      server = createServer((req, res) => {
-        prepare(req);
+      server = createServer(async (req, res) => {
+        await prepare(req);
         receiveWebhook(req, secret, { now, maxBodyBytes: 4096 }).then(
           (verified) =>
             verified.ok
@@ -336,18 +344,26 @@ describe("receiveWebhook", () => {
     });
 
     it("uses the bytes express.raw() left in req.body; refuses to guess from parsed JSON", async () => {
-      prepare = (req) => {
-        Object.assign(req, { body: Buffer.from(body) });
-        req.resume();
+      const bytesOf = async (req: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      };
+      prepare = async (req) => {
+        Object.assign(req, { body: await bytesOf(req) }); // express.raw()
       };
       expect(await send(body)).toStrictEqual([204, ""]);
-      prepare = (req) => {
-        Object.assign(req, { body: JSON.parse(body) });
-        req.resume();
+      prepare = async (req) => {
+        Object.assign(req, { body: JSON.parse((await bytesOf(req)).toString()) }); // express.json()
       };
       const [status, message] = await send(body);
       expect(status).toBe(500);
       expect(message).toMatch(/raw body/);
+      // A parser that skipped the request (another content type) leaves {} and the stream unread.
+      prepare = (req) => {
+        Object.assign(req, { body: {} });
+      };
+      expect(await send(body)).toStrictEqual([204, ""]);
     });
   });
 });

@@ -141,16 +141,14 @@ async function readRawBody(
       chunks.push(value);
     }
   }
-  // Express's express.raw() / text() leave the bytes in `body`; express.json() leaves an object.
+  // Express's express.raw() / text() leave the bytes in `body`; express.json() leaves an object
+  // (and the stream read); a parser that skipped the request leaves `{}` and the stream unread.
   const parsed = request.body;
-  if (parsed !== undefined) {
-    if (typeof parsed !== "string" && !(parsed instanceof Uint8Array)) {
-      throw new TypeError(RAW_BODY_GONE);
-    }
+  if (typeof parsed === "string" || parsed instanceof Uint8Array) {
     const bytes = typeof parsed === "string" ? Buffer.from(parsed, "utf8") : parsed;
     return bytes.byteLength > max ? null : bytes;
   }
-  if (request.readableEnded) throw new TypeError(RAW_BODY_GONE);
+  if (request.readableEnded || request.readableDidRead) throw new TypeError(RAW_BODY_GONE);
   const stream = request;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -12,7 +12,7 @@ import { signRequestHeaders } from "@collab/hiar-auth";
 import { fetch, type Response } from "undici";
 import { describeError } from "../log";
 import { privateDestinationCause, refuseIpLiteral, webhookDispatcher } from "./destination";
-import { standardWebhookSignature } from "./standard-webhooks";
+import { standardWebhookSignature } from "./signature";
 
 /** The JSON body of one event's webhook POST (contracts' WebhookEvent). */
 export function webhookEventBody(appId: string, sessionId: string, row: WebhookEventRow) {

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { standardWebhookSecret, verifyStandardWebhook } from "@collab/sdk";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { standardWebhookSignature } from "./standard-webhooks";
+import { standardWebhookSignature } from "./signature";
 
 // The signer on the SDK's fixed vector (packages/sdk/src/standard-webhook.test.ts), with several
 // secrets (rotation), and checked by the published standardwebhooks library.
