@@ -235,12 +235,16 @@ describe("verifyStandardWebhook", () => {
     });
   });
 
-  it("throws on the receiver's own mistakes: a parsed body, no secret", () => {
+  it("throws on the receiver's own mistakes: a parsed body, no secret, NaN options", () => {
     const parsed = JSON.parse(body) as unknown as string;
     expect(() => verifyStandardWebhook(parsed, headers(), secret, { now })).toThrow(TypeError);
     expect(() => verifyStandardWebhook(body, headers(), "", { now })).toThrow(TypeError);
     expect(() => verifyStandardWebhook(body, headers(), [], { now })).toThrow(TypeError);
     expect(() => standardWebhookSecret("")).toThrow(TypeError);
+    // Options that would silently disable the window.
+    for (const options of [{ toleranceSeconds: Number.NaN }, { now: new Date("nope") }]) {
+      expect(() => verifyStandardWebhook(body, headers(), secret, options)).toThrow(TypeError);
+    }
   });
 });
 

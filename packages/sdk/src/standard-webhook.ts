@@ -117,6 +117,10 @@ export function checkStandardWebhookHeaders(
   const timestamp = Number(timestampHeader);
   const tolerance = options.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS;
   const nowMs = options.now === undefined ? Date.now() : new Date(options.now).getTime();
+  // NaN would compare as "inside the window": refuse such options loudly instead.
+  if (!(tolerance >= 0) || !Number.isFinite(nowMs)) {
+    throw new TypeError("toleranceSeconds must be a number ≥ 0 and now a valid time");
+  }
   const skew = Math.floor(nowMs / 1000) - timestamp;
   if (Math.abs(skew) > tolerance) {
     const when = skew > 0 ? `${skew} s old` : `${-skew} s in the future`;
