@@ -74,10 +74,27 @@ export const WEBHOOK_EVENT_ID_HEADER = "X-HIAR-WEBHOOK-EVENT-ID";
 /** Header with the attempt number (1, 2, …) of the delivery. */
 export const WEBHOOK_ATTEMPT_HEADER = "X-HIAR-WEBHOOK-ATTEMPT";
 
+// Standard Webhooks (standardwebhooks.com, spec 1.0.0), sent alongside the HiAR headers because
+// HiAR's signature does not cover the body. Signed content: `{webhook-id}.{webhook-timestamp}.`
+// followed by the exact body bytes; key: the app's secret as issued, as UTF-8 bytes (the same key
+// HiAR's HMAC uses); for libraries that take a `whsec_` secret that is "whsec_" + base64(secret).
+
+/** The event's id (the body's `eventID`, as X-HIAR-WEBHOOK-EVENT-ID): the same on every retry. */
+export const STANDARD_WEBHOOK_ID_HEADER = "webhook-id";
+/** Unix seconds of this attempt (not of the event): what a receiver's tolerance window checks. */
+export const STANDARD_WEBHOOK_TIMESTAMP_HEADER = "webhook-timestamp";
+/** Space-separated `v1,<base64 HMAC-SHA256>` signatures; one matching is enough (key rotation). */
+export const STANDARD_WEBHOOK_SIGNATURE_HEADER = "webhook-signature";
+/** Version tag of a symmetric (HMAC-SHA256) signature in webhook-signature. */
+export const STANDARD_WEBHOOK_SIGNATURE_VERSION = "v1";
+/** Prefix of a Standard Webhooks symmetric secret (the base64 of the key bytes follows). */
+export const STANDARD_WEBHOOK_SECRET_PREFIX = "whsec_";
+
 /**
- * The JSON body POSTed to an app's webhook URL for one session event, with the HiAR signature
- * headers (X-HIAR-OPENAPI-APPID/NONCE/DATE/SIGNATURE) computed with the app's secret over the
- * webhook URL's path and query, exactly as a client signs a request to the service.
+ * The JSON body POSTed to an app's webhook URL for one session event. Two signatures, both with
+ * the app's secret: the HiAR headers (X-HIAR-OPENAPI-APPID/NONCE/DATE/SIGNATURE) over the webhook
+ * URL's path and query, exactly as a client signs a request to the service (not the body), and
+ * the Standard Webhooks headers above over the event id, the attempt's time and the body bytes.
  */
 export const WebhookEvent = z.object({
   /** Unique per event, the same on every retry: deduplicate by it. */

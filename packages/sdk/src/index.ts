@@ -18,8 +18,22 @@ export type {
 } from "./operations";
 export { type BackoffOptions, parseRetryAfter, retryDelay } from "./retry";
 export { SERVER_ONLY_MESSAGE } from "./server-only";
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  type RawBody,
+  type StandardWebhookRefusal,
+  type StandardWebhookVerification,
+  standardWebhookSecret,
+  type VerifyStandardWebhookOptions,
+  verifyStandardWebhook,
+  type WebhookSecrets,
+} from "./standard-webhook";
 export { SDK_VERSION } from "./version";
 export {
+  DEFAULT_WEBHOOK_MAX_BODY_BYTES,
+  type ReceivableWebhookRequest,
+  type ReceiveWebhookOptions,
+  receiveWebhook,
   type VerifyWebhookOptions,
   verifyWebhook,
   type WebhookRequest,

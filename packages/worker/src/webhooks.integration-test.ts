@@ -12,13 +12,20 @@ import {
 } from "@collab/db";
 import type { DomainContext } from "@collab/domain";
 import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
+import {
+  type StandardWebhookRefusal,
+  standardWebhookSecret,
+  verifyStandardWebhook,
+} from "@collab/sdk";
+import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resolveWorkerSettings } from "./settings";
 import { accept, appContext, eventually, newSession, ring, sleep, uid } from "./test-support";
 import { startWebhookDispatcher, type WebhookDispatcher } from "./webhooks/dispatcher";
 
-// Webhook delivery against a real HTTP receiver on 127.0.0.1 that verifies the HiAR signature
-// with the same code as the server, fails or stalls on purpose, and deduplicates by event id.
+// Webhook delivery against a real HTTP receiver on 127.0.0.1 that verifies both signatures of
+// every attempt (HiAR's with the same code as the server; the body's with the SDK and with the
+// published standardwebhooks library), fails or stalls on purpose, and deduplicates by event id.
 // The receiver is on loopback, so these dispatchers opt in to private networks, except the ones
 // proving that, by default, such a destination is refused.
 
@@ -29,7 +36,10 @@ interface Received {
   readonly type: string;
   readonly nonce: string;
   readonly attemptHeader: string | undefined;
+  /** Both schemes verified, by every verifier, and the id headers match the body. */
   readonly verified: boolean;
+  /** Why the SDK refused the body signature, if it did. */
+  readonly bodyRefusal: StandardWebhookRefusal | null;
 }
 
 type Behaviour = (event: WebhookEvent, attempt: number) => number | "hang";
@@ -40,6 +50,8 @@ class Receiver {
   readonly processed: WebhookEvent[] = [];
   private readonly seen = new Set<string>();
   behaviour: Behaviour = () => 200;
+  /** Changes the body before it is verified, as a tampering hop on the way would. */
+  alter: ((body: Buffer) => Buffer) | null = null;
   private server!: Server;
   url = "";
 
@@ -61,6 +73,7 @@ class Receiver {
   private async handle(req: IncomingMessage): Promise<number | "hang"> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = this.alter === null ? Buffer.concat(chunks) : this.alter(Buffer.concat(chunks));
     const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
     const auth = await verifyRequest({
       headers: req.headers,
@@ -69,7 +82,15 @@ class Receiver {
       rawQuery,
       lookupSecret: async (appId) => this.secretOf(appId),
     });
-    const event = WebhookEvent.parse(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+    const secret = this.secretOf(String(req.headers["x-hiar-openapi-appid"])) ?? "unknown";
+    const signed = verifyStandardWebhook(raw, req.headers, secret);
+    let library = true;
+    try {
+      new Webhook(standardWebhookSecret(secret)).verify(raw, req.headers as Record<string, string>);
+    } catch {
+      library = false;
+    }
+    const event = WebhookEvent.parse(JSON.parse(raw.toString("utf8")));
     const attempt = this.received.filter((r) => r.eventID === event.eventID).length + 1;
     this.received.push({
       eventID: event.eventID,
@@ -78,9 +99,15 @@ class Receiver {
       type: event.type,
       nonce: String(req.headers["x-hiar-openapi-nonce"]),
       attemptHeader: req.headers["x-hiar-webhook-attempt"] as string | undefined,
-      verified: auth.ok && req.headers[WEBHOOK_EVENT_ID_HEADER.toLowerCase()] === event.eventID,
+      verified:
+        auth.ok &&
+        signed.ok &&
+        library &&
+        req.headers[WEBHOOK_EVENT_ID_HEADER.toLowerCase()] === event.eventID &&
+        req.headers["webhook-id"] === event.eventID,
+      bodyRefusal: signed.ok ? null : signed.reason,
     });
-    if (!auth.ok) return 401;
+    if (!auth.ok || !signed.ok) return 401;
     if (!this.seen.has(event.eventID)) {
       this.seen.add(event.eventID);
       this.processed.push(event);
@@ -153,6 +180,7 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
   afterEach(async () => {
     await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
     receiver.behaviour = () => 200;
+    receiver.alter = null;
   });
   afterAll(async () => {
     await receiver?.stop();
@@ -234,6 +262,47 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     expect(attempts[4]?.error).toBe(`no answer within ${SETTINGS.timeoutMs} ms`);
     expect(attempts[4]?.durationMs).toBeGreaterThanOrEqual(SETTINGS.timeoutMs - 10);
     expect(attempts.every((t) => t.url === receiver.url && t.durationMs >= 0)).toBe(true);
+  });
+
+  it("a body altered on the way fails its signature (401): retried, then delivered intact", async () => {
+    const ctx = await hookedApp();
+    const s = await newSession(ctx); // session.created, member.added
+    // Every attempt is altered until the third: the stream waits on its first event meanwhile.
+    let altered = 0;
+    receiver.alter = (body) => {
+      if (altered >= 2 || !body.includes(s.sessionID)) return body;
+      altered += 1;
+      return Buffer.from(body.toString("utf8").replace('"seq":1', '"seq":2'));
+    };
+    dispatch();
+    expect(
+      await eventually(
+        async () => (await webhookStatus(prisma, ctx.app.id)).pendingEvents === 0,
+        10_000,
+      ),
+    ).toBe(true);
+    const mine = receiver.received.filter((r) => r.sessionID === s.sessionID);
+    expect(
+      mine.map((r) => [r.eventID === mine[0]?.eventID, r.verified, r.bodyRefusal]),
+    ).toStrictEqual([
+      [true, false, "SIGNATURE_MISMATCH"],
+      [true, false, "SIGNATURE_MISMATCH"],
+      [true, true, null],
+      [false, true, null],
+    ]);
+    const attempts = await attemptsOf(s.sessionID);
+    expect(attempts.map((t) => [t.seq, t.attempt, t.outcome, t.httpStatus])).toStrictEqual([
+      [1, 1, "FAILED", 401],
+      [1, 2, "FAILED", 401],
+      [1, 3, "DELIVERED", 200],
+      [2, 1, "DELIVERED", 200],
+    ]);
+    // Only the intact copy was processed: the altered ones were refused before that.
+    const processed = receiver.processed.filter((e) => e.sessionID === s.sessionID);
+    expect(processed.map((e) => [e.seq, e.type])).toStrictEqual([
+      [1, "session.created"],
+      [2, "member.added"],
+    ]);
   });
 
   it("keeps each session in order with two dispatchers and a flaky receiver", async () => {

@@ -1,5 +1,8 @@
 import type { LookupFunction } from "node:net";
 import {
+  STANDARD_WEBHOOK_ID_HEADER,
+  STANDARD_WEBHOOK_SIGNATURE_HEADER,
+  STANDARD_WEBHOOK_TIMESTAMP_HEADER,
   WEBHOOK_ATTEMPT_HEADER,
   WEBHOOK_EVENT_ID_HEADER,
   type WebhookEvent,
@@ -9,6 +12,7 @@ import { signRequestHeaders } from "@collab/hiar-auth";
 import { fetch, type Response } from "undici";
 import { describeError } from "../log";
 import { privateDestinationCause, refuseIpLiteral, webhookDispatcher } from "./destination";
+import { standardWebhookSignature } from "./signature";
 
 /** The JSON body of one event's webhook POST (contracts' WebhookEvent). */
 export function webhookEventBody(appId: string, sessionId: string, row: WebhookEventRow) {
@@ -61,14 +65,16 @@ async function drain(response: Response): Promise<void> {
 }
 
 /**
- * POSTs one event to `url`, signed with the app's secret exactly as a HiAR client signs a request
- * (X-HIAR-OPENAPI-APPID/NONCE/DATE/SIGNATURE over POST, the URL's path and query, a fresh nonce
- * and the current date per attempt), so the receiver verifies it with @collab/hiar-auth's
- * verifyRequest and its own copy of the secret. Success is a 2xx within `timeoutMs`; redirects
- * are not followed (a 3xx is a failure). Unless `allowPrivateNetworks`, it connects only to
- * public unicast addresses, checked on every address the host resolves to when connecting
- * (destination.ts); a refused destination is a failure with `refused` and the reason, and no
- * connection. Never throws.
+ * POSTs one event to `url`, signed twice with the app's secret: exactly as a HiAR client signs a
+ * request (X-HIAR-OPENAPI-APPID/NONCE/DATE/SIGNATURE over POST, the URL's path and query, a fresh
+ * nonce and the current date per attempt), so the receiver can verify it with @collab/hiar-auth's
+ * verifyRequest; and by Standard Webhooks (webhook-id = the event id, webhook-timestamp = this
+ * attempt's unix seconds, webhook-signature over both and the exact body bytes sent), which the
+ * SDK's receiveWebhook or any Standard Webhooks library verifies. Success is a 2xx within
+ * `timeoutMs`; redirects are not followed (a 3xx is a failure). Unless `allowPrivateNetworks`, it
+ * connects only to public unicast addresses, checked on every address the host resolves to when
+ * connecting (destination.ts); a refused destination is a failure with `refused` and the reason,
+ * and no connection. Never throws.
  */
 export async function postWebhook(request: {
   readonly url: string;
@@ -106,6 +112,10 @@ export async function postWebhook(request: {
   });
   const signal = AbortSignal.timeout(request.timeoutMs);
   try {
+    // One clock reading for both schemes' times; the body is signed as the bytes that are sent.
+    const now = new Date();
+    const timestamp = Math.floor(now.getTime() / 1000);
+    const body = Buffer.from(JSON.stringify(request.body), "utf8");
     const headers = {
       "content-type": "application/json",
       "user-agent": "collab-webhooks/1",
@@ -116,12 +126,21 @@ export async function postWebhook(request: {
         secret: request.secret,
         method: "POST",
         url: request.url,
+        now,
+      }),
+      [STANDARD_WEBHOOK_ID_HEADER]: request.body.eventID,
+      [STANDARD_WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+      [STANDARD_WEBHOOK_SIGNATURE_HEADER]: standardWebhookSignature({
+        secrets: [request.secret],
+        id: request.body.eventID,
+        timestamp,
+        body,
       }),
     };
     const response = await fetch(request.url, {
       method: "POST",
       headers,
-      body: JSON.stringify(request.body),
+      body,
       redirect: "manual",
       signal,
       dispatcher,
