@@ -70,7 +70,6 @@ export {
   ipAddressRange,
   nonPublicAddressReason,
   normaliseWebhookUrl,
-  privateNetworksAllowed,
   privateWebhookHostReason,
 } from "./webhook-url";
 

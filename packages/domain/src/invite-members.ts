@@ -16,7 +16,7 @@ import {
   readMemberStates,
   upsertMembers,
 } from "@collab/db";
-import { callingTimeoutSeconds, effectiveCallingTimeoutSeconds } from "./calling-timeout";
+import { effectiveCallingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
@@ -55,7 +55,7 @@ function memberWrite(change: InviteChange): MemberWrite {
 export interface InviteOptions {
   /**
    * The deployment's calling timeout for this call (seconds a rung member may stay CALLING);
-   * default HIAR_CALLING_TIMEOUT_SECONDS, else 60. A collaboration's own
+   * default `ctx.settings.callingTimeoutSeconds`. A collaboration's own
    * `ruleSettings.callingTimeout` takes precedence over it.
    */
   readonly callingTimeoutSeconds?: number;
@@ -81,8 +81,9 @@ export async function inviteMembers(
   options: InviteOptions = {},
 ): Promise<InviteSessionResult> {
   assertInviteRequest(input);
-  // Read (and validated) before any query; the collaboration's own timeout may replace it.
-  const deploymentTimeoutSeconds = options.callingTimeoutSeconds ?? callingTimeoutSeconds();
+  // The collaboration's own timeout may replace it.
+  const deploymentTimeoutSeconds =
+    options.callingTimeoutSeconds ?? ctx.settings.callingTimeoutSeconds;
   const appId = ctx.app.id;
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
   // IDs that cannot exist need no query (and are NOT_FOUND exactly like absent ones).

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { HiarError } from "@collab/contracts";
 import { consumeNonce, type Database, findAppSecret } from "@collab/db";
 import { verifyRequest } from "@collab/hiar-auth";
-import type { ServerConfig } from "../config";
+import type { RestSettings } from "@collab/settings";
 
 export interface RequestHead {
   readonly method: string;
@@ -25,7 +25,7 @@ export interface RequestHead {
 export async function authenticate(
   head: RequestHead,
   db: Database,
-  config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">,
+  config: Pick<RestSettings, "dateWindowSeconds" | "capabilityPrefix">,
 ): Promise<{ appId: string }> {
   const verified = await verifyRequest({
     headers: head.headers,
