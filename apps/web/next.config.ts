@@ -12,6 +12,7 @@ const nextConfig: NextConfig = {
     "@collab/hiar-auth",
     "@collab/worker",
     "@collab/openapi",
+    "@collab/settings",
   ],
   // Native/wasm database drivers must be loaded by Node at run time, not bundled.
   serverExternalPackages: [

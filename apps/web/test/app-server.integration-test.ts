@@ -10,12 +10,12 @@ import {
   testDatabaseTargets,
 } from "@collab/db";
 import { signRequestHeaders } from "@collab/hiar-auth";
+import { loadSettings, type Settings } from "@collab/settings";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppServer, createAppServer, type NextHandler } from "../src/entry/app-server";
 import { RECONNECT_HINT_MS } from "../src/entry/event-streams";
 import { InServerWorker } from "../src/entry/in-server-worker";
-import { readStartSettings, type StartSettings } from "../src/server/start-settings";
 import { head, rawConnection, send } from "./raw-http";
 
 // The server entry in-process (src/entry/app-server.ts) on a real database, with a stand-in for
@@ -26,13 +26,14 @@ import { head, rawConnection, send } from "./raw-http";
 const MiB = 1_048_576;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function settingsFor(env: Record<string, string> = {}): StartSettings {
-  const result = readStartSettings(
-    { PORT: "0", HOST: "127.0.0.1", WORKER_IN_SERVER: "0", ...env },
-    false,
-  );
-  if (!result.ok) throw new Error(result.errors.join("\n"));
-  return result.settings;
+function settingsFor(env: Record<string, string> = {}): Settings {
+  return loadSettings({ PORT: "0", HOST: "127.0.0.1", WORKER_IN_SERVER: "0", ...env });
+}
+
+/** The worker's part of the settings, as the entry hands it to the in-server worker. */
+function workerSettingsFor() {
+  const { inServer: _inServer, ...worker } = settingsFor().worker;
+  return worker;
 }
 
 /** What the stand-in for Next.js saw. */
@@ -498,11 +499,7 @@ describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
       // The worker's own client goes to a port nobody listens on; requests use the database.
       const unreachable = await createDb({ databaseUrl: "postgres://postgres@127.0.0.1:9/none" });
       const { log } = memoryLogger();
-      const worker = new InServerWorker(
-        unreachable,
-        settingsFor({ WORKER_IN_SERVER: "1" }).worker ?? never(),
-        log,
-      );
+      const worker = new InServerWorker(unreachable, workerSettingsFor(), log);
       const server = await start(db, {}, { worker, workerGraceMs: 300 });
       worker.start();
       try {
@@ -531,11 +528,7 @@ describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
 
     it("is 200 with the worker running, and 503 stopping while it shuts down", async () => {
       const { log } = memoryLogger();
-      const worker = new InServerWorker(
-        db,
-        settingsFor({ WORKER_IN_SERVER: "1" }).worker ?? never(),
-        log,
-      );
+      const worker = new InServerWorker(db, workerSettingsFor(), log);
       const server = await start(db, {}, { worker });
       worker.start();
       await expect
@@ -574,8 +567,4 @@ function dechunk(body: string): string {
     text += body.slice(lineEnd + 2, lineEnd + 2 + size);
     at = lineEnd + 2 + size + 2;
   }
-}
-
-function never(): never {
-  throw new Error("the worker settings are on by default");
 }

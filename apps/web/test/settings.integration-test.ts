@@ -61,10 +61,23 @@ describe("settings at start", () => {
   it("`pnpm dev` does too (the same entry, through tsx)", async () => {
     const { code, output } = await run(
       ["--import", "tsx", join(appDir, "src", "entry", "main.ts")],
-      { NODE_ENV: "development", HIAR_DATE_WINDOW_SECONDS: "0" },
+      {
+        NODE_ENV: "development",
+        HIAR_DATE_WINDOW_SECONDS: "0",
+        // The worker's and the domain's settings are the server's too (one schema).
+        WEBHOOK_MAX_CONCURRENT_PER_APP: "2.5",
+        HIAR_CALLING_TIMEOUT_SECONDS: "soon",
+        CONSOLE_SESSION_SECRET: "too-short-and-never-echoed",
+      },
     );
     expect(code).toBe(1);
     expect(output).toContain("HIAR_DATE_WINDOW_SECONDS must be an integer from 1 to");
+    expect(output).toContain(
+      'WEBHOOK_MAX_CONCURRENT_PER_APP must be a positive integer, got "2.5"',
+    );
+    expect(output).toContain("HIAR_CALLING_TIMEOUT_SECONDS must be a number of seconds in");
+    expect(output).toContain("CONSOLE_SESSION_SECRET must be at least 32 characters");
+    expect(output).not.toContain("too-short-and-never-echoed");
   });
 
   it("takes no arguments (settings are environment variables)", async () => {

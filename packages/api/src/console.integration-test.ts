@@ -21,6 +21,9 @@ import { SessionEventFeed } from "./realtime/session-event-feed";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
 
+/** The deployment settings the use cases get here: the production defaults. */
+const settings = { callingTimeoutSeconds: 60, webhooksAllowPrivateNetworks: false } as const;
+
 const callerWithSignal = createCallerFactory(appRouter);
 
 // The console's procedures through createCaller and the outer context, on a real database.
@@ -53,7 +56,13 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
   let appB: { id: string; secret: string };
   const trace = { id: "trace-console-test" };
   const callerFor = (app: string | null, browser?: BrowserRequest) =>
-    createCaller({ db: db.prisma, app: app === null ? null : { id: app }, trace, browser });
+    createCaller({
+      db: db.prisma,
+      app: app === null ? null : { id: app },
+      trace,
+      settings,
+      browser,
+    });
 
   beforeAll(async () => {
     db = await createTestDatabase({ target });
@@ -159,6 +168,7 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
           resHeaders,
           db: db.prisma,
           trace,
+          settings,
           session,
         }),
       };
@@ -206,6 +216,7 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
             resHeaders: new Headers(),
             db: log.prisma,
             trace,
+            settings,
             session: SESSION,
           });
         expect((await build(cookie)).app).toEqual({ id: appA.id });
@@ -426,7 +437,7 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
 
     /** A caller whose subscriptions end when `signal` aborts (the HTTP request going away). */
     const streamCaller = (signal: AbortSignal) =>
-      callerWithSignal({ db: db.prisma, app: { id: appA.id }, trace }, { signal });
+      callerWithSignal({ db: db.prisma, app: { id: appA.id }, trace, settings }, { signal });
 
     /**
      * The first `n` items of a stream as { id, data }: in-process a tracked event is tRPC's raw
@@ -448,7 +459,12 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
     it("streams new events written by another instance, resuming after lastEventId", async () => {
       const caller = callerFor(appA.id);
       const ids = await caller.collaboration.create({ userID: "alice" });
-      const other = createCaller({ db: otherInstance.prisma, app: { id: appA.id }, trace });
+      const other = createCaller({
+        db: otherInstance.prisma,
+        app: { id: appA.id },
+        trace,
+        settings,
+      });
       const controller = new AbortController();
       const stream = await streamCaller(controller.signal).session.onEvent({
         sessionID: ids.sessionID,

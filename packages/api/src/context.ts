@@ -1,4 +1,5 @@
 import type { Database } from "@collab/db";
+import type { DomainSettings } from "@collab/domain";
 import type { SignInThrottle } from "./console/sign-in-throttle";
 
 /** The authenticated tenant: every procedure acts inside exactly one app. */
@@ -15,6 +16,8 @@ export interface InnerContext {
   /** Null until an adapter has authenticated the caller; app procedures refuse null. */
   readonly app: AppIdentity | null;
   readonly trace: { readonly id: string };
+  /** The deployment's settings the use cases depend on (passed by the adapter, never read here). */
+  readonly settings: DomainSettings;
   /** Set only by the console's HTTP endpoint (browsers); absent for in-process callers. */
   readonly browser?: BrowserRequest;
 }
@@ -40,7 +43,12 @@ export interface BrowserRequest {
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {
-  const inner = { db: options.db, app: options.app, trace: options.trace };
+  const inner = {
+    db: options.db,
+    app: options.app,
+    trace: options.trace,
+    settings: options.settings,
+  };
   return options.browser === undefined ? inner : { ...inner, browser: options.browser };
 }
 

@@ -11,7 +11,6 @@ export {
   CONSOLE_SESSION_MAX_AGE_SECONDS,
   type ConsoleSessionClaims,
   type ConsoleSessionConfig,
-  MIN_SESSION_KEY_LENGTH,
   sessionClaimsFromCookieHeader,
   sessionCookieName,
   verifySessionToken,

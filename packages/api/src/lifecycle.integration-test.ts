@@ -3,6 +3,9 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller, toHiarError } from "./index";
 
+/** The deployment settings the use cases get here: the production defaults. */
+const settings = { callingTimeoutSeconds: 60, webhooksAllowPrivateNetworks: false } as const;
+
 // The lifecycle and webhook procedures through createCaller: wiring, outputs and error mapping.
 
 async function reasonOf(promise: Promise<unknown>): Promise<string> {
@@ -18,7 +21,8 @@ async function reasonOf(promise: Promise<unknown>): Promise<string> {
 describe.each(testDatabaseTargets())("lifecycle procedures on %s", (target) => {
   let db: TestDatabase;
   let appId: string;
-  const caller = () => createCaller({ db: db.prisma, app: { id: appId }, trace: { id: "t-api" } });
+  const caller = () =>
+    createCaller({ db: db.prisma, app: { id: appId }, trace: { id: "t-api" }, settings });
 
   beforeAll(async () => {
     db = await createTestDatabase({ target });
@@ -97,7 +101,7 @@ describe.each(testDatabaseTargets())("lifecycle procedures on %s", (target) => {
     );
     expect((await c.webhook.set({ url: null })).url).toBeNull();
     expect(await c.webhook.deliveries({})).toStrictEqual({ deliveries: [], next: null });
-    const anonymous = createCaller({ db: db.prisma, app: null, trace: { id: "t" } });
+    const anonymous = createCaller({ db: db.prisma, app: null, trace: { id: "t" }, settings });
     expect(await reasonOf(anonymous.webhook.get())).toBe("UNAUTHENTICATED");
   });
 });

@@ -4,6 +4,9 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller, toHiarError } from "./index";
 
+/** The deployment settings the use cases get here: the production defaults. */
+const settings = { callingTimeoutSeconds: 60, webhooksAllowPrivateNetworks: false } as const;
+
 // Procedures through createCaller with the inner context: no HTTP, a real database.
 
 async function reasonOf(promise: Promise<unknown>): Promise<string> {
@@ -22,7 +25,7 @@ describe.each(testDatabaseTargets())("appRouter on %s", (target) => {
   let appB: string;
   const trace = { id: "trace-router-test" };
   const callerFor = (app: string | null) =>
-    createCaller({ db: db.prisma, app: app === null ? null : { id: app }, trace });
+    createCaller({ db: db.prisma, app: app === null ? null : { id: app }, trace, settings });
 
   beforeAll(async () => {
     db = await createTestDatabase({ target });

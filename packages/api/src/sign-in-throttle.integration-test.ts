@@ -9,6 +9,9 @@ import {
   toHiarError,
 } from "./index";
 
+/** The deployment settings the use cases get here: the production defaults. */
+const settings = { callingTimeoutSeconds: 60, webhooksAllowPrivateNetworks: false } as const;
+
 // auth.signIn behind the sign-in throttle, through createCaller on a real database.
 
 const SESSION = { key: "k".repeat(32), secure: true } as const;
@@ -37,7 +40,7 @@ describe.each(testDatabaseTargets())("console sign-in throttle on %s", (target) 
       setSessionCookie: (session) => cookies.push(session.appId),
       clearSessionCookie: () => {},
     };
-    const caller = createCaller({ db: db.prisma, app: null, trace, browser });
+    const caller = createCaller({ db: db.prisma, app: null, trace, settings, browser });
     return {
       cookies,
       attempt: async (appId: string, secret: string) => {
@@ -114,6 +117,7 @@ describe.each(testDatabaseTargets())("console sign-in throttle on %s", (target) 
         resHeaders: new Headers(),
         db: db.prisma,
         trace,
+        settings,
         session: SESSION,
         signInThrottle: throttle,
       });

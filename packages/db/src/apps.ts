@@ -5,7 +5,7 @@ import { normaliseWebhookUrl } from "./webhook-url";
 export interface CreateAppInput {
   name: string;
   webhookUrl?: string | null;
-  /** Accept a webhook URL on a private network (default: WEBHOOK_ALLOW_PRIVATE_NETWORKS). */
+  /** Accept a webhook URL on a private network (WEBHOOK_ALLOW_PRIVATE_NETWORKS; default false). */
   allowPrivateNetworks?: boolean;
 }
 
@@ -25,12 +25,9 @@ export function normaliseAppInput(input: CreateAppInput): {
     throw new InvalidAppInputError("The app name must be 1 to 200 characters.");
   }
   // The same rules as setting it later (pnpm app:webhook, the console): one place decides.
-  const webhookUrl = normaliseWebhookUrl(
-    input.webhookUrl,
-    input.allowPrivateNetworks === undefined
-      ? {}
-      : { allowPrivateNetworks: input.allowPrivateNetworks },
-  );
+  const webhookUrl = normaliseWebhookUrl(input.webhookUrl, {
+    allowPrivateNetworks: input.allowPrivateNetworks === true,
+  });
   return { name, webhookUrl };
 }
 

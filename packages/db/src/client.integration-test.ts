@@ -67,19 +67,17 @@ describe.each(testDatabaseTargets())("client on %s", (target) => {
   });
 
   it("the seed is idempotent and refuses production", async () => {
-    await expect(seedDemo(db.prisma, { NODE_ENV: "production" })).rejects.toBeInstanceOf(
-      SeedRefusedError,
-    );
+    await expect(seedDemo(db.prisma, "production")).rejects.toBeInstanceOf(SeedRefusedError);
     expect(await db.prisma.app.count({ where: { id: DEMO.appId } })).toBe(0);
 
-    await seedDemo(db.prisma, { NODE_ENV: "development" });
+    await seedDemo(db.prisma, "development");
     // Demo activity survives a re-seed; the credentials are reset.
     await db.prisma.sessionMember.update({
       where: { sessionId_userId: { sessionId: DEMO.sessionId, userId: "user02" } },
       data: { memberSessionState: "MEMBER_CALLING" },
     });
     await db.prisma.app.update({ where: { id: DEMO.appId }, data: { secret: "changed" } });
-    await seedDemo(db.prisma, {});
+    await seedDemo(db.prisma, undefined);
 
     const app = await db.prisma.app.findUniqueOrThrow({ where: { id: DEMO.appId } });
     expect(app.secret).toBe(DEMO.secret);
@@ -136,19 +134,15 @@ describe.each(testDatabaseTargets())("client on %s", (target) => {
       }
     });
 
-    it("createDb() and getDb() use DATABASE_URL", async () => {
-      const saved = process.env.DATABASE_URL;
-      process.env.DATABASE_URL = db.url;
+    it("getDb({ databaseUrl }) is one PostgreSQL client per process", async () => {
       try {
-        const first = getDb();
-        expect(getDb()).toBe(first);
+        const first = getDb({ databaseUrl: db.url, dataDir: "/nonexistent/unused" });
+        expect(getDb({ databaseUrl: db.url })).toBe(first);
         const shared = await first;
         expect(shared.kind).toBe("postgres");
         expect(await shared.prisma.app.count()).toBeGreaterThan(0);
       } finally {
         await closeDb();
-        if (saved === undefined) delete process.env.DATABASE_URL;
-        else process.env.DATABASE_URL = saved;
       }
     });
   }
@@ -156,10 +150,6 @@ describe.each(testDatabaseTargets())("client on %s", (target) => {
 
 describe("embedded database on disk", () => {
   let root: string;
-  const saved = {
-    DATABASE_URL: process.env.DATABASE_URL,
-    PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR,
-  };
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "collab-pglite-"));
@@ -167,10 +157,6 @@ describe("embedded database on disk", () => {
 
   afterAll(async () => {
     await closeDb();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
     await rm(root, { recursive: true, force: true });
   });
 
@@ -208,11 +194,9 @@ describe("embedded database on disk", () => {
     await rm(`${dataDir}.lock`);
   });
 
-  it("getDb() is one lazily created instance per process, on PGLITE_DATA_DIR", async () => {
-    delete process.env.DATABASE_URL;
-    process.env.PGLITE_DATA_DIR = join(root, "singleton");
-    const first = getDb();
-    expect(getDb()).toBe(first);
+  it("getDb() is one lazily created instance per process, on its data directory", async () => {
+    const first = getDb({ databaseUrl: "", dataDir: join(root, "singleton") });
+    expect(getDb({ dataDir: join(root, "elsewhere") })).toBe(first);
     const db = await first;
     expect(db.kind).toBe("pglite");
     expect((await ping(db)).ok).toBe(true);
@@ -238,6 +222,16 @@ describe("embedded database on disk", () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(missing).toMatchObject({ code: 2 });
+    // A malformed setting ends a command before it opens anything, naming the variable.
+    const malformed = await run(tsx, ["src/cli/migrate.ts"], {
+      cwd: packageDir,
+      env: { ...env, DATABASE_URL: "mysql://root:hunter2@db/app" },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(malformed).toMatchObject({ code: 1 });
+    expect((malformed as { stderr: string }).stderr).toContain(
+      "DATABASE_URL must be a postgres:// or postgresql:// URL, not mysql://…",
+    );
+    expect((malformed as { stderr: string }).stderr).not.toContain("hunter2");
     // Four processes that each start an embedded PostgreSQL.
   }, 90_000);
 });

@@ -20,13 +20,13 @@ export interface Db {
 
 export interface CreateDbOptions {
   /**
-   * PostgreSQL connection string. Default: DATABASE_URL. When neither is set (or `inMemory` /
-   * `dataDir` is given), the embedded PGlite database is used.
+   * PostgreSQL connection string (a deployment's DATABASE_URL, from @collab/settings). Unset or
+   * empty: the embedded PGlite database.
    */
   databaseUrl?: string;
-  /** Embedded database in memory (tests). Ignores DATABASE_URL. */
+  /** Embedded database in memory (tests). Ignores `databaseUrl`. */
   inMemory?: boolean;
-  /** Embedded database directory. Default: PGLITE_DATA_DIR, else `<repo root>/.data/pglite`. */
+  /** Embedded database directory (PGLITE_DATA_DIR). Default: `<repo root>/.data/pglite`. */
   dataDir?: string;
   /** Apply pending migrations before returning. Default: true for PGlite, false for PostgreSQL. */
   migrate?: boolean;
@@ -72,16 +72,15 @@ function newPrisma(connectionString: string, max: number, prepare: boolean): Pri
 
 /**
  * Opens the database:
- * - `databaseUrl` / DATABASE_URL set → that PostgreSQL, through @prisma/adapter-pg;
+ * - `databaseUrl` set → that PostgreSQL, through @prisma/adapter-pg;
  * - otherwise → embedded PGlite persisted in `dataDir` (or in memory), served on a loopback
  *   ephemeral port and reached through the same adapter with a pool of one connection, migrated
  *   on start.
+ * It reads no environment: a process passes its settings' `database` (@collab/settings).
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
-  const embedded = options.inMemory === true || options.dataDir !== undefined;
-  const databaseUrl = embedded
-    ? undefined
-    : (options.databaseUrl ?? process.env.DATABASE_URL)?.trim() || undefined;
+  const databaseUrl =
+    options.inMemory === true ? undefined : options.databaseUrl?.trim() || undefined;
 
   if (databaseUrl !== undefined) {
     if (options.migrate === true) {
@@ -134,15 +133,16 @@ const SINGLETON = Symbol.for("@collab/db/singleton");
 type SingletonStore = Record<symbol, Promise<Db> | undefined>;
 
 /**
- * The process-wide database, created on first use with createDb()'s defaults (environment
- * variables) and kept on globalThis: Next.js loads several bundles of this module in one process,
- * and an embedded data directory may be opened only once per process.
+ * The process-wide database, created by the first call with its options (the process's database
+ * settings; later calls get the same one) and kept on globalThis: Next.js loads several bundles
+ * of this module in one process, and an embedded data directory may be opened only once per
+ * process.
  */
-export function getDb(): Promise<Db> {
+export function getDb(options: CreateDbOptions): Promise<Db> {
   const store = globalThis as unknown as SingletonStore;
   let pending = store[SINGLETON];
   if (pending === undefined) {
-    pending = createDb().catch((error: unknown) => {
+    pending = createDb(options).catch((error: unknown) => {
       // Let the next caller retry (e.g. PostgreSQL was briefly unreachable).
       if (store[SINGLETON] === pending) store[SINGLETON] = undefined;
       throw error;

@@ -77,7 +77,6 @@ export {
   ipAddressRange,
   nonPublicAddressReason,
   normaliseWebhookUrl,
-  privateNetworksAllowed,
   privateWebhookHostReason,
 } from "./webhook-url";
 

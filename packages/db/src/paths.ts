@@ -42,9 +42,7 @@ export function findRepoRoot(from: string = packageDir): string {
   }
 }
 
-/** Where the embedded database keeps its files: PGLITE_DATA_DIR, or `<repo root>/.data/pglite`. */
-export function defaultPgliteDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.PGLITE_DATA_DIR?.trim();
-  if (configured) return resolve(configured);
+/** Where the embedded database keeps its files unless told (PGLITE_DATA_DIR): `<repo root>/.data/pglite`. */
+export function defaultPgliteDataDir(): string {
   return join(findRepoRoot(), ".data", "pglite");
 }

@@ -21,9 +21,9 @@ export class SeedRefusedError extends Error {
   override readonly name = "SeedRefusedError";
 }
 
-/** The seed writes well-known credentials: never into a production database. */
-export function assertSeedAllowed(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.NODE_ENV === "production") {
+/** The seed writes well-known credentials: never into a production database (NODE_ENV). */
+export function assertSeedAllowed(nodeEnv: string | undefined): void {
+  if (nodeEnv === "production") {
     throw new SeedRefusedError(
       "Refusing to seed: NODE_ENV is production. The demo app has publicly known credentials.",
     );
@@ -37,9 +37,9 @@ export function assertSeedAllowed(env: NodeJS.ProcessEnv = process.env): void {
  */
 export async function seedDemo(
   prisma: PrismaClient,
-  env: NodeJS.ProcessEnv = process.env,
+  nodeEnv: string | undefined,
 ): Promise<typeof DEMO> {
-  assertSeedAllowed(env);
+  assertSeedAllowed(nodeEnv);
   const appId = DEMO.appId;
   await prisma.$transaction([
     prisma.app.upsert({

@@ -4,7 +4,6 @@ import {
   ipAddressRange,
   nonPublicAddressReason,
   normaliseWebhookUrl,
-  privateNetworksAllowed,
   privateWebhookHostReason,
 } from "./webhook-url";
 
@@ -183,19 +182,5 @@ describe("normaliseWebhookUrl", () => {
     expect(refusal("http://10.0.0.5/admin", allowed)).toBeNull();
     expect(refusal("http://localhost:5432", allowed)).toBeNull();
     expect(refusal("http://[::1]:3000/h", allowed)).toBeNull();
-  });
-});
-
-describe("privateNetworksAllowed (WEBHOOK_ALLOW_PRIVATE_NETWORKS)", () => {
-  it("is off by default, 1/true turn it on, 0/false off, anything else is an error", () => {
-    expect(privateNetworksAllowed({})).toBe(false);
-    expect(privateNetworksAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "" })).toBe(false);
-    expect(privateNetworksAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "0" })).toBe(false);
-    expect(privateNetworksAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "false" })).toBe(false);
-    expect(privateNetworksAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1" })).toBe(true);
-    expect(privateNetworksAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: " TRUE " })).toBe(true);
-    expect(() => privateNetworksAllowed({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: "yes" })).toThrow(
-      /WEBHOOK_ALLOW_PRIVATE_NETWORKS must be 1 or 0/,
-    );
   });
 });

@@ -8,28 +8,14 @@ export const MAX_WEBHOOK_URL_LENGTH = 2048;
 // operator's network, so by default a webhook may only reach public unicast addresses: the
 // worker checks every address a name resolves to when it connects (the only check that holds
 // against DNS rebinding), and normaliseWebhookUrl refuses what is visibly private when a URL is
-// set (an IP literal or `localhost`), for immediate feedback. WEBHOOK_ALLOW_PRIVATE_NETWORKS=1
-// lifts both (local development, tests).
+// set (an IP literal or `localhost`), for immediate feedback. The deployment setting
+// WEBHOOK_ALLOW_PRIVATE_NETWORKS=1 lifts both (local development, tests); its callers pass it in.
 
 /** The variable that lets webhooks reach private networks. */
 export const ALLOW_PRIVATE_NETWORKS_ENV = "WEBHOOK_ALLOW_PRIVATE_NETWORKS";
 
 /** What a refusal tells the operator to do. */
 export const ALLOW_PRIVATE_NETWORKS_HINT = `set ${ALLOW_PRIVATE_NETWORKS_ENV}=1 to allow`;
-
-/**
- * WEBHOOK_ALLOW_PRIVATE_NETWORKS: `1` (or `true`) lets webhooks reach any address; unset, empty,
- * `0` or `false` keeps them to public unicast addresses (the default). Throws on anything else,
- * so a typo fails at start instead of silently meaning one or the other.
- */
-export function privateNetworksAllowed(env: NodeJS.ProcessEnv = process.env): boolean {
-  const raw = env[ALLOW_PRIVATE_NETWORKS_ENV]?.trim().toLowerCase() ?? "";
-  if (raw === "1" || raw === "true") return true;
-  if (raw === "" || raw === "0" || raw === "false") return false;
-  throw new Error(
-    `${ALLOW_PRIVATE_NETWORKS_ENV} must be 1 or 0, got ${JSON.stringify(env[ALLOW_PRIVATE_NETWORKS_ENV])}`,
-  );
-}
 
 /** How a refusal names each range ipaddr.js knows; others read "not a public unicast address". */
 const RANGE_WORDS: Readonly<Record<string, string>> = {
@@ -101,8 +87,9 @@ export function privateWebhookHostReason(hostname: string): string | null {
 /**
  * A webhook URL as stored: trimmed, an absolute http(s) URL without credentials, at most 2048
  * characters; "" or null clears it (null). Unless private networks are allowed
- * (`allowPrivateNetworks`, default WEBHOOK_ALLOW_PRIVATE_NETWORKS), its host must not be an IP
- * address outside public unicast nor localhost. Throws InvalidAppInputError otherwise.
+ * (`allowPrivateNetworks`, the deployment's WEBHOOK_ALLOW_PRIVATE_NETWORKS; default false), its
+ * host must not be an IP address outside public unicast nor localhost. Throws
+ * InvalidAppInputError otherwise.
  */
 export function normaliseWebhookUrl(
   input: string | null | undefined,
@@ -128,7 +115,7 @@ export function normaliseWebhookUrl(
   if (parsed.username !== "" || parsed.password !== "") {
     throw new InvalidAppInputError("The webhook URL must not contain credentials.");
   }
-  if (!(options.allowPrivateNetworks ?? privateNetworksAllowed())) {
+  if (options.allowPrivateNetworks !== true) {
     // URL has already canonicalised the host: 0x7f.1 and 2130706433 read 127.0.0.1, IPv6 is
     // compressed and bracketed.
     const reason = privateWebhookHostReason(parsed.hostname);

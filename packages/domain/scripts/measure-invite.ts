@@ -12,6 +12,7 @@ import { CreateCollaborationRequest, InviteSessionRequest } from "@collab/contra
 import { createApp, createDb, createTestDatabase } from "@collab/db";
 import { createCollaboration } from "../src/create-collaboration";
 import { inviteMembers } from "../src/invite-members";
+import { contextFor } from "../src/test-support";
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +43,7 @@ const scratch = await createTestDatabase({ target: "postgres" });
 const db = await createDb({ databaseUrl: scratch.url, poolMax: 10 });
 try {
   const app = await createApp(db.prisma, { name: "measure" });
-  const ctx = { db: db.prisma, app: { id: app.id }, trace: { id: "measure" } };
+  const ctx = contextFor(db.prisma, app.id, "measure");
   type Session = { collaborationID: string; sessionID: string; creator: string };
   let created = 0;
   const newSessions = async (n: number) => {

@@ -6,7 +6,7 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
 import { inviteMembers } from "./invite-members";
 import { queryCollaborationsByUser } from "./query-collaborations-by-user";
@@ -22,9 +22,10 @@ import { timeOutDueCalls } from "./time-out-due-calls";
 
 // The per-collaboration calling timeout (ruleSettings.callingTimeout, this project's extension):
 // stored by /create, read by the invite under the session lock, and used for every rung member's
-// deadline instead of the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS / options).
+// deadline instead of the deployment's timeout (ctx.settings.callingTimeoutSeconds / options).
 
-const DEPLOYMENT_DEFAULT = "3600";
+/** The deployment's timeout in these tests: an hour. */
+const DEPLOYMENT_TIMEOUT_SECONDS = 3600;
 
 describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", (target) => {
   let db: TestDatabase;
@@ -36,10 +37,9 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     db = await createTestDatabase({ target });
     prisma = db.prisma;
     appId = await newApp(prisma, "calling timeout tests");
-    ctx = contextFor(prisma, appId, "trace-timeout");
-  });
-  afterEach(() => {
-    vi.unstubAllEnvs();
+    ctx = contextFor(prisma, appId, "trace-timeout", {
+      callingTimeoutSeconds: DEPLOYMENT_TIMEOUT_SECONDS,
+    });
   });
   afterAll(async () => {
     await db?.close();
@@ -100,7 +100,6 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
   });
 
   it("sets the deadline with the collaboration's timeout, over the deployment's and the caller's", async () => {
-    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", DEPLOYMENT_DEFAULT);
     const own = await sessionWith(1);
     const [a, b] = [uid("a"), uid("b")];
     await inviteMembers(ctx, inviteRequest(own, own.creator, [a]));
@@ -142,15 +141,16 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     expect(again.callingDeadline?.getTime()).toBeGreaterThan(first.callingDeadline?.getTime() ?? 0);
 
     // The deployment's value may have a fraction of a second.
-    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "2.5");
     const fraction = await sessionWith();
     const f = uid("f");
-    await inviteMembers(ctx, inviteRequest(fraction, fraction.creator, [f]));
+    await inviteMembers(
+      { ...ctx, settings: { ...ctx.settings, callingTimeoutSeconds: 2.5 } },
+      inviteRequest(fraction, fraction.creator, [f]),
+    );
     expect(await delayOf(fraction, f)).toBe(2_500);
   });
 
   it("callingTimeout 1 times its rung member out long before a deployment default of an hour", async () => {
-    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", DEPLOYMENT_DEFAULT);
     const fast = await sessionWith(1);
     const slow = await sessionWith();
     const [quick, patient] = [uid("quick"), uid("patient")];

@@ -1,12 +1,26 @@
 import type { Database } from "@collab/db";
 
 /**
- * What every use case receives: the tenant it acts for, the database, and the request's trace id
- * (recorded on the events it appends). packages/api's AppContext has exactly this shape.
+ * The deployment's settings a use case depends on. The domain never reads the environment: the
+ * adapters pass these from @collab/settings (HIAR_CALLING_TIMEOUT_SECONDS,
+ * WEBHOOK_ALLOW_PRIVATE_NETWORKS), parsed once when the process started.
+ */
+export interface DomainSettings {
+  /** Seconds a rung member may stay CALLING unless the collaboration sets its own timeout. */
+  readonly callingTimeoutSeconds: number;
+  /** Webhook URLs may name hosts in private networks (development and tests only). */
+  readonly webhooksAllowPrivateNetworks: boolean;
+}
+
+/**
+ * What every use case receives: the tenant it acts for, the database, the request's trace id
+ * (recorded on the events it appends) and the deployment's settings. packages/api's AppContext
+ * has exactly this shape.
  */
 export interface DomainContext {
   /** The authenticated app (tenant). Every row read or written belongs to it. */
   readonly app: { readonly id: string };
   readonly db: Database;
   readonly trace: { readonly id: string };
+  readonly settings: DomainSettings;
 }

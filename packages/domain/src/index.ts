@@ -2,13 +2,8 @@
 // parsed output; errors are HiarErrors with a catalogue reason.
 
 export { acceptCall } from "./accept-call";
-export {
-  callingTimeoutSeconds,
-  DEFAULT_CALLING_TIMEOUT_SECONDS,
-  effectiveCallingTimeoutSeconds,
-  MAX_CALLING_TIMEOUT_SECONDS,
-} from "./calling-timeout";
-export type { DomainContext } from "./context";
+export { effectiveCallingTimeoutSeconds, MAX_CALLING_TIMEOUT_SECONDS } from "./calling-timeout";
+export type { DomainContext, DomainSettings } from "./context";
 export { createCollaboration } from "./create-collaboration";
 export { planCreateMembers } from "./create-plan";
 export { declineCall } from "./decline-call";

@@ -17,7 +17,7 @@ import {
   writeInviteIfUnchanged,
 } from "@collab/db";
 import { LRUCache } from "lru-cache";
-import { callingTimeoutSeconds, effectiveCallingTimeoutSeconds } from "./calling-timeout";
+import { effectiveCallingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
@@ -56,7 +56,7 @@ function memberWrite(change: InviteChange): MemberWrite {
 export interface InviteOptions {
   /**
    * The deployment's calling timeout for this call (seconds a rung member may stay CALLING);
-   * default HIAR_CALLING_TIMEOUT_SECONDS, else 60. A collaboration's own
+   * default `ctx.settings.callingTimeoutSeconds`. A collaboration's own
    * `ruleSettings.callingTimeout` takes precedence over it.
    */
   readonly callingTimeoutSeconds?: number;
@@ -218,8 +218,8 @@ export async function inviteMembers(
     appId: ctx.app.id,
     input,
     traceId: ctx.trace.id,
-    // Read (and validated) before any query; the collaboration's own timeout may replace it.
-    deploymentTimeoutSeconds: options.callingTimeoutSeconds ?? callingTimeoutSeconds(),
+    // The collaboration's own timeout may replace it.
+    deploymentTimeoutSeconds: options.callingTimeoutSeconds ?? ctx.settings.callingTimeoutSeconds,
   };
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
   // IDs that cannot exist need no query (and are NOT_FOUND exactly like absent ones).

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { callingTimeoutSeconds } from "./calling-timeout";
 import { holdsKickRight, mayEndSession } from "./lifecycle-rules";
 
 describe("holdsKickRight", () => {
@@ -43,17 +42,5 @@ describe("mayEndSession", () => {
       true,
       false,
     ]);
-  });
-});
-
-describe("callingTimeoutSeconds", () => {
-  it("60 by default, HIAR_CALLING_TIMEOUT_SECONDS otherwise, refusing nonsense", () => {
-    expect(callingTimeoutSeconds({})).toBe(60);
-    expect(callingTimeoutSeconds({ HIAR_CALLING_TIMEOUT_SECONDS: "1.5" })).toBe(1.5);
-    for (const bad of ["0", "-1", "abc", "86401"]) {
-      expect(() => callingTimeoutSeconds({ HIAR_CALLING_TIMEOUT_SECONDS: bad })).toThrow(
-        /HIAR_CALLING_TIMEOUT_SECONDS/,
-      );
-    }
   });
 });

@@ -17,7 +17,7 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptCall } from "./accept-call";
 import type { DomainContext } from "./context";
 import { declineCall } from "./decline-call";
@@ -86,6 +86,9 @@ function memberAction(
   return MemberActionRequest.parse({ ...ids(s), userID, ...extra });
 }
 
+/** Only the rings a test makes due (makeDue) time out, however long the file runs. */
+const HOUR = { callingTimeoutSeconds: 3600 } as const;
+
 describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
   let db: TestDatabase;
   let prisma: Database;
@@ -93,15 +96,12 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
   let ctx: DomainContext;
 
   beforeAll(async () => {
-    // Only the rings a test makes due (makeDue) time out, however long the file runs.
-    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "3600");
     db = await createTestDatabase({ target });
     prisma = db.prisma;
     appId = await newApp(prisma, "lifecycle tests");
-    ctx = contextFor(prisma, appId, "trace-lifecycle");
+    ctx = contextFor(prisma, appId, "trace-lifecycle", HOUR);
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
     await db?.close();
   });
 
@@ -178,7 +178,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
       expect(await reasonOf(acceptCall(ctx, memberAction(s, member, { sessionID: "x" })))).toBe(
         "NOT_FOUND",
       );
-      const otherApp = contextFor(prisma, await newApp(prisma, "other"));
+      const otherApp = contextFor(prisma, await newApp(prisma, "other"), undefined, HOUR);
       expect(await reasonOf(acceptCall(otherApp, memberAction(s, member)))).toBe("NOT_FOUND");
       expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
     });
@@ -336,7 +336,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     it("two concurrent transitions of one member: one winner, the loser INVALID_STATE", async () => {
       const { client, close } = await parallelClient();
       try {
-        const pctx = contextFor(client, appId);
+        const pctx = contextFor(client, appId, undefined, HOUR);
         for (let round = 0; round < 5; round++) {
           const { s, member } = await memberIn("MEMBER_CALLING");
           await makeDue(prisma, s.sessionID, [member]);
@@ -376,7 +376,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     it("ten concurrent accepts of one member: exactly one succeeds", async () => {
       const { client, close } = await parallelClient();
       try {
-        const pctx = contextFor(client, appId);
+        const pctx = contextFor(client, appId, undefined, HOUR);
         const { s, member } = await memberIn("MEMBER_CALLING");
         const results = await Promise.allSettled(
           Array.from({ length: 10 }, () => acceptCall(pctx, memberAction(s, member))),
@@ -511,7 +511,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
   it("statements: 5 per transition, 3 per refusal, 5 per end whatever the members", async () => {
     const log = createStatementLog(db.url);
     try {
-      const lctx = contextFor(log.prisma, appId);
+      const lctx = contextFor(log.prisma, appId, undefined, HOUR);
       await log.prisma.$queryRaw`SELECT 1`;
       const { s, member } = await memberIn("MEMBER_CALLING");
       log.clear();

@@ -8,7 +8,7 @@ import {
   type MemberSessionStateName,
 } from "@collab/contracts";
 import { createApp, type Database } from "@collab/db";
-import type { DomainContext } from "./context";
+import type { DomainContext, DomainSettings } from "./context";
 import { createCollaboration } from "./create-collaboration";
 
 let counter = 0;
@@ -23,8 +23,24 @@ export async function newApp(db: Database, name = "test app"): Promise<string> {
   return (await createApp(db, { name })).id;
 }
 
-export function contextFor(db: Database, appId: string, traceId = uid("trace")): DomainContext {
-  return { app: { id: appId }, db, trace: { id: traceId } };
+/** The deployment settings of the tests' contexts: the production defaults. */
+export const TEST_SETTINGS: DomainSettings = Object.freeze({
+  callingTimeoutSeconds: 60,
+  webhooksAllowPrivateNetworks: false,
+});
+
+export function contextFor(
+  db: Database,
+  appId: string,
+  traceId = uid("trace"),
+  settings: Partial<DomainSettings> = {},
+): DomainContext {
+  return {
+    app: { id: appId },
+    db,
+    trace: { id: traceId },
+    settings: { ...TEST_SETTINGS, ...settings },
+  };
 }
 
 export interface SessionFixture {

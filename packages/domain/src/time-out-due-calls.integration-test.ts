@@ -6,7 +6,7 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
 import { inviteMembers } from "./invite-members";
 import { contextFor, inviteRequest, newApp, newSession, uid } from "./test-support";
@@ -33,14 +33,14 @@ describe.each(testDatabaseTargets())("calling-timeout sweep on %s", (target) => 
   let ctx: DomainContext;
 
   beforeAll(async () => {
-    // Rings without an explicit timeout must not fall due while these tests run.
-    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "3600");
     db = await createTestDatabase({ target });
     prisma = db.prisma;
-    ctx = contextFor(prisma, await newApp(prisma, "sweep tests"), "trace-sweep");
+    // Rings without an explicit timeout must not fall due while these tests run.
+    ctx = contextFor(prisma, await newApp(prisma, "sweep tests"), "trace-sweep", {
+      callingTimeoutSeconds: 3600,
+    });
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
     await db?.close();
   });
 

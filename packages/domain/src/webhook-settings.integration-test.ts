@@ -1,11 +1,12 @@
 import type { HiarError } from "@collab/contracts";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contextFor, newApp } from "./test-support";
 import { getWebhook, setWebhook } from "./webhook-settings";
 
 // webhook.set and the SSRF guard: what is visibly private is refused when the URL is set, with
-// the reason and how to allow it, unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=1.
+// the reason and how to allow it, unless the deployment allows private networks
+// (WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, ctx.settings.webhooksAllowPrivateNetworks).
 
 async function failureOf(promise: Promise<unknown>): Promise<HiarError> {
   try {
@@ -21,16 +22,13 @@ describe.each(testDatabaseTargets())("setWebhook on %s", (target) => {
   beforeAll(async () => {
     db = await createTestDatabase({ target });
   });
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
   afterAll(async () => {
     await db?.close();
   });
 
   it("refuses private, loopback and link-local hosts by default (INVALID_PARAM on url)", async () => {
-    vi.stubEnv("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "");
     const ctx = contextFor(db.prisma, await newApp(db.prisma));
+    expect(ctx.settings.webhooksAllowPrivateNetworks).toBe(false);
     const error = await failureOf(setWebhook(ctx, { url: "http://10.0.0.5/admin" }));
     expect(error).toMatchObject({ name: "HiarError", reason: "INVALID_PARAM", field: "url" });
     expect(error.message).toBe(
@@ -53,8 +51,9 @@ describe.each(testDatabaseTargets())("setWebhook on %s", (target) => {
   });
 
   it("accepts them with WEBHOOK_ALLOW_PRIVATE_NETWORKS=1", async () => {
-    vi.stubEnv("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "1");
-    const ctx = contextFor(db.prisma, await newApp(db.prisma));
+    const ctx = contextFor(db.prisma, await newApp(db.prisma), undefined, {
+      webhooksAllowPrivateNetworks: true,
+    });
     expect((await setWebhook(ctx, { url: "http://127.0.0.1:8080/hook" })).url).toBe(
       "http://127.0.0.1:8080/hook",
     );

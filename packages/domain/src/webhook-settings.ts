@@ -33,8 +33,8 @@ export async function getWebhook(ctx: DomainContext): Promise<WebhookSettings> {
 /**
  * webhook.set: sets the URL (an absolute http(s) URL without credentials, ≤ 2048 characters) or
  * removes it (null or ""). Events appended from then on are delivered to the URL in force when
- * they are sent; with no URL, pending deliveries are dropped. Unless
- * WEBHOOK_ALLOW_PRIVATE_NETWORKS=1, a host that is visibly not public (an IP address in a private,
+ * they are sent; with no URL, pending deliveries are dropped. Unless the deployment allows private
+ * networks (`ctx.settings.webhooksAllowPrivateNetworks`), a host that is visibly not public (an IP address in a private,
  * loopback, link-local, … range, or localhost) is refused here, with the reason, for immediate
  * feedback; names are resolved and checked by the worker on every delivery (the check that
  * counts). INVALID_PARAM (field url) otherwise.
@@ -45,7 +45,9 @@ export async function setWebhook(
 ): Promise<WebhookSettings> {
   let url: string | null;
   try {
-    url = normaliseWebhookUrl(input.url);
+    url = normaliseWebhookUrl(input.url, {
+      allowPrivateNetworks: ctx.settings.webhooksAllowPrivateNetworks,
+    });
   } catch (error) {
     if (error instanceof InvalidAppInputError) {
       throw new HiarError("INVALID_PARAM", `url: ${error.message}`, { field: "url" });

@@ -3,18 +3,17 @@
  * (DATABASE_URL) that run it next to (or instead of inside) the web servers — calling timeouts,
  * webhook deliveries and maintenance. Any number may run at once.
  *
- * It exits at once (status 1, one line naming the variable) only on a malformed setting. A
- * database that is down, at start or later, is waited for: the worker retries with backoff and
- * logs its state. SIGINT / SIGTERM stop it cleanly: the sweep and the webhook POSTs in progress
- * finish, then it exits 0.
+ * It exits at once (status 1, one line per malformed variable, naming it) only on a malformed
+ * setting. A database that is down, at start or later, is waited for: the worker retries with
+ * backoff and logs its state. SIGINT / SIGTERM stop it cleanly: the sweep and the webhook POSTs in
+ * progress finish, then it exits 0.
  *
  * Without DATABASE_URL it opens the embedded database, which only one process may hold: use it
  * while `pnpm dev` is stopped (the dev server runs the same worker in-process anyway).
  */
 import { createDb, type Db, redactUrl } from "@collab/db";
-import { callingTimeoutSeconds } from "@collab/domain";
+import { loadSettings, type Settings, SettingsError } from "@collab/settings";
 import { consoleWorkerLog, describeError } from "./log";
-import { type WorkerSettings, workerSettingsFromEnv } from "./settings";
 import { startWorker } from "./worker";
 
 function exitWith(message: string): never {
@@ -22,34 +21,21 @@ function exitWith(message: string): never {
   process.exit(1);
 }
 
-/** A DATABASE_URL the driver cannot use would otherwise only show as endless retries. */
-function checkDatabaseUrl(raw: string | undefined): void {
-  const value = raw?.trim();
-  if (!value) return;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new Error("DATABASE_URL must be a postgres:// or postgresql:// URL");
-  }
-  if (url.protocol !== "postgres:" && url.protocol !== "postgresql:") {
-    throw new Error(`DATABASE_URL must be a postgres:// or postgresql:// URL, got ${url.protocol}`);
-  }
-}
-
-let settings: WorkerSettings;
+// Every setting, read once, before anything is opened: a malformed one ends the process.
+let settings: Settings;
 try {
-  settings = workerSettingsFromEnv();
-  callingTimeoutSeconds();
-  checkDatabaseUrl(process.env.DATABASE_URL);
+  settings = loadSettings();
 } catch (error) {
-  exitWith(describeError(error));
+  if (!(error instanceof SettingsError)) throw error;
+  for (const problem of error.problems) consoleWorkerLog.error({}, `cannot start: ${problem}`);
+  process.exit(1);
 }
+const { inServer: _inServer, ...workerSettings } = settings.worker;
 
 let db: Db;
 try {
   // PostgreSQL: no connection is made here (the worker's loops connect, and retry).
-  db = await createDb();
+  db = await createDb(settings.database);
 } catch (error) {
   exitWith(`the database could not be opened: ${describeError(error)}`);
 }
@@ -57,7 +43,7 @@ consoleWorkerLog.info(
   { database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite" },
   "worker starting",
 );
-const worker = await startWorker({ db, settings, log: consoleWorkerLog });
+const worker = await startWorker({ db, settings: workerSettings, log: consoleWorkerLog });
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {

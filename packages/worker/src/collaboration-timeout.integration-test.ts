@@ -6,7 +6,7 @@ import {
   testDatabaseTargets,
 } from "@collab/db";
 import { createCollaboration, type DomainContext } from "@collab/domain";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   appContext,
   eventsOf,
@@ -21,7 +21,8 @@ import { startWorker, type Worker } from "./worker";
 
 // A collaboration's own calling timeout (ruleSettings.callingTimeout, this project's extension)
 // end to end: /create stores it, the invite's upsert writes the deadline with it, the real ring
-// clock fires it, while the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS) is an hour; and
+// clock fires it, while the deployment's timeout (HIAR_CALLING_TIMEOUT_SECONDS, in the context's
+// settings) is an hour; and
 // the deployment's timeout when the collaboration sets none.
 
 const FAST = { pollIntervalMs: 100 } as const;
@@ -40,7 +41,6 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
   afterEach(async () => {
     await worker?.stop();
     worker = undefined;
-    vi.unstubAllEnvs();
   });
   afterAll(async () => {
     await db?.close();
@@ -56,14 +56,14 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
   }
 
   it("callingTimeout 1: the member times out within seconds, the default's member rings on", async () => {
-    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "3600");
+    const hour = { ...ctx, settings: { ...ctx.settings, callingTimeoutSeconds: 3600 } };
     worker = await startWorker({ db, settings: FAST });
     const fast = await sessionWith({ callingTimeout: 1 });
     const plain = await sessionWith({});
     const [quick, patient] = [uid("quick"), uid("patient")];
     const rungAt = Date.now();
-    await ring(ctx, fast, [quick], {}); // no per-call timeout: the deployment's hour
-    await ring(ctx, plain, [patient], {});
+    await ring(hour, fast, [quick], {}); // no per-call timeout: the deployment's hour
+    await ring(hour, plain, [patient], {});
 
     expect(
       await eventually(
@@ -83,13 +83,13 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
   });
 
   it("HIAR_CALLING_TIMEOUT_SECONDS applies when the collaboration sets none (fractions too)", async () => {
-    vi.stubEnv("HIAR_CALLING_TIMEOUT_SECONDS", "1.5");
+    const quickly = { ...ctx, settings: { ...ctx.settings, callingTimeoutSeconds: 1.5 } };
     worker = await startWorker({ db, settings: FAST });
     const plain = await sessionWith({});
     const own = await sessionWith({ callingTimeout: 3600 });
     const [quick, patient] = [uid("quick"), uid("patient")];
-    await ring(ctx, plain, [quick], {}); // no per-call timeout: the deployment's 1.5 s
-    await ring(ctx, own, [patient], {});
+    await ring(quickly, plain, [quick], {}); // no per-call timeout: the deployment's 1.5 s
+    await ring(quickly, own, [patient], {});
     expect(
       await eventually(
         async () => (await stateOf(prisma, plain, quick)) === "MEMBER_TIMEOUT",

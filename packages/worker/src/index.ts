@@ -19,7 +19,6 @@ export {
   type WorkerSettings,
   type WorkerSettingsInput,
   webhookLeaseMs,
-  workerSettingsFromEnv,
 } from "./settings";
 export { retryDelayMs } from "./webhooks/backoff";
 export { type DeliveryResult, postWebhook, webhookEventBody } from "./webhooks/deliver";

@@ -1,17 +1,16 @@
+import { DEFAULT_SETTINGS } from "@collab/settings";
 import { describe, expect, it } from "vitest";
 import { loopRetryDelayMs } from "./loop";
 import { maintenanceCheckMs } from "./maintenance";
-import {
-  DEFAULT_WORKER_SETTINGS,
-  resolveWorkerSettings,
-  webhookLeaseMs,
-  workerSettingsFromEnv,
-} from "./settings";
+import { DEFAULT_WORKER_SETTINGS, resolveWorkerSettings, webhookLeaseMs } from "./settings";
 import { retryDelayMs } from "./webhooks/backoff";
 
 describe("worker settings", () => {
   it("defaults: 5 s per attempt, 24 h window, backoff 5 s doubling to 1 h", () => {
-    expect(workerSettingsFromEnv({})).toStrictEqual(DEFAULT_WORKER_SETTINGS);
+    expect(resolveWorkerSettings()).toStrictEqual(DEFAULT_WORKER_SETTINGS);
+    // The deployment's knobs default to what an unset environment means (@collab/settings).
+    const { inServer: _inServer, ...deployment } = DEFAULT_SETTINGS.worker;
+    expect(DEFAULT_WORKER_SETTINGS).toMatchObject(deployment);
     expect(DEFAULT_WORKER_SETTINGS.webhooks).toMatchObject({
       timeoutMs: 5_000,
       maxAgeMs: 86_400_000,
@@ -32,55 +31,12 @@ describe("worker settings", () => {
     expect(webhookLeaseMs({ ...DEFAULT_WORKER_SETTINGS.webhooks, leaseMs: 2_000 })).toBe(2_000);
   });
 
-  it("reads the environment and refuses malformed values", () => {
-    const settings = workerSettingsFromEnv({
-      WORKER_POLL_INTERVAL_MS: "100",
-      WEBHOOK_TIMEOUT_SECONDS: "2.5",
-      WEBHOOK_MAX_AGE_HOURS: "1",
-      WEBHOOK_BACKOFF_BASE_SECONDS: "0.1",
-      WEBHOOK_ATTEMPT_RETENTION_DAYS: "7",
-      WORKER_SWEEP_INTERVAL_MS: "100",
-      WEBHOOK_MAX_CONCURRENT_PER_APP: "2",
-    });
-    expect(settings.pollIntervalMs).toBe(100);
-    expect(settings.sweepIntervalMs).toBe(100);
-    expect(settings.webhooks.maxConcurrentPerApp).toBe(2);
-    expect(settings.webhooks).toMatchObject({
-      timeoutMs: 2_500,
-      maxAgeMs: 3_600_000,
-      backoffBaseMs: 100,
-      backoffMaxMs: 3_600_000,
-      attemptRetentionMs: 7 * 86_400_000,
-    });
-    expect(() => workerSettingsFromEnv({ WEBHOOK_TIMEOUT_SECONDS: "soon" })).toThrow(
-      /WEBHOOK_TIMEOUT_SECONDS/,
-    );
-    expect(() => workerSettingsFromEnv({ WORKER_POLL_INTERVAL_MS: "0" })).toThrow();
-    expect(() => workerSettingsFromEnv({ WORKER_SWEEP_INTERVAL_MS: "-1" })).toThrow(
-      /WORKER_SWEEP_INTERVAL_MS/,
-    );
-    expect(() => workerSettingsFromEnv({ WEBHOOK_MAX_CONCURRENT_PER_APP: "2.5" })).toThrow(
-      /WEBHOOK_MAX_CONCURRENT_PER_APP must be a positive integer/,
-    );
-  });
-
   it("refuses settings given in code that would spin or stall, naming them", () => {
     expect(() => resolveWorkerSettings({ sweepIntervalMs: 0 })).toThrow(/sweepIntervalMs/);
     expect(() => resolveWorkerSettings({ sweepBatchSize: 0.5 })).toThrow(/sweepBatchSize/);
     expect(() => resolveWorkerSettings({ retryMaxMs: Number.NaN })).toThrow(/retryMaxMs/);
     expect(() => resolveWorkerSettings({ webhooks: { leaseMs: -1 } })).toThrow(/leaseMs/);
     expect(resolveWorkerSettings({ webhooks: { concurrency: 2 } }).webhooks.concurrency).toBe(2);
-  });
-
-  it("blocks private networks unless WEBHOOK_ALLOW_PRIVATE_NETWORKS=1", () => {
-    const allowed = (value: string) =>
-      workerSettingsFromEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: value }).webhooks
-        .allowPrivateNetworks;
-    expect(allowed("1")).toBe(true);
-    expect(allowed("true")).toBe(true);
-    expect(allowed("0")).toBe(false);
-    expect(allowed("")).toBe(false);
-    expect(() => allowed("on")).toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
   });
 });
 

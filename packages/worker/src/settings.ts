@@ -1,5 +1,6 @@
-// The worker's knobs, from the environment (README "Settings"), with defaults for production.
-import { privateNetworksAllowed } from "@collab/db";
+// The worker's knobs. The deployment sets some (WORKER_*, WEBHOOK_*: @collab/settings parses them
+// at start, and their defaults are those); the rest are set in code (tests) with defaults here.
+import { DEFAULT_SETTINGS } from "@collab/settings";
 
 export interface WebhookSettings {
   /** Per-attempt timeout: a receiver that has not answered by then is retried (default 5 s). */
@@ -53,24 +54,15 @@ export interface WorkerSettings {
   readonly webhooks: WebhookSettings;
 }
 
+const { inServer: _inServer, ...deployment } = DEFAULT_SETTINGS.worker;
+
 export const DEFAULT_WORKER_SETTINGS: WorkerSettings = Object.freeze({
-  pollIntervalMs: 1_000,
-  sweepIntervalMs: 250,
+  ...deployment,
   sweepBatchSize: 500,
   maintenanceIntervalMs: 600_000,
   retryBaseMs: 100,
   retryMaxMs: 2_000,
-  webhooks: Object.freeze({
-    timeoutMs: 5_000,
-    maxAgeMs: 24 * 3_600_000,
-    backoffBaseMs: 5_000,
-    backoffMaxMs: 3_600_000,
-    concurrency: 8,
-    maxConcurrentPerApp: 4,
-    batchSize: 20,
-    attemptRetentionMs: 30 * 86_400_000,
-    allowPrivateNetworks: false,
-  }),
+  webhooks: Object.freeze({ ...deployment.webhooks, concurrency: 8, batchSize: 20 }),
 });
 
 export type WorkerSettingsInput = Partial<Omit<WorkerSettings, "webhooks">> & {
@@ -128,48 +120,4 @@ export function resolveWorkerSettings(input: WorkerSettingsInput = {}): WorkerSe
     }
   }
   return settings;
-}
-
-function positive(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  scale: number,
-  integer = false,
-): number | undefined {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new Error(
-      `${name} must be a positive ${integer ? "integer" : "number"}, got ${JSON.stringify(raw)}`,
-    );
-  }
-  return Math.round(value * scale);
-}
-
-/**
- * WORKER_POLL_INTERVAL_MS, WORKER_SWEEP_INTERVAL_MS, WEBHOOK_TIMEOUT_SECONDS,
- * WEBHOOK_MAX_AGE_HOURS, WEBHOOK_BACKOFF_BASE_SECONDS, WEBHOOK_BACKOFF_MAX_SECONDS,
- * WEBHOOK_MAX_CONCURRENT_PER_APP, WEBHOOK_ATTEMPT_RETENTION_DAYS, WEBHOOK_ALLOW_PRIVATE_NETWORKS
- * (1 or 0); absent ones keep their default. Throws naming the variable on a malformed value (fail
- * at start, not at the first delivery).
- */
-export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
-  const defined = <T extends object>(o: T) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-  return resolveWorkerSettings({
-    ...defined({
-      pollIntervalMs: positive(env, "WORKER_POLL_INTERVAL_MS", 1),
-      sweepIntervalMs: positive(env, "WORKER_SWEEP_INTERVAL_MS", 1),
-    }),
-    webhooks: defined({
-      timeoutMs: positive(env, "WEBHOOK_TIMEOUT_SECONDS", 1_000),
-      maxAgeMs: positive(env, "WEBHOOK_MAX_AGE_HOURS", 3_600_000),
-      backoffBaseMs: positive(env, "WEBHOOK_BACKOFF_BASE_SECONDS", 1_000),
-      backoffMaxMs: positive(env, "WEBHOOK_BACKOFF_MAX_SECONDS", 1_000),
-      maxConcurrentPerApp: positive(env, "WEBHOOK_MAX_CONCURRENT_PER_APP", 1, true),
-      attemptRetentionMs: positive(env, "WEBHOOK_ATTEMPT_RETENTION_DAYS", 86_400_000),
-      allowPrivateNetworks: privateNetworksAllowed(env),
-    }),
-  });
 }

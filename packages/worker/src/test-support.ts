@@ -9,6 +9,7 @@ import {
   acceptCall,
   createCollaboration,
   type DomainContext,
+  type DomainSettings,
   type InviteOptions,
   inviteMembers,
 } from "@collab/domain";
@@ -20,9 +21,15 @@ export function uid(prefix = "u"): string {
   return `${prefix}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** The deployment settings of the tests' contexts: the production defaults. */
+export const TEST_SETTINGS: DomainSettings = Object.freeze({
+  callingTimeoutSeconds: 60,
+  webhooksAllowPrivateNetworks: false,
+});
+
 export async function appContext(
   db: Database,
-  options: { webhookUrl?: string } = {},
+  options: { webhookUrl?: string; settings?: Partial<DomainSettings> } = {},
 ): Promise<{ ctx: DomainContext; secret: string }> {
   // The tests' receivers listen on 127.0.0.1.
   const app = await createApp(db, {
@@ -30,7 +37,15 @@ export async function appContext(
     webhookUrl: options.webhookUrl,
     allowPrivateNetworks: true,
   });
-  return { ctx: { app: { id: app.id }, db, trace: { id: uid("trace") } }, secret: app.secret };
+  return {
+    ctx: {
+      app: { id: app.id },
+      db,
+      trace: { id: uid("trace") },
+      settings: { ...TEST_SETTINGS, ...options.settings },
+    },
+    secret: app.secret,
+  };
 }
 
 export interface Session {

@@ -1,5 +1,4 @@
 import type { Db } from "@collab/db";
-import { callingTimeoutSeconds } from "@collab/domain";
 import { silentWorkerLog, type WorkerLog } from "./log";
 import type { Loop, LoopReport } from "./loop";
 import { MAINTENANCE_TASK, startMaintenance } from "./maintenance";
@@ -113,14 +112,13 @@ class WorkerStatus implements LoopReport {
  *
  * It never fails because of the database: the returned promise resolves at once (after checking
  * the settings), and each loop retries with a capped backoff until the database answers —
- * `state()` says whether it does. It rejects only on unusable settings (a malformed
- * HIAR_CALLING_TIMEOUT_SECONDS, or a worker setting that is not a positive number).
+ * `state()` says whether it does. It rejects only on unusable settings (a worker setting that is
+ * not a positive number). It reads no environment: `pnpm worker` and the server entry pass the
+ * deployment's settings (@collab/settings).
  */
 export async function startWorker(options: StartWorkerOptions): Promise<Worker> {
   const settings = resolveWorkerSettings(options.settings);
   const log = options.log ?? silentWorkerLog;
-  // Fail at start on a malformed HIAR_CALLING_TIMEOUT_SECONDS, not at the first invite.
-  callingTimeoutSeconds();
   const db = options.db.prisma;
   const status = new WorkerStatus([RING_CLOCK, WEBHOOK_OUTBOX, MAINTENANCE_TASK], log);
   const retry = { retryBaseMs: settings.retryBaseMs, retryMaxMs: settings.retryMaxMs };

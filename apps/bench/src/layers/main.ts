@@ -28,7 +28,6 @@ const { values } = parseArgs({
 const invitees = Number(values.invitees);
 const count = Number(values.count);
 const PG_APPLICATION_NAME = "collab-bench-layers";
-process.env.HIAR_CALLING_TIMEOUT_SECONDS = "3600";
 
 const database = await createScratchDatabase(
   process.env.DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/postgres",
@@ -52,7 +51,13 @@ try {
     if (assignment === null) throw new Error("out of sessions");
     return parseOrThrow(InviteSessionRequest, inviteBody(assignment));
   };
-  const ctx = { db: prismaDb.prisma, app: { id: app.id }, trace: { id: "layers" } };
+  const ctx = {
+    db: prismaDb.prisma,
+    app: { id: app.id },
+    trace: { id: "layers" },
+    // Like the benchmark's servers (HIAR_CALLING_TIMEOUT_SECONDS=3600): no ring falls due.
+    settings: { callingTimeoutSeconds: 3600, webhooksAllowPrivateNetworks: false },
+  };
   const jobQueue = (await admin.query<{ present: boolean }>(HAS_JOB_QUEUE)).rows[0]?.present;
   const env = { pool: pgPool, callingTimeoutSeconds: jobQueue ? 3600 : null };
   const nonce = () => ({

@@ -4,11 +4,12 @@ import type { Duplex } from "node:stream";
 import { errorEnvelope } from "@collab/contracts";
 import { createAppSecretCache, type Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
+import type { Settings } from "@collab/settings";
 import type { Logger } from "pino";
+import { domainSettings } from "../server/domain-settings";
 import { serveRest } from "../server/rest/dispatch";
 import { AppRateLimiter } from "../server/rest/rate-limit";
 import { restRoutes } from "../server/rest/routes";
-import type { StartSettings } from "../server/start-settings";
 import { answerWithReconnectHint, EventStreams, isEventStreamRequest } from "./event-streams";
 import { applyResolvedClient, compileTrust, resolveClient } from "./forwarded";
 import { healthChecker, serveHealthz } from "./healthz";
@@ -21,8 +22,12 @@ import type { InServerWorker } from "./in-server-worker";
 
 export type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+/** Request line and headers together (HTTP 431 beyond). */
+export const MAX_HEADER_BYTES = 16_384;
+
 export interface AppServerOptions {
-  readonly settings: StartSettings;
+  /** The deployment's settings, loaded once at start. */
+  readonly settings: Settings;
   readonly db: Db;
   readonly next: NextHandler;
   /** Null when WORKER_IN_SERVER=0. */
@@ -62,17 +67,17 @@ function sendEnvelope(
 
 export function createAppServer(options: AppServerOptions): AppServer {
   const { settings, db, log } = options;
-  const bounds = settings.http;
-  const routes = restRoutes(settings.server.capabilityPrefix);
+  const bounds = settings.server;
+  const routes = restRoutes(settings.rest.capabilityPrefix);
   const rest = {
     db: db.prisma,
     secrets: createAppSecretCache(db.prisma),
-    config: settings.server,
-    limiter:
-      settings.server.rateLimit === null ? null : new AppRateLimiter(settings.server.rateLimit),
+    config: settings.rest,
+    settings: domainSettings(settings),
+    limiter: settings.rest.rateLimit === null ? null : new AppRateLimiter(settings.rest.rateLimit),
     log,
   };
-  const trust = compileTrust(settings.trustProxy);
+  const trust = compileTrust(settings.proxy.trust);
   const streams = new EventStreams();
   const inFlight = new Set<ServerResponse>();
   /** Connections upgraded to WebSocket (Next.js's HMR in `pnpm dev`); HTTP no longer tracks them. */
@@ -122,7 +127,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
   };
 
   const server = createServer({
-    maxHeaderSize: bounds.maxHeaderBytes,
+    maxHeaderSize: MAX_HEADER_BYTES,
     // Check the headers and request timeouts every second (Node's default: every 30 s).
     connectionsCheckingInterval: 1_000,
   });
@@ -150,7 +155,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     listen() {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
-        server.listen(settings.port, settings.host, () => {
+        server.listen(settings.server.port, settings.server.host, () => {
           server.off("error", reject);
           resolve(server.address() as AddressInfo);
         });
@@ -173,7 +178,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
       const drained = await Promise.race([
         closed.then(() => true),
         new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(false), settings.shutdownTimeoutMs);
+          timer = setTimeout(() => resolve(false), settings.server.shutdownTimeoutMs);
         }),
       ]);
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import { loadSettings } from "@collab/settings";
 import { describe, expect, it } from "vitest";
-import { trustProxySetting } from "../server/start-settings";
 import { applyResolvedClient, compileTrust, resolveClient } from "./forwarded";
 
 /** A request as node:http hands it over: the peer's address and the headers as sent. */
@@ -8,7 +8,7 @@ function request(remoteAddress: string, headers: IncomingHttpHeaders): IncomingM
   return { socket: { remoteAddress }, headers: { host: "app.example", ...headers } } as never;
 }
 
-const trust = (value: string) => compileTrust(trustProxySetting({ TRUST_PROXY: value }));
+const trust = (value: string) => compileTrust(loadSettings({ TRUST_PROXY: value }).proxy.trust);
 
 describe("resolving the client without a proxy (TRUST_PROXY unset)", () => {
   const none = trust("");

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { isIP } from "node:net";
+import type { TrustProxy } from "@collab/settings";
 import proxyaddr from "proxy-addr";
-import type { TrustProxy } from "../server/start-settings";
 
 // Who the client is, resolved once per request from the socket and, only as far as TRUST_PROXY
 // trusts the peers, from X-Forwarded-For/-Proto/-Host. Everything handed to Next.js then carries

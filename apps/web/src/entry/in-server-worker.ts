@@ -1,5 +1,10 @@
 import type { Db } from "@collab/db";
-import { startWorker, type Worker, type WorkerSettings, type WorkerState } from "@collab/worker";
+import {
+  startWorker,
+  type Worker,
+  type WorkerSettingsInput,
+  type WorkerState,
+} from "@collab/worker";
 import type { Logger } from "pino";
 
 // The background worker (calling timeouts, webhook deliveries, maintenance) inside the server
@@ -23,7 +28,7 @@ export class InServerWorker {
 
   constructor(
     private readonly db: Pick<Db, "prisma">,
-    private readonly settings: WorkerSettings,
+    private readonly settings: WorkerSettingsInput,
     private readonly log: Logger,
   ) {}
 

@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
+import type { Settings } from "@collab/settings";
 import next from "next";
-import { logger } from "../server/logger";
-import type { StartSettings } from "../server/start-settings";
+import { consoleSessionProblem } from "../server/console-session";
+import { createLogger } from "../server/logger";
 import { createAppServer } from "./app-server";
 import { InServerWorker } from "./in-server-worker";
 
@@ -29,8 +30,9 @@ const SHUTDOWN_GRACE_MS = 15_000;
  * the requests in flight (at most SHUTDOWN_TIMEOUT_SECONDS) and the worker's current work, close
  * Next.js and the database, exit 0. A second signal exits at once (1).
  */
-export async function serve(settings: StartSettings): Promise<void> {
-  if (settings.consoleSignInDisabled) {
+export async function serve(settings: Settings): Promise<void> {
+  const logger = createLogger(settings.logging.level);
+  if (consoleSessionProblem(settings) !== null) {
     logger.warn(
       "CONSOLE_SESSION_SECRET is not set: the console refuses every sign-in (the REST API works). Set it to at least 32 random characters, the same on every instance (e.g. `openssl rand -base64 48`).",
     );
@@ -38,7 +40,7 @@ export async function serve(settings: StartSettings): Promise<void> {
 
   let db: Db;
   try {
-    db = await getDb();
+    db = await getDb(settings.database);
   } catch (error) {
     // A malformed or unopenable database (embedded data directory in use, failed migration).
     // A PostgreSQL server that is merely down is not an error here: requests answer UNAVAILABLE.
@@ -46,17 +48,17 @@ export async function serve(settings: StartSettings): Promise<void> {
     process.exit(1);
   }
 
-  const worker =
-    settings.worker === null
-      ? null
-      : new InServerWorker(db, settings.worker, logger.child({ component: "worker" }));
+  const { inServer, ...workerSettings } = settings.worker;
+  const worker = inServer
+    ? new InServerWorker(db, workerSettings, logger.child({ component: "worker" }))
+    : null;
   worker?.start();
 
   const app = next({
-    dev: settings.dev,
+    dev: settings.server.development,
     dir: appDir(),
-    ...(settings.host === undefined ? {} : { hostname: settings.host }),
-    port: settings.port,
+    ...(settings.server.host === undefined ? {} : { hostname: settings.server.host }),
+    port: settings.server.port,
   });
   await app.prepare();
   const appServer = createAppServer({
@@ -76,10 +78,10 @@ export async function serve(settings: StartSettings): Promise<void> {
   logger.info(
     {
       url: `http://${hostPart}:${address.port}`,
-      mode: settings.dev ? "development" : "production",
+      mode: settings.server.development ? "development" : "production",
       database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite",
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
-      trustProxy: settings.trustProxy,
+      trustProxy: settings.proxy.trust,
     },
     "listening",
   );
@@ -92,13 +94,13 @@ export async function serve(settings: StartSettings): Promise<void> {
     }
     stopping = true;
     logger.info(
-      { signal, timeoutMs: settings.shutdownTimeoutMs },
+      { signal, timeoutMs: settings.server.shutdownTimeoutMs },
       "shutting down: no new connections, finishing the requests in flight",
     );
     setTimeout(() => {
       logger.error("shutdown did not finish in time: exiting");
       process.exit(1);
-    }, settings.shutdownTimeoutMs + SHUTDOWN_GRACE_MS).unref();
+    }, settings.server.shutdownTimeoutMs + SHUTDOWN_GRACE_MS).unref();
     try {
       const { drained } = await appServer.close();
       await app.close();

@@ -2,43 +2,39 @@ import { randomBytes } from "node:crypto";
 import {
   type ConsoleSessionConfig,
   liveConsoleSession,
-  MIN_SESSION_KEY_LENGTH,
   SIGN_IN_DISABLED_MESSAGE,
   sessionClaimsFromCookieHeader,
 } from "@collab/api";
 import { getDb } from "@collab/db";
+import { currentSettings, type Settings } from "@collab/settings";
 
-// The console's session cookie settings. The signing key is CONSOLE_SESSION_SECRET; production
-// without it (or with one too short) disables console sign-in with a plain message instead of
-// failing requests. In development and tests a random key is generated per process, so a restart
-// signs everyone out.
+// The console's session cookie settings. The signing key is CONSOLE_SESSION_SECRET (a short one
+// never gets this far: the settings refuse it at start); production without it disables console
+// sign-in with a plain message instead of failing requests. In development and tests a random key
+// is generated per process, so a restart signs everyone out.
 
-type Env = Readonly<Record<string, string | undefined>>;
+type ConsoleSettingsOf = Pick<Settings, "console" | "server">;
 
 const GENERATED_KEY = Symbol.for("@collab/web/console-session-key");
 type KeyStore = Record<symbol, string | undefined>;
 
 /**
- * Why the console cannot sign anyone in with this environment, or null when it can: the server
+ * Why the console cannot sign anyone in with these settings, or null when it can: the server
  * entry logs it as a warning at start, and the sign-in page and auth.signIn show it.
  */
-export function consoleSessionProblem(env: Env = process.env): string | null {
-  const configured = env.CONSOLE_SESSION_SECRET?.trim();
-  if (configured) {
-    return configured.length < MIN_SESSION_KEY_LENGTH
-      ? `Console sign-in is disabled: CONSOLE_SESSION_SECRET must be at least ${MIN_SESSION_KEY_LENGTH} characters.`
-      : null;
-  }
-  return env.NODE_ENV === "production" ? SIGN_IN_DISABLED_MESSAGE : null;
+export function consoleSessionProblem(settings: ConsoleSettingsOf): string | null {
+  return settings.console.sessionSecret === null && settings.server.production
+    ? SIGN_IN_DISABLED_MESSAGE
+    : null;
 }
 
-export function consoleSessionConfig(env: Env = process.env): ConsoleSessionConfig {
+export function consoleSessionConfig(settings: ConsoleSettingsOf): ConsoleSessionConfig {
   // Secure everywhere but `next dev` (plain http on a laptop); browsers treat localhost as secure.
-  const secure = env.NODE_ENV !== "development";
-  const problem = consoleSessionProblem(env);
+  const secure = !settings.server.development;
+  const problem = consoleSessionProblem(settings);
   if (problem !== null) return { key: null, disabledReason: problem, secure };
-  const configured = env.CONSOLE_SESSION_SECRET?.trim();
-  if (configured) return { key: configured, secure };
+  const configured = settings.console.sessionSecret;
+  if (configured !== null) return { key: configured, secure };
   // On globalThis: Next.js may load this module in several bundles of one process.
   const store = globalThis as unknown as KeyStore;
   store[GENERATED_KEY] ??= randomBytes(32).toString("base64url");
@@ -53,9 +49,11 @@ export function consoleSessionConfig(env: Env = process.env): ConsoleSessionConf
 export async function signedInAppId(
   cookieHeader: string | null | undefined,
 ): Promise<string | null> {
-  const config = consoleSessionConfig();
+  const settings = currentSettings();
+  const config = consoleSessionConfig(settings);
   try {
-    const session = await liveConsoleSession((await getDb()).prisma, config, cookieHeader);
+    const db = await getDb(settings.database);
+    const session = await liveConsoleSession(db.prisma, config, cookieHeader);
     return session?.appId ?? null;
   } catch {
     return sessionClaimsFromCookieHeader(config, cookieHeader)?.appId ?? null;

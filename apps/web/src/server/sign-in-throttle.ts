@@ -1,5 +1,5 @@
 import { SignInThrottle } from "@collab/api";
-import { serverConfig } from "./config";
+import { currentSettings } from "@collab/settings";
 
 const THROTTLE = Symbol.for("@collab/web/sign-in-throttle");
 type ThrottleStore = Record<symbol, SignInThrottle | undefined>;
@@ -11,6 +11,6 @@ type ThrottleStore = Record<symbol, SignInThrottle | undefined>;
  */
 export function consoleSignInThrottle(): SignInThrottle {
   const store = globalThis as unknown as ThrottleStore;
-  store[THROTTLE] ??= new SignInThrottle(serverConfig.signInThrottle);
+  store[THROTTLE] ??= new SignInThrottle(currentSettings().console.signInThrottle);
   return store[THROTTLE];
 }

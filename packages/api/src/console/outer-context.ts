@@ -1,4 +1,5 @@
 import { type Database, findLiveConsoleSession } from "@collab/db";
+import type { DomainSettings } from "@collab/domain";
 import { createInnerContext, type InnerContext } from "../context";
 import { isSameOriginRequest } from "./same-origin";
 import {
@@ -16,6 +17,8 @@ export interface OuterContextOptions {
   readonly resHeaders: Headers;
   readonly db: Database;
   readonly trace: { readonly id: string };
+  /** The deployment's settings the use cases depend on. */
+  readonly settings: DomainSettings;
   readonly session: ConsoleSessionConfig;
   /** Counts failed sign-ins (the process's default throttle when absent). */
   readonly signInThrottle?: SignInThrottle;
@@ -40,6 +43,7 @@ export async function createOuterContext(options: OuterContextOptions): Promise<
     db,
     app: session === null ? null : { id: session.appId },
     trace: options.trace,
+    settings: options.settings,
     browser: {
       sameOrigin: isSameOriginRequest(req.headers, req.url),
       clientAddress: clientAddressOf(req.headers),

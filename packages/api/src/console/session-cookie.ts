@@ -9,9 +9,6 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 /** How long a sign-in lasts. */
 export const CONSOLE_SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
-/** Shortest signing key accepted (CONSOLE_SESSION_SECRET). */
-export const MIN_SESSION_KEY_LENGTH = 32;
-
 export interface ConsoleSessionConfig {
   /**
    * HMAC key (CONSOLE_SESSION_SECRET, or generated per process in development and tests). Null:

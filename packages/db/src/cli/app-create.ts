@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { createApp } from "../apps";
-import { describeTarget, explain, runWithDb } from "./shared";
+import { commandSettings, explain, runWithDb } from "./shared";
 
 const usage = 'Usage: pnpm app:create --name "Acme" [--webhook-url https://example.com/hook]';
 
@@ -36,9 +36,14 @@ if (!name?.trim()) {
   process.exit(2);
 }
 
-await runWithDb({}, async (db) => {
-  const app = await createApp(db.prisma, { name: name ?? "", webhookUrl });
-  console.log(`Created app "${app.name}" in ${describeTarget(db)}.`);
+const settings = commandSettings();
+await runWithDb(settings.database, async (db, target) => {
+  const app = await createApp(db.prisma, {
+    name: name ?? "",
+    webhookUrl,
+    allowPrivateNetworks: settings.worker.webhooks.allowPrivateNetworks,
+  });
+  console.log(`Created app "${app.name}" in ${target}.`);
   console.log("");
   console.log(`  APPID   ${app.id}`);
   console.log(`  secret  ${app.secret}`);

@@ -6,12 +6,13 @@
 import { parseArgs } from "node:util";
 import { findAppWebhook, setAppWebhookUrl, webhookStatus } from "../repositories/webhooks";
 import { normaliseWebhookUrl } from "../webhook-url";
-import { describeTarget, explain, runWithDb } from "./shared";
+import { commandSettings, explain, runWithDb } from "./shared";
 
 const usage =
   "Usage: pnpm app:webhook --app <APPID> [--url https://example.com/hook | --clear]\n" +
   "Without --url or --clear it shows the current URL and the delivery backlog.";
 
+const settings = commandSettings();
 let appId = "";
 let url: string | null | undefined;
 try {
@@ -36,7 +37,9 @@ try {
     ? null
     : values.url === undefined
       ? undefined
-      : normaliseWebhookUrl(values.url);
+      : normaliseWebhookUrl(values.url, {
+          allowPrivateNetworks: settings.worker.webhooks.allowPrivateNetworks,
+        });
 } catch (error) {
   console.error(`${explain(error)}\n${usage}`);
   process.exit(2);
@@ -46,12 +49,12 @@ if (!appId) {
   process.exit(2);
 }
 
-await runWithDb({}, async (db) => {
+await runWithDb(settings.database, async (db, target) => {
   if (url !== undefined && !(await setAppWebhookUrl(db.prisma, appId, url))) {
-    throw new Error(`No app ${appId} in ${describeTarget(db)}.`);
+    throw new Error(`No app ${appId} in ${target}.`);
   }
   const current = await findAppWebhook(db.prisma, appId);
-  if (current === null) throw new Error(`No app ${appId} in ${describeTarget(db)}.`);
+  if (current === null) throw new Error(`No app ${appId} in ${target}.`);
   const status = await webhookStatus(db.prisma, appId);
   if (url !== undefined) console.log(url === null ? "Webhook cleared." : "Webhook set.");
   console.log(`  APPID    ${appId}`);

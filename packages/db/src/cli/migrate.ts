@@ -6,9 +6,10 @@ import { redactUrl } from "../client";
 import { type MigrateResult, MigrationError, migrate } from "../migrate";
 import { defaultPgliteDataDir } from "../paths";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../pglite";
+import { commandSettings } from "./shared";
 
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL?.trim();
+  const { databaseUrl, dataDir: configuredDataDir } = commandSettings().database;
   let embedded: EmbeddedPostgres | undefined;
   let result: MigrateResult;
   try {
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
       console.log(`Migrating PostgreSQL at ${redactUrl(databaseUrl)}`);
       result = await migrate(databaseUrl, { log: (line) => console.log(`  ${line}`) });
     } else {
-      const dataDir = defaultPgliteDataDir();
+      const dataDir = configuredDataDir ?? defaultPgliteDataDir();
       console.log(`Migrating the embedded PGlite database in ${dataDir}`);
       embedded = await startEmbeddedPostgres({ dataDir });
       result = await migrate(embedded.url, { log: (line) => console.log(`  ${line}`) });

@@ -4,18 +4,20 @@
  * migrations first (it is a development command).
  */
 import { assertSeedAllowed, seedDemo } from "../seed";
-import { describeTarget, explain, runWithDb } from "./shared";
+import { commandSettings, explain, runWithDb } from "./shared";
 
+const settings = commandSettings();
+const { nodeEnv } = settings.server;
 try {
-  assertSeedAllowed();
+  assertSeedAllowed(nodeEnv);
 } catch (error) {
   console.error(explain(error));
   process.exit(1);
 }
 
-await runWithDb({ migrate: true }, async (db) => {
-  const demo = await seedDemo(db.prisma);
-  console.log(`Seeded ${describeTarget(db)}:`);
+await runWithDb({ ...settings.database, migrate: true }, async (db, target) => {
+  const demo = await seedDemo(db.prisma, nodeEnv);
+  console.log(`Seeded ${target}:`);
   console.log(`  APPID            ${demo.appId}`);
   console.log(`  secret           ${demo.secret}   (demo only: publicly known)`);
   console.log(`  collaborationID  ${demo.collaborationId}`);

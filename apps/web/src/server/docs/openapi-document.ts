@@ -1,5 +1,5 @@
 import { buildOpenApiDocument, type OpenApiDocument } from "@collab/openapi";
-import { serverConfig } from "../config";
+import { currentSettings } from "@collab/settings";
 import { SERVICE_VERSION } from "../version";
 
 // The document this deployment serves: the contracts' document with its own version and
@@ -10,7 +10,7 @@ let document: OpenApiDocument | undefined;
 export function servedOpenApiDocument(): OpenApiDocument {
   document ??= buildOpenApiDocument({
     version: SERVICE_VERSION,
-    capabilityPrefix: serverConfig.capabilityPrefix,
+    capabilityPrefix: currentSettings().rest.capabilityPrefix,
   });
   return document;
 }

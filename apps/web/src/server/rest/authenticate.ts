@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { HiarError } from "@collab/contracts";
 import { type AppSecretCache, consumeNonce, type Database } from "@collab/db";
 import { verifyRequest } from "@collab/hiar-auth";
-import type { ServerConfig } from "../config";
+import type { RestSettings } from "@collab/settings";
 
 export interface RequestHead {
   readonly method: string;
@@ -28,7 +28,7 @@ export async function authenticate(
   deps: {
     readonly db: Database;
     readonly secrets: AppSecretCache;
-    readonly config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">;
+    readonly config: Pick<RestSettings, "dateWindowSeconds" | "capabilityPrefix">;
   },
 ): Promise<{ appId: string }> {
   const { db, config } = deps;

@@ -2,8 +2,9 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
 import { toHiarError } from "@collab/api";
 import { errorResponse, HiarError, LIMITS, parseOrThrow, successEnvelope } from "@collab/contracts";
 import type { AppSecretCache, Database } from "@collab/db";
+import type { DomainSettings } from "@collab/domain";
+import type { RestSettings } from "@collab/settings";
 import type { Logger } from "pino";
-import type { ServerConfig } from "../config";
 import { traceIdFrom } from "../trace";
 import { authenticate } from "./authenticate";
 import type { AppRateLimiter } from "./rate-limit";
@@ -27,7 +28,9 @@ export interface RestDependencies {
   readonly db: Database;
   /** App secrets for authentication, cached for a few seconds (createAppSecretCache). */
   readonly secrets: AppSecretCache;
-  readonly config: Pick<ServerConfig, "dateWindowSeconds" | "capabilityPrefix">;
+  readonly config: Pick<RestSettings, "dateWindowSeconds" | "capabilityPrefix">;
+  /** The deployment's settings the use cases depend on (their context's `settings`). */
+  readonly settings: DomainSettings;
   /** Null: no per-app limit. */
   readonly limiter: AppRateLimiter | null;
   readonly log: Logger;
@@ -97,7 +100,7 @@ export async function serveRest(
     const json = parseJsonBody(await readBodyCapped(req));
     const input = parseOrThrow(route.operation.request, json);
     const data = await route.rest.run(
-      { db: deps.db, app: { id: appId }, trace: { id: traceId } },
+      { db: deps.db, app: { id: appId }, trace: { id: traceId }, settings: deps.settings },
       // The route pairs the operation's contract with its use case; `input` is that contract's
       // output (the lookup by path is what loses the pairing's type).
       input as never,

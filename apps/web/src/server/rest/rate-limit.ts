@@ -1,5 +1,5 @@
+import type { RateLimit } from "@collab/settings";
 import { TokenBucket } from "limiter";
-import type { RateLimitConfig } from "../config";
 
 // The per-app limit of the signed REST API (RATE_LIMITED, 429): one token bucket per app in this
 // process. It holds `burst` tokens, gains `perSecond` a second, and every authenticated request
@@ -19,7 +19,7 @@ export class AppRateLimiter {
   readonly #buckets = new Map<string, TokenBucket>();
   #lastSweep = performance.now();
 
-  constructor(readonly config: RateLimitConfig) {}
+  constructor(readonly config: RateLimit) {}
 
   /** Takes a token for `appId` when it has one; otherwise says how long until it will. */
   take(appId: string): RateLimitDecision {

@@ -1,4 +1,5 @@
 import { DEMO } from "@collab/db";
+import { currentSettings } from "@collab/settings";
 import type { Metadata } from "next";
 import { type DemoCredentials, SignInForm } from "@/console/sign-in-form";
 import { consoleSessionProblem } from "@/server/console-session";
@@ -18,10 +19,14 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { next } = await searchParams;
+  const settings = currentSettings();
   // The seeded demo app's credentials are public (HiAR's signing example): offered only in
   // development, where `pnpm db:seed` creates it.
-  const demo: DemoCredentials | null =
-    process.env.NODE_ENV === "development" ? { appId: DEMO.appId, secret: DEMO.secret } : null;
+  const demo: DemoCredentials | null = settings.server.development
+    ? { appId: DEMO.appId, secret: DEMO.secret }
+    : null;
   // Without a cookie-signing key the server refuses every sign-in: say so before anyone tries.
-  return <SignInForm demo={demo} next={safeNext(next)} disabled={consoleSessionProblem()} />;
+  return (
+    <SignInForm demo={demo} next={safeNext(next)} disabled={consoleSessionProblem(settings)} />
+  );
 }

@@ -6,9 +6,11 @@ import {
   toHiarError,
 } from "@collab/api";
 import { getDb } from "@collab/db";
+import { currentSettings } from "@collab/settings";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { consoleSessionConfig } from "@/server/console-session";
-import { logger } from "@/server/logger";
+import { domainSettings } from "@/server/domain-settings";
+import { appLogger } from "@/server/logger";
 import { consoleSignInThrottle } from "@/server/sign-in-throttle";
 import { traceIdFrom } from "@/server/trace";
 
@@ -20,6 +22,9 @@ import { traceIdFrom } from "@/server/trace";
 // catalogue 4xx in tRPC's error shape, logged at info without a stack.
 async function handler(request: Request): Promise<Response> {
   const traceId = traceIdFrom(request.headers);
+  // The entry has checked them at start; this bundle parses them once (currentSettings).
+  const settings = currentSettings();
+  const logger = appLogger();
   const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
     req: limitRequestBody(request, CONSOLE_ENDPOINT_LIMITS.maxBodyBytes),
@@ -29,9 +34,10 @@ async function handler(request: Request): Promise<Response> {
       createOuterContext({
         req,
         resHeaders,
-        db: (await getDb()).prisma,
+        db: (await getDb(settings.database)).prisma,
         trace: { id: traceId },
-        session: consoleSessionConfig(),
+        settings: domainSettings(settings),
+        session: consoleSessionConfig(settings),
         signInThrottle: consoleSignInThrottle(),
       }),
     onError: ({ error, path }) => {

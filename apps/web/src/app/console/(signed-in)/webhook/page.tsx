@@ -1,4 +1,4 @@
-import { DEFAULT_WORKER_SETTINGS, workerSettingsFromEnv } from "@collab/worker/settings";
+import { currentSettings } from "@collab/settings";
 import type { Metadata } from "next";
 import type { DeliveryPolicy } from "@/console/webhook-labels";
 import { WebhookPage } from "@/console/webhook-page";
@@ -9,14 +9,9 @@ function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
 }
 
-/** This server's delivery settings, for the page's description (defaults if they do not parse). */
+/** This deployment's delivery settings, for the page's description. */
 function deliveryPolicy(): DeliveryPolicy {
-  let webhooks = DEFAULT_WORKER_SETTINGS.webhooks;
-  try {
-    webhooks = workerSettingsFromEnv().webhooks;
-  } catch {
-    // The worker refuses to start on a malformed value and logs why; the page still renders.
-  }
+  const { webhooks } = currentSettings().worker;
   return { timeoutMs: webhooks.timeoutMs, maxAgeMs: webhooks.maxAgeMs };
 }
 
