@@ -10,7 +10,8 @@ import { startTestServer, type TestServer } from "./server";
 // The production server (its HTTP entry, REST API and in-server worker) through database faults,
 // on a PostgreSQL cluster of the test's own (never the shared server), under a bounded invite
 // load: an immediate stop of PostgreSQL (a crash) and a start a few seconds later, a `kill -9`
-// of the server and a restart, and a server that boots while the database is down (issue 11).
+// of the server and a restart, a server that boots while the database is down, and a hung
+// (frozen) PostgreSQL (the root README, "Through database faults").
 // After each: while the database is down every REST answer is 503 UNAVAILABLE with Retry-After
 // and /healthz is 503; REST answers 200 again within 5 s of PostgreSQL accepting connections;
 // every acknowledged request is in the database; every rung member reaches a final state
@@ -18,7 +19,7 @@ import { startTestServer, type TestServer } from "./server";
 // unhandled reaches the server's output.
 
 const TIMEOUT_S = 2;
-/** The bar of issue 11: a ring falls due at most this long after its deadline, or the recovery. */
+/** The bar: a ring falls due at most this long after its deadline, or the recovery. */
 const LATE_MS = 5_000;
 /** PostgreSQL accepting connections → the REST API answering 200 again, at most. */
 const RECOVERY_MS = 5_000;
@@ -683,5 +684,83 @@ describe("the server through database faults (its own PostgreSQL cluster)", () =
     const rings = await expectEveryRingFinal(load, { downAt: acceptedAt, backAt: acceptedAt });
     Object.assign(measured, { bootMembers: rings.members, bootMaxLate: rings.maxLateMs });
     expect(troubleIn(booted.output())).toStrictEqual([]);
+  });
+});
+
+describe("the server with a hung PostgreSQL (frozen, not stopped: it accepts connections and answers nothing)", () => {
+  const QUERY_TIMEOUT_S = 2;
+  let cluster: PostgresCluster;
+  let server: TestServer;
+  let app: Credentials;
+  const run = randomBytes(3).toString("hex");
+
+  beforeAll(async () => {
+    cluster = await startPostgresCluster();
+    const databaseUrl = await cluster.createDatabase("collab");
+    const db = await createDb({ databaseUrl, migrate: true, poolMax: 1 });
+    await db.close();
+    server = await startTestServer("postgres", {
+      databaseUrl,
+      appCount: 1,
+      env: {
+        HIAR_RATE_LIMIT_PER_SECOND: "0",
+        DATABASE_CONNECT_TIMEOUT_SECONDS: "1",
+        DATABASE_QUERY_TIMEOUT_SECONDS: String(QUERY_TIMEOUT_S),
+      },
+    });
+    const [first] = server.apps;
+    if (first === undefined) throw new Error("one app was provisioned");
+    app = first;
+  });
+  beforeEach(() => {
+    onTestFailed(async () => {
+      console.error(`server output (tail):\n${(server?.output() ?? "").slice(-6_000)}`);
+    });
+  });
+  afterAll(async () => {
+    await server?.stop().catch(() => {});
+    await cluster?.destroy();
+  });
+
+  it("answers 503 UNAVAILABLE within the query timeout instead of hanging, and 200 once it thaws", {
+    timeout: 120_000,
+  }, async () => {
+    const userID = `hung${run}`;
+    expect((await post(server.baseUrl, app, "/create", { userID })).status).toBe(200);
+
+    await cluster.pause();
+    try {
+      // Several at once: pooled connections wait for their statement, new ones for a connection.
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, (_, i) =>
+          post(server.baseUrl, app, "/create", { userID: `${userID}-${i}` }),
+        ),
+      );
+      for (const answer of answers) {
+        expect({ status: answer.status, reason: answer.reason }).toStrictEqual({
+          status: 503,
+          reason: "UNAVAILABLE",
+        });
+        expect(Number(answer.retryAfter)).toBeGreaterThanOrEqual(1);
+        // The query timeout plus the connect timeout and a loaded machine's slack; never the
+        // client's own 15 s limit.
+        expect(answer.at - answer.sentAt).toBeLessThan(QUERY_TIMEOUT_S * 1_000 + 8_000);
+      }
+      const health = await fetch(`${server.baseUrl}/healthz`, {
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      expect(health.status).toBe(503);
+    } finally {
+      await cluster.resume();
+    }
+
+    expect(
+      await eventually(
+        async () => (await post(server.baseUrl, app, "/user/query", { userID })).status === 200,
+        RECOVERY_MS + QUERY_TIMEOUT_S * 1_000 + 10_000,
+        100,
+      ),
+    ).toBe(true);
+    expect(troubleIn(server.output())).toStrictEqual([]);
   });
 });

@@ -32,6 +32,18 @@ export interface CreateDbOptions {
   migrate?: boolean;
   /** pg pool size for PostgreSQL (default 10). PGlite always uses 1: it is a single session. */
   poolMax?: number;
+  /**
+   * PostgreSQL: longest wait for a connection, new or pooled (default 5 s); then the statement
+   * fails as "unavailable" (isDatabaseUnavailableError), which adapters answer with 503.
+   */
+  connectTimeoutMs?: number;
+  /**
+   * PostgreSQL: longest wait for a statement's answer (default 20 s), so that a server that hangs
+   * (rather than refusing connections) fails requests as unavailable instead of holding them.
+   * Longer than any lock wait or transaction of ours (TRANSACTION_OPTIONS: 15 s). Not for PGlite,
+   * where statements queue in-process behind one session and a wait means load, not an outage.
+   */
+  queryTimeoutMs?: number;
   /** Receives migration progress lines. */
   log?: (line: string) => void;
 }
@@ -58,9 +70,30 @@ function statementNames(): (query: { sql: string }) => string {
   };
 }
 
-function newPrisma(connectionString: string, max: number, prepare: boolean): PrismaClient {
+/** Defaults of CreateDbOptions' PostgreSQL timeouts (DATABASE_*_TIMEOUT_SECONDS). */
+export const DATABASE_TIMEOUT_DEFAULTS = Object.freeze({ connectMs: 5_000, queryMs: 20_000 });
+
+function newPrisma(
+  connectionString: string,
+  max: number,
+  prepare: boolean,
+  timeouts?: { readonly connectMs: number; readonly queryMs: number },
+): PrismaClient {
   const adapter = new PrismaPg(
-    { connectionString, max, application_name: "collab" },
+    {
+      connectionString,
+      max,
+      application_name: "collab",
+      ...(timeouts === undefined
+        ? {}
+        : {
+            connectionTimeoutMillis: timeouts.connectMs,
+            query_timeout: timeouts.queryMs,
+            // A peer that vanished without closing (a dead host, a dropped route) is noticed.
+            keepAlive: true,
+            keepAliveInitialDelayMillis: 10_000,
+          }),
+    },
     {
       // An idle connection dropped by the server must not crash the process; the pool replaces it.
       onPoolError: () => {},
@@ -86,7 +119,10 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     if (options.migrate === true) {
       await runMigrations(databaseUrl, { log: options.log });
     }
-    const prisma = newPrisma(databaseUrl, options.poolMax ?? 10, true);
+    const prisma = newPrisma(databaseUrl, options.poolMax ?? 10, true, {
+      connectMs: options.connectTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.connectMs,
+      queryMs: options.queryTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.queryMs,
+    });
     let closed: Promise<void> | undefined;
     return {
       prisma,

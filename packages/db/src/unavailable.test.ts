@@ -28,6 +28,11 @@ describe("isDatabaseUnavailableError", () => {
       }),
     ],
     [
+      "a pool that found no connection in time",
+      new Error("timeout exceeded when trying to connect"),
+    ],
+    ["a statement the server never answered", new Error("Query read timeout")],
+    [
       "a wrapped cause",
       new Error("outer", { cause: Object.assign(new Error("inner"), { code: "ECONNRESET" }) }),
     ],

@@ -43,8 +43,10 @@ export function isDatabaseUnavailableError(error: unknown): boolean {
     if (
       typeof message === "string" &&
       // "…is not currently accepting connections": ALTER DATABASE … ALLOW_CONNECTIONS false
-      // (maintenance), SQLSTATE 55000, a code too broad to list above.
-      /Connection terminated|Can't reach database server|connect ECONNREFUSED|is not currently accepting connections/.test(
+      // (maintenance), SQLSTATE 55000, a code too broad to list above. "timeout exceeded when
+      // trying to connect" (pg-pool) and "Query read timeout" (pg): the server did not answer
+      // within createDb's connect / query timeout (a hung or unreachable server).
+      /Connection terminated|Can't reach database server|connect ECONNREFUSED|is not currently accepting connections|timeout exceeded when trying to connect|Query read timeout/.test(
         message,
       )
     ) {

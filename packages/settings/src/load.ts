@@ -97,6 +97,10 @@ export interface DatabaseSettings {
   readonly databaseUrl: string | undefined;
   /** The embedded database's directory (absolute); undefined: `<repo root>/.data/pglite`. */
   readonly dataDir: string | undefined;
+  /** PostgreSQL: longest wait for a connection from the pool (DATABASE_CONNECT_TIMEOUT_SECONDS). */
+  readonly connectTimeoutMs: number;
+  /** PostgreSQL: longest wait for a statement's answer (DATABASE_QUERY_TIMEOUT_SECONDS). */
+  readonly queryTimeoutMs: number;
 }
 
 export interface LoggingSettings {
@@ -199,7 +203,12 @@ function toSettings(env: ParsedEnv): Settings {
         allowPrivateNetworks: env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
       },
     },
-    database: { databaseUrl: env.DATABASE_URL, dataDir: env.PGLITE_DATA_DIR },
+    database: {
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.PGLITE_DATA_DIR,
+      connectTimeoutMs: Math.round(env.DATABASE_CONNECT_TIMEOUT_SECONDS * 1_000),
+      queryTimeoutMs: Math.round(env.DATABASE_QUERY_TIMEOUT_SECONDS * 1_000),
+    },
     logging: { level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info") },
   });
 }

@@ -384,6 +384,17 @@ const shape = {
     },
   ),
 
+  DATABASE_CONNECT_TIMEOUT_SECONDS: setting("database", decimal(0.1, 300), 5, {
+    default: "5",
+    description:
+      "PostgreSQL: longest wait for a connection (a new one, or a free one of the pool); past it the request answers 503 UNAVAILABLE",
+  }),
+  DATABASE_QUERY_TIMEOUT_SECONDS: setting("database", decimal(1, 3_600), 20, {
+    default: "20",
+    description:
+      "PostgreSQL: longest wait for a statement's answer, so a hung (not stopped) server makes requests answer 503 rather than hang",
+  }),
+
   // Logging
   LOG_LEVEL: setting(
     "logging",

@@ -13,6 +13,7 @@
  * ```
  */
 import { execFile, execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { chmod, chown, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -43,6 +44,13 @@ export interface PostgresCluster {
    * "fast" a clean shutdown that disconnects clients, "smart" waits for them. Resolves once down.
    */
   stop(mode?: PostgresStopMode): Promise<void>;
+  /**
+   * Freezes every process of the server (SIGSTOP): it keeps its sockets open and accepts TCP
+   * connections, but answers nothing — a hung server, unlike a stopped one. resume() thaws it.
+   */
+  pause(): Promise<void>;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): Promise<void>;
   /** Stops it (immediately) if it runs, and deletes its files. Idempotent. */
   destroy(): Promise<void>;
   /** The server's log so far (for a failing test's message). */
@@ -139,8 +147,48 @@ export async function startPostgresCluster(
   const startServer = () =>
     pg("pg_ctl", ["-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", serverOptions(), "start"]);
 
+  /** The postmaster and its children (backends, checkpointer, …): pids from postmaster.pid and /proc. */
+  // Synchronous: the exit hook (stopNow) must thaw a paused server before stopping it.
+  const serverPids = (): number[] => {
+    let postmaster: number;
+    try {
+      postmaster = Number(readFileSync(join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    } catch {
+      return [];
+    }
+    if (!Number.isInteger(postmaster) || postmaster <= 0) return [];
+    const children: number[] = [];
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat = "";
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the parenthesised command: state, then the parent's pid.
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent === postmaster) children.push(Number(entry));
+    }
+    return [postmaster, ...children];
+  };
+  let paused = false;
+  const signalServer = (signal: "SIGSTOP" | "SIGCONT") => {
+    for (const pid of serverPids()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // exited meanwhile
+      }
+    }
+  };
+
   const handle = {
     stopNow() {
+      if (paused) {
+        paused = false;
+        signalServer("SIGCONT");
+      }
       try {
         const args = ["-D", dataDir, "-m", "immediate", "-w", "stop"];
         const path = join(binDir, "pg_ctl");
@@ -206,8 +254,20 @@ export async function startPostgresCluster(
       running = false;
       live.delete(handle);
     },
+    async pause() {
+      if (!running || paused) return;
+      signalServer("SIGSTOP");
+      paused = true;
+    },
+    async resume() {
+      if (!paused) return;
+      signalServer("SIGCONT");
+      paused = false;
+    },
     destroy() {
       destroyed ??= (async () => {
+        if (paused) signalServer("SIGCONT");
+        paused = false;
         if (running) handle.stopNow();
         running = false;
         live.delete(handle);
