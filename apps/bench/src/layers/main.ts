@@ -11,7 +11,7 @@ import { analyze, createBenchApp, provisionTargets } from "../database/fixtures"
 import { createScratchDatabase } from "../database/scratch-database";
 import { inviteBody } from "../load/invite-request";
 import { TargetPool } from "../load/target-pool";
-import { NEXT_APPLICATION_NAME } from "../servers/next-app";
+import { APP_APPLICATION_NAME } from "../servers/app-server";
 import { type LayerCost, measure } from "./measure";
 
 // `pnpm --filter @collab/bench layers`: what each step of the invite costs in CPU (this process
@@ -62,7 +62,7 @@ try {
   });
 
   const rows: [string, LayerCost, LayerCost | null][] = [];
-  const project = (op: () => Promise<unknown>) => measure(admin, NEXT_APPLICATION_NAME, count, op);
+  const project = (op: () => Promise<unknown>) => measure(admin, APP_APPLICATION_NAME, count, op);
   const base = (op: () => Promise<unknown>) => measure(admin, PG_APPLICATION_NAME, count, op);
   rows.push([
     "app secret lookup",
