@@ -24,13 +24,18 @@ export interface BenchOptions {
   readonly write: boolean;
   /** Start the app server with a CPU profiler; profiles go to this directory. */
   readonly cpuProfDir: string | null;
+  /**
+   * When the server's autovacuum is off, apply its analyze rule during each case (default true;
+   * --no-auto-analyze keeps the statistics each case starts with).
+   */
+  readonly autoAnalyze: boolean;
   /** Admin connection used only to CREATE and DROP the benchmark's own databases. */
   readonly adminUrl: string;
 }
 
 const USAGE = `pnpm bench [--smoke] [--skip-build] [--only=rest-5,baseline-5,…] [--duration=20]
            [--warmup=5] [--connections=32] [--sustained] [--sustained-minutes=10]
-           [--timeout-rate=<req/s>] [--no-write] [--cpu-prof=<dir>]
+           [--timeout-rate=<req/s>] [--no-auto-analyze] [--no-write] [--cpu-prof=<dir>]
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), used only to
 create and drop fresh databases.`;
 
@@ -66,6 +71,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       "sustained-minutes": { type: "string" },
       "timeout-rate": { type: "string" },
       "no-write": { type: "boolean", default: false },
+      "no-auto-analyze": { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -97,6 +103,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     values.warmup !== undefined ||
     values.connections !== undefined ||
     values["sustained-minutes"] !== undefined ||
+    values["no-auto-analyze"] ||
     timeoutRate !== null;
   return {
     smoke,
@@ -117,6 +124,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     // A partial or shortened run must not overwrite the recorded one.
     write: !smoke && !values["no-write"] && !custom,
     cpuProfDir: values["cpu-prof"] ?? null,
+    autoAnalyze: !values["no-auto-analyze"],
     adminUrl: env.DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/postgres",
   };
 }

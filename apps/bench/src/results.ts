@@ -40,6 +40,8 @@ export interface MeasuredCase {
   /** Share of the CPUs busy just before the case, while the benchmark was idle (colleagues). */
   readonly backgroundCpuBusy: number;
   readonly sessionsProvisioned: number;
+  /** Tables the benchmark analyzed during the case, as autovacuum would have (auto-analyze.ts). */
+  readonly analyzedDuringCase: readonly string[];
   /**
    * member.invited events written vs. what the 2xx responses imply; rung_again must be 0; and,
    * when the case rang with a timeout that came due, the ring clock fired each once, never early.
@@ -87,6 +89,8 @@ export interface BenchResult {
     readonly sustainedSeconds: number;
     readonly timeoutsSeconds: number;
     readonly poolMax: { readonly server: string; readonly baseline: number };
+    /** How planner statistics were kept during the cases (database/auto-analyze.ts). */
+    readonly statistics: string;
   };
   readonly cases: readonly CaseResult[];
 }

@@ -10,6 +10,7 @@ import {
   selectCases,
 } from "./cases";
 import { onCleanup, once } from "./cleanup";
+import { autoAnalyzeSettings } from "./database/auto-analyze";
 import { createBenchApp } from "./database/fixtures";
 import { createScratchDatabase } from "./database/scratch-database";
 import { machineInfo } from "./machine/info";
@@ -125,6 +126,10 @@ export async function runBenchmark(
   db.on("error", () => {});
   onCleanup(once(() => db.end()));
   const app = await createBenchApp(db);
+  const statistics = {
+    settings: await autoAnalyzeSettings(db),
+    emulate: options.autoAnalyze,
+  };
   const postgres = (await db.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "";
 
   const server = await startAppServer({
@@ -145,6 +150,7 @@ export async function runBenchmark(
 
   const ctx: BenchContext = {
     db,
+    statistics,
     app,
     server,
     baseline,
@@ -174,6 +180,7 @@ export async function runBenchmark(
         ? await runInstancesCase(
             {
               adminUrl: options.adminUrl,
+              statistics,
               runDir,
               connections: options.connections,
               warmupSeconds: options.warmupSeconds,
@@ -200,6 +207,11 @@ export async function runBenchmark(
       sustainedSeconds: options.sustainedSeconds,
       timeoutsSeconds: options.timeoutsSeconds,
       poolMax: { server: `${POOL_MAX} (createDb default)`, baseline: POOL_MAX },
+      statistics: statistics.settings.autovacuum
+        ? "the server's autovacuum"
+        : statistics.emulate
+          ? `autovacuum is off on this server: the benchmark applied its analyze rule during each case (every ${statistics.settings.naptimeSeconds} s, tables with more than ${statistics.settings.threshold} + ${statistics.settings.scaleFactor * 100} % of their rows changed)`
+          : "autovacuum is off on this server and --no-auto-analyze: each case kept the statistics it started with",
     },
     cases,
   };

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { CaseSpec } from "./cases";
+import { type AutoAnalyzeSettings, emulateAutoAnalyze } from "./database/auto-analyze";
 import {
   analyze,
   type BenchApp,
@@ -34,6 +35,8 @@ import type { ConsoleSession } from "./trpc/console-session";
 
 export interface BenchContext {
   readonly db: pg.Pool;
+  /** The server's autovacuum settings, and whether to emulate its analyze when it is off. */
+  readonly statistics: { readonly settings: AutoAnalyzeSettings; readonly emulate: boolean };
   readonly app: BenchApp;
   /** The app server (`pnpm start`) serves both the REST and the tRPC cases. */
   readonly server: ServerProcess;
@@ -230,11 +233,13 @@ export async function runCase(
     );
 
   const rss = sampleRss(server.pid);
+  const autoAnalyze = emulateAutoAnalyze(ctx.db, ctx.statistics.settings, ctx.statistics.emulate);
   let warmup: DriveResult | null = null;
   let measured: DriveResult;
   let peakRssBytes = 0;
   let cpuMsPerRequest = { server: 0, database: 0 };
   let sustained: SustainedReport | undefined;
+  let analyzedDuringCase: string[] = [];
   try {
     if (ctx.warmupSeconds > 0) {
       warmup = await load(ctx.warmupSeconds);
@@ -262,6 +267,7 @@ export async function runCase(
     }
   } finally {
     peakRssBytes = rss.stop();
+    analyzedDuringCase = await autoAnalyze.stop();
   }
 
   const ringClock = await ringClockAfterLoad(ctx.db, spec);
@@ -287,6 +293,7 @@ export async function runCase(
     cpuMsPerRequest,
     backgroundCpuBusy: background,
     sessionsProvisioned: targets.provisioned,
+    analyzedDuringCase,
     check,
     ...(sustained === undefined ? {} : { sustained }),
     ...(ringClock === undefined ? {} : { ringClock }),

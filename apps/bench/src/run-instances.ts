@@ -2,6 +2,7 @@ import { join } from "node:path";
 import pg from "pg";
 import type { CaseSpec } from "./cases";
 import { onCleanup, once } from "./cleanup";
+import { type AutoAnalyzeSettings, emulateAutoAnalyze } from "./database/auto-analyze";
 import { analyze, createBenchApp } from "./database/fixtures";
 import { createScratchDatabase } from "./database/scratch-database";
 import { mergeTallies, Tally } from "./load/autocannon-run";
@@ -23,6 +24,7 @@ import type { ServerProcess, StartedProcess } from "./servers/server-process";
 
 export interface InstancesContext {
   readonly adminUrl: string;
+  readonly statistics: { readonly settings: AutoAnalyzeSettings; readonly emulate: boolean };
   readonly runDir: string;
   readonly connections: number;
   readonly warmupSeconds: number;
@@ -102,6 +104,8 @@ export async function runInstancesCase(
     const workerRss = sampleRss(worker.pid);
     let peaks: number[] = [];
     let workerPeak = 0;
+    let analyzedDuringCase: string[] = [];
+    const autoAnalyze = emulateAutoAnalyze(db, ctx.statistics.settings, ctx.statistics.emulate);
     let warmup: DriveResult | null = null;
     let measured: { each: DriveResult[]; all: DriveResult };
     let cpu: { servers: number[]; worker: number; database: number };
@@ -129,6 +133,7 @@ export async function runInstancesCase(
     } finally {
       peaks = rss.map((r) => r.stop());
       workerPeak = workerRss.stop();
+      analyzedDuringCase = await autoAnalyze.stop();
     }
 
     const ringClock = await ringClockAfterLoad(db, spec);
@@ -157,6 +162,7 @@ export async function runInstancesCase(
       },
       backgroundCpuBusy: background,
       sessionsProvisioned: targets.provisioned,
+      analyzedDuringCase,
       check,
       ...(ringClock === undefined ? {} : { ringClock }),
       instances: {

@@ -169,6 +169,8 @@ export function resultsMarkdown(result: BenchResult): string {
     "",
     `Concurrency ${s.connections}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s measured per case${longer.length > 0 ? ` (${longer.join("; ")})` : ""}; pool: app server ${s.poolMax.server}, baseline ${s.poolMax.baseline}. REST is \`pnpm start\`'s HTTP entry (the HiAR paths answered by the entry itself, tRPC handed to Next.js), its worker in-process (two-instance case: \`WORKER_IN_SERVER=0\` and one \`pnpm worker\`). Latencies are of 2xx responses; errors count non-2xx answers, socket errors and timeouts (warm-up included); vs baseline is the req/s ratio at the same invitee count; CPU ms/req is the CPU time of the server's processes and of its PostgreSQL backends per request (robust to other load on the machine, unlike req/s).`,
     "",
+    `Planner statistics: ANALYZE after each case's provisioning; then ${s.statistics}.`,
+    "",
     shared(result),
     "",
     resultsTable(result),
