@@ -18,3 +18,12 @@ export async function runCleanups(log: (line: string) => void): Promise<void> {
     }
   }
 }
+
+/** `fn` run at most once; later calls share the first call's promise. */
+export function once(fn: Cleanup): Cleanup {
+  let done: Promise<void> | undefined;
+  return () => {
+    done ??= fn();
+    return done;
+  };
+}

@@ -14,7 +14,11 @@ import { runBenchmark } from "./run-benchmark";
 const log = (line: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-/** Why the run must fail: any error response, or a case whose data check failed. */
+/**
+ * Why the run must fail: any error response, or a case whose data check failed (invites not all
+ * written, a member rung twice, or the ring clock firing a timeout twice, early, or never).
+ * Missed targets are reported, never failed on.
+ */
 function problems(result: BenchResult): string[] {
   const found: string[] = [];
   for (const c of result.cases.filter(isMeasured)) {

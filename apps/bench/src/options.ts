@@ -2,32 +2,58 @@ import { parseArgs } from "node:util";
 
 /** What one invocation of `pnpm bench` does. */
 export interface BenchOptions {
-  /** 2 s per case, no warm-up, zero errors asserted, BENCHMARKS.md left alone. */
+  /** Every case briefly (2 s), no warm-up, zero errors asserted, BENCHMARKS.md left alone. */
   readonly smoke: boolean;
   /** Reuse apps/web's existing `.next-bench` build. */
   readonly skipBuild: boolean;
   /** Only the cases whose id starts with one of these (e.g. "rest-5", "baseline"); all when empty. */
   readonly only: readonly string[];
+  /** Include the long sustained cases (also when --only names them, and in --smoke). */
+  readonly sustained: boolean;
   readonly warmupSeconds: number;
+  /** Measured seconds of a load case and of the two-instance case. */
   readonly durationSeconds: number;
+  /** Measured seconds of each sustained case (10 minutes in a full run). */
+  readonly sustainedSeconds: number;
+  /** Measured seconds of the timeout-accuracy case (60 in a full run). */
+  readonly timeoutsSeconds: number;
+  /** Rate of the timeout-accuracy case; null: the REST path's max measured in the same run. */
+  readonly timeoutRate: number | null;
   readonly connections: number;
   /** Write BENCHMARKS.md and results/latest.json (full runs of every case only). */
   readonly write: boolean;
-  /** Start the Next.js server with --cpu-prof; profiles go to this directory. */
+  /** Start the app server with a CPU profiler; profiles go to this directory. */
   readonly cpuProfDir: string | null;
-  /** Admin connection used only to CREATE and DROP the benchmark's own database. */
+  /**
+   * When the server's autovacuum is off, apply its analyze rule during each case (default true;
+   * --no-auto-analyze keeps the statistics each case starts with).
+   */
+  readonly autoAnalyze: boolean;
+  /** Admin connection used only to CREATE and DROP the benchmark's own databases. */
   readonly adminUrl: string;
 }
 
 const USAGE = `pnpm bench [--smoke] [--skip-build] [--only=rest-5,baseline-5,…] [--duration=20]
-           [--warmup=5] [--connections=32] [--no-write] [--cpu-prof=<dir>]
+           [--warmup=5] [--connections=32] [--sustained] [--sustained-minutes=10]
+           [--timeout-rate=<req/s>] [--no-auto-analyze] [--no-write] [--cpu-prof=<dir>]
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), used only to
-create and drop a fresh database.`;
+create and drop fresh databases.`;
 
-function positive(name: string, raw: string | undefined, fallback: number): number {
+/** Seconds the timeout-accuracy case rings members at the max rate (the issue's 60 s). */
+export const TIMEOUTS_CASE_SECONDS = 60;
+/** Minutes of each sustained case (the issue's 10). */
+export const SUSTAINED_MINUTES = 10;
+
+function nonNegative(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
+  return value;
+}
+
+function positive(name: string, raw: string | undefined, fallback: number): number {
+  const value = nonNegative(name, raw, fallback);
+  if (value === 0) throw new Error(`--${name} must be a number > 0`);
   return value;
 }
 
@@ -41,7 +67,11 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       duration: { type: "string" },
       warmup: { type: "string" },
       connections: { type: "string" },
+      sustained: { type: "boolean", default: false },
+      "sustained-minutes": { type: "string" },
+      "timeout-rate": { type: "string" },
       "no-write": { type: "boolean", default: false },
+      "no-auto-analyze": { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       help: { type: "boolean", default: false },
     },
@@ -57,18 +87,44 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     .map((s) => s.trim())
     .filter(Boolean);
   const durationSeconds = positive("duration", values.duration, smoke ? 2 : 20);
-  const warmupSeconds = positive("warmup", values.warmup, smoke ? 0 : 5);
-  const custom = only.length > 0 || values.duration !== undefined || values.warmup !== undefined;
+  const warmupSeconds = nonNegative("warmup", values.warmup, smoke ? 0 : 5);
+  const sustainedMinutes = positive(
+    "sustained-minutes",
+    values["sustained-minutes"],
+    SUSTAINED_MINUTES,
+  );
+  const timeoutRate =
+    values["timeout-rate"] === undefined
+      ? null
+      : positive("timeout-rate", values["timeout-rate"], 1);
+  const custom =
+    only.length > 0 ||
+    values.duration !== undefined ||
+    values.warmup !== undefined ||
+    values.connections !== undefined ||
+    values["sustained-minutes"] !== undefined ||
+    values["no-auto-analyze"] ||
+    timeoutRate !== null;
   return {
     smoke,
     skipBuild: values["skip-build"],
     only,
+    sustained: smoke || values.sustained || values["sustained-minutes"] !== undefined,
     warmupSeconds,
     durationSeconds,
+    // A smoke run or an explicit --duration shortens every case; --sustained-minutes the long ones.
+    sustainedSeconds:
+      smoke || (values.duration !== undefined && values["sustained-minutes"] === undefined)
+        ? durationSeconds
+        : sustainedMinutes * 60,
+    timeoutsSeconds:
+      smoke || values.duration !== undefined ? durationSeconds : TIMEOUTS_CASE_SECONDS,
+    timeoutRate,
     connections: positive("connections", values.connections, 32),
     // A partial or shortened run must not overwrite the recorded one.
-    write: !smoke && !values["no-write"] && !custom && values.connections === undefined,
+    write: !smoke && !values["no-write"] && !custom,
     cpuProfDir: values["cpu-prof"] ?? null,
+    autoAnalyze: !values["no-auto-analyze"],
     adminUrl: env.DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/postgres",
   };
 }

@@ -2,32 +2,97 @@ import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { HALF_RATE_REFERENCE, HALF_RATE_SHARE, selectCases } from "./cases";
-import { onCleanup } from "./cleanup";
+import {
+  type CaseSpec,
+  HALF_RATE_REFERENCE,
+  HALF_RATE_SHARE,
+  MAX_REST_REFERENCES,
+  selectCases,
+} from "./cases";
+import { onCleanup, once } from "./cleanup";
+import { autoAnalyzeSettings } from "./database/auto-analyze";
 import { createBenchApp } from "./database/fixtures";
 import { createScratchDatabase } from "./database/scratch-database";
 import { machineInfo } from "./machine/info";
 import type { BenchOptions } from "./options";
 import { WEB_DIR } from "./paths";
-import { type BenchResult, type CaseResult, isMeasured } from "./results";
-import { type BenchContext, runCase } from "./run-case";
+import { type BenchResult, type CaseResult, isMeasured, type MeasuredCase } from "./results";
+import { type BenchContext, type CasePlan, runCase } from "./run-case";
+import { runInstancesCase } from "./run-instances";
+import { BENCH_DIST_DIR, buildApp, startAppServer } from "./servers/app-server";
 import { startBaseline } from "./servers/baseline";
-import { BENCH_DIST_DIR, buildNextApp, startNextApp } from "./servers/next-app";
 import { signInToConsole } from "./trpc/console-session";
 
-/** The Next.js server's pool: createDb's default for DATABASE_URL. The baseline gets the same. */
+/** The app server's pool: createDb's default for DATABASE_URL. The baseline gets the same. */
 const POOL_MAX = 10;
 
-function halfRate(results: readonly CaseResult[]): number | null {
-  const reference = results.find((r) => r.id === HALF_RATE_REFERENCE);
-  if (!reference || !isMeasured(reference)) return null;
-  return Math.max(1, Math.round(reference.measured.requestsPerSecond * HALF_RATE_SHARE));
+function measured(results: readonly CaseResult[], id: string): MeasuredCase | undefined {
+  const found = results.find((r) => r.id === id);
+  return found && isMeasured(found) ? found : undefined;
+}
+
+/** The req/s a case measured over its whole run (a sustained case's whole window). */
+function maxRate(result: MeasuredCase): number {
+  return result.sustained?.whole.requestsPerSecond ?? result.measured.requestsPerSecond;
+}
+
+/** How a case is driven, or why it cannot run (a rate it needs was not measured). */
+function planFor(
+  spec: CaseSpec,
+  results: readonly CaseResult[],
+  options: BenchOptions,
+): CasePlan | { skipped: string } {
+  const seconds =
+    spec.kind === "sustained"
+      ? options.sustainedSeconds
+      : spec.kind === "timeouts"
+        ? options.timeoutsSeconds
+        : options.durationSeconds;
+  if (spec.rate === "max") return { seconds, rate: null, rateSource: null };
+  if (spec.rate === "half") {
+    const reference = measured(results, HALF_RATE_REFERENCE);
+    if (!reference) return { skipped: `needs ${HALF_RATE_REFERENCE} in the same run` };
+    const rate = Math.max(1, Math.round(reference.measured.requestsPerSecond * HALF_RATE_SHARE));
+    return { seconds, rate, rateSource: `${HALF_RATE_SHARE} × ${HALF_RATE_REFERENCE}` };
+  }
+  if (options.timeoutRate !== null) {
+    return { seconds, rate: options.timeoutRate, rateSource: "--timeout-rate" };
+  }
+  for (const id of MAX_REST_REFERENCES) {
+    const reference = measured(results, id);
+    if (reference)
+      return { seconds, rate: Math.max(1, Math.round(maxRate(reference))), rateSource: id };
+  }
+  return {
+    skipped: `needs ${MAX_REST_REFERENCES.join(" or ")} in the same run, or --timeout-rate`,
+  };
 }
 
 function summary(result: CaseResult): string {
   if (!isMeasured(result)) return `skipped: ${result.skipped}`;
   const m = result.measured;
-  return `${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.latency.p50.toFixed(1)} ms, p99 ${m.latency.p99.toFixed(1)} ms, errors ${m.errors}, RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB${result.check.ok ? "" : ", DATA CHECK FAILED"}`;
+  const parts = [
+    `${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.latency.p50.toFixed(1)} ms, p99 ${m.latency.p99.toFixed(1)} ms, errors ${m.errors}`,
+    `CPU ${result.cpuMsPerRequest.server.toFixed(2)} + DB ${result.cpuMsPerRequest.database.toFixed(2)} ms/req`,
+    `RSS ${(result.peakRssBytes / 2 ** 20).toFixed(0)} MB`,
+  ];
+  const s = result.sustained;
+  if (s) {
+    parts.push(
+      `first ${s.reference.toSeconds} s ${s.reference.requestsPerSecond.toFixed(0)} req/s p99 ${s.reference.p99.toFixed(0)} ms, RSS at the end ${(s.rss.endBytes / 2 ** 20).toFixed(0)} MB`,
+    );
+  }
+  const r = result.ringClock;
+  if (r) {
+    parts.push(
+      `ring clock: ${r.timedOut}/${r.rung} timed out, ${r.stillCalling} calling (${r.overdue} overdue), ${r.firedTwice} twice, ${r.early} early` +
+        (r.lateness
+          ? `, late p50 ${r.lateness.p50.toFixed(0)} / p99 ${r.lateness.p99.toFixed(0)} / max ${r.lateness.max.toFixed(0)} ms`
+          : ""),
+    );
+  }
+  if (!result.check.ok) parts.push("DATA CHECK FAILED");
+  return parts.join(", ");
 }
 
 /** Builds, provisions, starts both servers, runs the cases; cleanups are registered, not run. */
@@ -38,13 +103,16 @@ export async function runBenchmark(
 ): Promise<BenchResult> {
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
+  const specs = selectCases(options.only, options.sustained);
   if (options.skipBuild) {
-    if (!existsSync(join(WEB_DIR, BENCH_DIST_DIR, "BUILD_ID"))) {
-      throw new Error(`--skip-build: apps/web/${BENCH_DIST_DIR} holds no build`);
+    if (!existsSync(join(WEB_DIR, BENCH_DIST_DIR, "entry", "server.mjs"))) {
+      throw new Error(
+        `--skip-build: apps/web/${BENCH_DIST_DIR} holds no build of the server entry`,
+      );
     }
   } else {
-    log(`next build (apps/web/${BENCH_DIST_DIR}) …`);
-    await buildNextApp(join(runDir, "next-build.log"));
+    log(`pnpm --filter @collab/web build (apps/web/${BENCH_DIST_DIR}) …`);
+    await buildApp(join(runDir, "build.log"));
   }
 
   const database = await createScratchDatabase(options.adminUrl);
@@ -56,16 +124,20 @@ export async function runBenchmark(
     application_name: "collab-bench",
   });
   db.on("error", () => {});
-  onCleanup(() => db.end());
+  onCleanup(once(() => db.end()));
   const app = await createBenchApp(db);
+  const statistics = {
+    settings: await autoAnalyzeSettings(db),
+    emulate: options.autoAnalyze,
+  };
   const postgres = (await db.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "";
 
-  const next = await startNextApp({
+  const server = await startAppServer({
     databaseUrl: database.url,
-    logPath: join(runDir, "next-start.log"),
+    logPath: join(runDir, "server.log"),
     cpuProfDir: options.cpuProfDir,
   });
-  onCleanup(() => next.stop());
+  onCleanup(() => server.stop());
   const baseline = await startBaseline({
     databaseUrl: database.url,
     poolMax: POOL_MAX,
@@ -73,30 +145,51 @@ export async function runBenchmark(
   });
   onCleanup(() => baseline.stop());
   log(
-    `next start on ${next.baseUrl} (pid ${next.pid}), baseline on ${baseline.baseUrl} (pid ${baseline.pid})`,
+    `pnpm start (the app's HTTP entry, in-server worker) on ${server.baseUrl} (pid ${server.pid}), baseline on ${baseline.baseUrl} (pid ${baseline.pid})`,
   );
 
   const ctx: BenchContext = {
     db,
+    statistics,
     app,
-    next,
+    server,
     baseline,
-    consoleSession: await signInToConsole(next.baseUrl, app),
+    consoleSession: await signInToConsole(server.baseUrl, app),
     connections: options.connections,
     warmupSeconds: options.warmupSeconds,
-    durationSeconds: options.durationSeconds,
     log,
   };
   const cases: CaseResult[] = [];
-  for (const spec of selectCases(options.only)) {
-    const rate = spec.halfRestRate ? halfRate(cases) : null;
-    if (spec.halfRestRate && rate === null) {
-      cases.push({ ...spec, skipped: `needs ${HALF_RATE_REFERENCE} in the same run` });
-      log(`${spec.id}: skipped (needs ${HALF_RATE_REFERENCE})`);
+  for (const spec of specs) {
+    const plan = planFor(spec, cases, options);
+    if ("skipped" in plan) {
+      cases.push({
+        id: spec.id,
+        kind: spec.kind,
+        path: spec.path,
+        invitees: spec.invitees,
+        skipped: plan.skipped,
+      });
+      log(`${spec.id}: skipped (${plan.skipped})`);
       continue;
     }
-    log(`${spec.id}${rate === null ? "" : ` at ${rate} req/s`} …`);
-    const result = await runCase(ctx, spec, rate);
+    const rate = plan.rate === null ? "" : ` at ${plan.rate} req/s (${plan.rateSource})`;
+    log(`${spec.id}${rate}, ${plan.seconds} s …`);
+    const result =
+      spec.kind === "instances"
+        ? await runInstancesCase(
+            {
+              adminUrl: options.adminUrl,
+              statistics,
+              runDir,
+              connections: options.connections,
+              warmupSeconds: options.warmupSeconds,
+              log,
+            },
+            spec,
+            plan,
+          )
+        : await runCase(ctx, spec, plan);
     log(`${spec.id}: ${summary(result)}`);
     cases.push(result);
   }
@@ -111,7 +204,14 @@ export async function runBenchmark(
       connections: options.connections,
       warmupSeconds: options.warmupSeconds,
       durationSeconds: options.durationSeconds,
-      poolMax: { rest: `${POOL_MAX} (createDb default)`, baseline: POOL_MAX },
+      sustainedSeconds: options.sustainedSeconds,
+      timeoutsSeconds: options.timeoutsSeconds,
+      poolMax: { server: `${POOL_MAX} (createDb default)`, baseline: POOL_MAX },
+      statistics: statistics.settings.autovacuum
+        ? "the server's autovacuum"
+        : statistics.emulate
+          ? `autovacuum is off on this server: the benchmark applied its analyze rule during each case (every ${statistics.settings.naptimeSeconds} s, tables with more than ${statistics.settings.threshold} + ${statistics.settings.scaleFactor * 100} % of their rows changed)`
+          : "autovacuum is off on this server and --no-auto-analyze: each case kept the statistics it started with",
     },
     cases,
   };

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { CaseSpec } from "./cases";
+import { type AutoAnalyzeSettings, emulateAutoAnalyze } from "./database/auto-analyze";
 import {
   analyze,
   type BenchApp,
@@ -7,34 +8,63 @@ import {
   provisionTargets,
   resetInviteData,
 } from "./database/fixtures";
+import {
+  type RingClockReport,
+  ringClockCorrect,
+  ringClockReport,
+  waitForRingClock,
+} from "./database/ring-clock";
+import { Tally } from "./load/autocannon-run";
 import { type DriveResult, drive } from "./load/drive";
 import { type HttpRequest, signedInvite, trpcInvite } from "./load/invite-request";
 import { type InviteAssignment, TargetPool } from "./load/target-pool";
+import {
+  type CpuMark,
+  type SustainedReport,
+  sustainedReport,
+  timelineShape,
+} from "./load/timeline";
 import { backgroundCpuBusy } from "./machine/cpu-idle";
 import { backendCpu, cpuMsBetween, serverCpu } from "./machine/cpu-time";
-import type { CaseResult } from "./results";
+import type { CaseResult, MeasuredCase } from "./results";
+import { APP_APPLICATION_NAME } from "./servers/app-server";
 import { BASELINE_APPLICATION_NAME } from "./servers/baseline";
-import { NEXT_APPLICATION_NAME } from "./servers/next-app";
 import { sampleRss } from "./servers/rss";
 import type { ServerProcess } from "./servers/server-process";
 import type { ConsoleSession } from "./trpc/console-session";
 
 export interface BenchContext {
   readonly db: pg.Pool;
+  /** The server's autovacuum settings, and whether to emulate its analyze when it is off. */
+  readonly statistics: { readonly settings: AutoAnalyzeSettings; readonly emulate: boolean };
   readonly app: BenchApp;
-  /** The Next.js server serves both the REST and the tRPC cases. */
-  readonly next: ServerProcess;
+  /** The app server (`pnpm start`) serves both the REST and the tRPC cases. */
+  readonly server: ServerProcess;
   readonly baseline: ServerProcess;
   readonly consoleSession: ConsoleSession;
   readonly connections: number;
   readonly warmupSeconds: number;
-  readonly durationSeconds: number;
   readonly log: (line: string) => void;
+}
+
+/** How one case is driven, decided by the run (rates may come from earlier cases). */
+export interface CasePlan {
+  readonly seconds: number;
+  /** Requests/s; null: flat out. */
+  readonly rate: number | null;
+  readonly rateSource: string | null;
 }
 
 /** Requests/s no path reaches here (1 invitee), and invitees/s no path writes: capacity bounds. */
 const CEILING_REQUESTS_PER_SECOND = 5_000;
 const CEILING_INVITEES_PER_SECOND = 80_000;
+
+/**
+ * How long after the last deadline the ring-clock check still waits for rung members to time out
+ * before it reports them as left behind. The ring clock sleeps at most 250 ms; this is generous
+ * for a busy machine, and only a broken clock makes a case wait that long.
+ */
+export const RING_CLOCK_GRACE_MS = 30_000;
 
 /** A session id that cannot exist: what a request gets when every provisioned session is full. */
 const EXHAUSTED: InviteAssignment = {
@@ -48,119 +78,224 @@ function requestsFor(invitees: number, seconds: number, ratePerSecond: number | 
   return Math.ceil(rate * seconds);
 }
 
-/** Adds sessions until the pool can take `requests` more (plus a margin of sessions). */
-async function ensureCapacity(ctx: BenchContext, pool: TargetPool, requests: number) {
-  const missing = requests - pool.remaining;
-  const spare = 2 * ctx.connections - pool.sessionsInRotation;
-  const sessions = Math.max(Math.ceil(Math.max(0, missing) / pool.requestsPerSession), spare, 0);
-  if (sessions > 0) pool.add(await provisionTargets(ctx.db, ctx.app.id, sessions));
-  return sessions;
+/** Fresh sessions for the requests of one case, handed out round-robin (load/target-pool.ts). */
+export class CaseTargets {
+  readonly pool: TargetPool;
+  provisioned = 0;
+  private exhaustedLogged = false;
+
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly appId: string,
+    private readonly spec: CaseSpec,
+    private readonly connections: number,
+    private readonly log: (line: string) => void,
+  ) {
+    this.pool = new TargetPool(spec.invitees);
+  }
+
+  /** Adds sessions until the pool can take `seconds` more at `rate` (plus spare sessions). */
+  async ensure(seconds: number, rate: number | null): Promise<void> {
+    const missing = requestsFor(this.spec.invitees, seconds, rate) - this.pool.remaining;
+    const spare = 2 * this.connections - this.pool.sessionsInRotation;
+    const sessions = Math.max(
+      Math.ceil(Math.max(0, missing) / this.pool.requestsPerSession),
+      spare,
+    );
+    if (sessions <= 0) return;
+    this.pool.add(
+      await provisionTargets(this.db, this.appId, sessions, this.spec.callingTimeoutSeconds),
+    );
+    this.provisioned += sessions;
+  }
+
+  /** The next request's sessions and users (a request that fails visibly when none are left). */
+  take(): InviteAssignment {
+    const assignment = this.pool.take();
+    if (assignment !== null) return assignment;
+    if (!this.exhaustedLogged) this.log(`  ${this.spec.id}: every provisioned session is full`);
+    this.exhaustedLogged = true;
+    return EXHAUSTED;
+  }
 }
 
+/** The invite events the case wrote against its 2xx responses; the ring clock's correctness. */
+export async function dataCheck(
+  db: pg.Pool,
+  spec: CaseSpec,
+  ok: number,
+  taken: number,
+  ringClock: RingClockReport | undefined,
+): Promise<MeasuredCase["check"]> {
+  const events = await countInviteEvents(db);
+  const check = {
+    invitedEvents: events.invited,
+    expectedAtLeast: ok * spec.invitees,
+    // Requests cut off when the run stopped may have committed without their answer counted.
+    expectedAtMost: taken * spec.invitees,
+    rungAgainEvents: events.rungAgain,
+    ringClockCorrect: ringClock === undefined ? null : ringClockCorrect(ringClock),
+  };
+  return {
+    ...check,
+    ok:
+      check.rungAgainEvents === 0 &&
+      check.invitedEvents >= check.expectedAtLeast &&
+      check.invitedEvents <= check.expectedAtMost &&
+      check.ringClockCorrect !== false,
+  };
+}
+
+/** Waits for the due rings (timeout cases) and reports what the ring clock did. */
+export async function ringClockAfterLoad(
+  db: pg.Pool,
+  spec: CaseSpec,
+): Promise<RingClockReport | undefined> {
+  if (spec.callingTimeoutSeconds === 0) return undefined;
+  // A sustained case stops while members still ring: it reports on those that came due.
+  const waitForAll = spec.kind !== "sustained";
+  const drainSeconds = waitForAll ? await waitForRingClock(db, RING_CLOCK_GRACE_MS) : null;
+  return ringClockReport(db, {
+    timeoutSeconds: spec.callingTimeoutSeconds,
+    waitedForAll: waitForAll,
+    drainSeconds,
+  });
+}
+
+/** Takes a CPU reading every `everySeconds` until stop() (the sustained case's windows). */
+function markCpu(
+  db: pg.Pool,
+  serverPid: number,
+  applicationName: string,
+  everySeconds: number,
+): { stop(): Promise<CpuMark[]> } {
+  const marks: CpuMark[] = [];
+  let pending = Promise.resolve();
+  const take = () => {
+    const at = performance.now();
+    const server = serverCpu(serverPid);
+    pending = pending.then(async () => {
+      marks.push({ at, server, database: await backendCpu(db, applicationName) });
+    });
+  };
+  take();
+  const timer = setInterval(take, everySeconds * 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      take();
+      await pending;
+      return marks;
+    },
+  };
+}
+
+/** One case on one server (load, sustained, timeouts): reset, provision, warm up, measure, check. */
 export async function runCase(
   ctx: BenchContext,
   spec: CaseSpec,
-  targetRate: number | null,
+  plan: CasePlan,
 ): Promise<CaseResult> {
   const session = ctx.consoleSession;
   if (spec.path === "trpc" && !session.ok) {
-    return { id: spec.id, path: spec.path, invitees: spec.invitees, skipped: session.reason };
+    return {
+      id: spec.id,
+      kind: spec.kind,
+      path: spec.path,
+      invitees: spec.invitees,
+      skipped: session.reason,
+    };
   }
-  const server = spec.path === "baseline" ? ctx.baseline : ctx.next;
+  const server = spec.path === "baseline" ? ctx.baseline : ctx.server;
   const applicationName =
-    spec.path === "baseline" ? BASELINE_APPLICATION_NAME : NEXT_APPLICATION_NAME;
+    spec.path === "baseline" ? BASELINE_APPLICATION_NAME : APP_APPLICATION_NAME;
   const background = await backgroundCpuBusy();
 
   await resetInviteData(ctx.db);
-  const pool = new TargetPool(spec.invitees);
-  let provisioned = await ensureCapacity(
-    ctx,
-    pool,
-    requestsFor(spec.invitees, ctx.warmupSeconds || ctx.durationSeconds, targetRate),
-  );
+  const targets = new CaseTargets(ctx.db, ctx.app.id, spec, ctx.connections, ctx.log);
+  await targets.ensure(ctx.warmupSeconds || plan.seconds, plan.rate);
   await analyze(ctx.db);
 
-  let exhaustedLogged = false;
-  const nextRequest = (): HttpRequest => {
-    let assignment = pool.take();
-    if (assignment === null) {
-      if (!exhaustedLogged) ctx.log(`  ${spec.id}: every provisioned session is full`);
-      exhaustedLogged = true;
-      assignment = EXHAUSTED;
-    }
-    return session.ok && spec.path === "trpc"
-      ? trpcInvite(session.cookie, server.baseUrl, assignment)
-      : signedInvite(ctx.app, assignment);
-  };
-  const load = (seconds: number) =>
-    drive({
-      baseUrl: server.baseUrl,
-      connections: ctx.connections,
-      seconds,
-      ...(targetRate === null ? {} : { overallRate: targetRate }),
-      nextRequest,
-    });
+  const nextRequest = (): HttpRequest =>
+    session.ok && spec.path === "trpc"
+      ? trpcInvite(session.cookie, server.baseUrl, targets.take())
+      : signedInvite(ctx.app, targets.take());
+  const load = (seconds: number, tally?: Tally) =>
+    drive(
+      {
+        baseUrl: server.baseUrl,
+        connections: ctx.connections,
+        seconds,
+        ...(plan.rate === null ? {} : { overallRate: plan.rate }),
+        nextRequest,
+      },
+      tally,
+    );
 
   const rss = sampleRss(server.pid);
+  const autoAnalyze = emulateAutoAnalyze(ctx.db, ctx.statistics.settings, ctx.statistics.emulate);
   let warmup: DriveResult | null = null;
   let measured: DriveResult;
   let peakRssBytes = 0;
   let cpuMsPerRequest = { server: 0, database: 0 };
+  let sustained: SustainedReport | undefined;
+  let analyzedDuringCase: string[] = [];
   try {
     if (ctx.warmupSeconds > 0) {
       warmup = await load(ctx.warmupSeconds);
       // Twice the warm-up's rate: the measured run must never run out of fresh sessions.
       const observed = Math.max(warmup.requestsPerSecond, 1) * 2;
-      provisioned += await ensureCapacity(
-        ctx,
-        pool,
-        requestsFor(spec.invitees, ctx.durationSeconds, targetRate ?? observed),
-      );
+      await targets.ensure(plan.seconds, plan.rate ?? observed);
     } else {
-      provisioned += await ensureCapacity(
-        ctx,
-        pool,
-        requestsFor(spec.invitees, ctx.durationSeconds, targetRate),
-      );
+      await targets.ensure(plan.seconds, plan.rate);
     }
     const before = { server: serverCpu(server.pid), db: await backendCpu(ctx.db, applicationName) };
-    measured = await load(ctx.durationSeconds);
+    const marks =
+      spec.kind === "sustained"
+        ? markCpu(ctx.db, server.pid, applicationName, timelineShape(plan.seconds).markSeconds)
+        : null;
+    const tally = new Tally();
+    const startedAt = performance.now();
+    measured = await load(plan.seconds, tally);
     const requests = Math.max(1, measured.ok + measured.errors);
     cpuMsPerRequest = {
       server: cpuMsBetween(before.server, serverCpu(server.pid)) / requests,
       database: cpuMsBetween(before.db, await backendCpu(ctx.db, applicationName)) / requests,
     };
+    if (marks !== null) {
+      sustained = sustainedReport(tally, startedAt, plan.seconds, await marks.stop(), rss.samples);
+    }
   } finally {
     peakRssBytes = rss.stop();
+    analyzedDuringCase = await autoAnalyze.stop();
   }
 
-  const events = await countInviteEvents(ctx.db);
-  const ok = (warmup?.ok ?? 0) + measured.ok;
-  const check = {
-    invitedEvents: events.invited,
-    expectedAtLeast: ok * spec.invitees,
-    // Requests cut off when the run stopped may have committed without their answer counted.
-    expectedAtMost: pool.taken * spec.invitees,
-    rungAgainEvents: events.rungAgain,
-    ok: false,
-  };
-  check.ok =
-    check.rungAgainEvents === 0 &&
-    check.invitedEvents >= check.expectedAtLeast &&
-    check.invitedEvents <= check.expectedAtMost;
-
+  const ringClock = await ringClockAfterLoad(ctx.db, spec);
+  const check = await dataCheck(
+    ctx.db,
+    spec,
+    (warmup?.ok ?? 0) + measured.ok,
+    targets.pool.taken,
+    ringClock,
+  );
   return {
     id: spec.id,
+    kind: spec.kind,
     path: spec.path,
     invitees: spec.invitees,
     connections: ctx.connections,
-    targetRate,
+    targetRate: plan.rate,
+    rateSource: plan.rateSource,
+    callingTimeoutSeconds: spec.callingTimeoutSeconds,
     warmup,
     measured,
     peakRssBytes,
     cpuMsPerRequest,
     backgroundCpuBusy: background,
-    sessionsProvisioned: provisioned,
+    sessionsProvisioned: targets.provisioned,
+    analyzedDuringCase,
     check,
+    ...(sustained === undefined ? {} : { sustained }),
+    ...(ringClock === undefined ? {} : { ringClock }),
   };
 }

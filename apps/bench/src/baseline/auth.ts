@@ -1,31 +1,46 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { HiarError } from "@collab/contracts";
-import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
-import type pg from "pg";
-import { CONSUME_NONCE, FIND_SECRET } from "./sql";
+import { verifyRequest } from "@collab/hiar-auth";
+import {
+  type AppSecretCache,
+  consumeNonce,
+  createAppSecretCache,
+  type DbExecutor,
+} from "./project";
 
-// The same authentication as apps/web's authenticate.ts (same hiar-auth verifier, same nonce
-// table and statement), over pg instead of Prisma.
+// The same authentication as apps/web's server/rest/authenticate.ts, from the request line and
+// headers before the body is read: the same verifier (@collab/hiar-auth), the app secret through
+// the same cache (createAppSecretCache: 5 s TTL, so one lookup statement per app at most every
+// 5 s), then the nonce through the same repository function (consumeNonce), over pg.
 
-export async function authenticate(pool: pg.Pool, req: IncomingMessage): Promise<string> {
-  const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
+export interface AuthEnv {
+  readonly db: DbExecutor;
+  readonly secrets: AppSecretCache;
+}
+
+export function createAuthEnv(db: DbExecutor): AuthEnv {
+  // The cache reads secrets through findAppSecret, which pgExecutor answers with Prisma's SQL.
+  return { db, secrets: createAppSecretCache(db as Parameters<typeof createAppSecretCache>[0]) };
+}
+
+export async function authenticate(
+  env: AuthEnv,
+  head: { method: string; path: string; rawQuery: string; headers: IncomingHttpHeaders },
+): Promise<string> {
   const verified = await verifyRequest({
-    headers: req.headers,
-    method: req.method ?? "",
-    path,
-    rawQuery,
-    lookupSecret: async (appId) => {
-      const { rows } = await pool.query<{ secret: string }>({ ...FIND_SECRET, values: [appId] });
-      return rows[0]?.secret ?? null;
-    },
+    headers: head.headers,
+    method: head.method,
+    path: head.path,
+    rawQuery: head.rawQuery,
+    lookupSecret: (appId) => env.secrets.lookup(appId),
   });
   if (!verified.ok) throw new HiarError(verified.reason, verified.message);
 
-  const { rowCount } = await pool.query({
-    ...CONSUME_NONCE,
-    values: [verified.appId, verified.nonce, new Date(verified.nonceExpiresAtMs)],
+  const fresh = await consumeNonce(env.db as Parameters<typeof consumeNonce>[0], {
+    appId: verified.appId,
+    nonce: verified.nonce,
+    expiresAt: new Date(verified.nonceExpiresAtMs),
   });
-  if (rowCount !== 1)
-    throw new HiarError("NONCE_REUSED", "X-HIAR-OPENAPI-NONCE has already been used");
+  if (!fresh) throw new HiarError("NONCE_REUSED", "X-HIAR-OPENAPI-NONCE has already been used");
   return verified.appId;
 }

@@ -2,148 +2,180 @@ import {
   buildMemberInfo,
   HiarError,
   type InviteSessionRequest,
+  type InviteSessionResult,
+  LIVE_MEMBER_STATES,
   type MemberSessionStateName,
   memberLimitFor,
+  TERMINAL_MEMBER_STATES,
 } from "@collab/contracts";
+import { LRUCache } from "lru-cache";
 import type pg from "pg";
+import { pgExecutor } from "./pg-executor";
 import {
-  APPEND_EVENTS,
-  LOCK_SESSION,
-  type NamedStatement,
-  READ_MEMBER_STATES,
-  SCHEDULE_TIMEOUTS,
-  UPSERT_MEMBERS,
-} from "./sql";
+  assertInviteRequest,
+  assertInviteTarget,
+  callingTimeoutSeconds,
+  collaborationNotFound,
+  type DbExecutor,
+  EVENT_TYPES,
+  effectiveCallingTimeoutSeconds,
+  type InviteChange,
+  isStoredId,
+  lockSessionRow,
+  type MemberWrite,
+  planInvite,
+  RING_STATE,
+  readInviteSnapshot,
+  sessionNotFound,
+  writeInviteIfUnchanged,
+} from "./project";
 
-// The invite of product.md as straight SQL in one transaction: lock the session row, check the
-// target, the inviter and the limit, upsert the rung members, append their events, queue their
-// calling timeouts (when the deployment has the job queue, as the project's invite does).
+// packages/domain's inviteMembers, step for step, with its statements sent through pg
+// (./pg-executor) instead of Prisma: the same design (one read, one compare-and-set write on
+// session.event_seq that also sets each rung member's calling deadline, two optimistic attempts,
+// then the same read and write in a transaction behind the session's row lock) and the same SQL,
+// rules and values (the project's own functions, ./project). Only this control flow is copied;
+// statements.integration-test.ts checks that it sends the project's statements in the project's
+// order on both paths and writes the same rows.
 
-const STORED_ID = /^[0-9a-f]{32}$/;
-const LIVE: ReadonlySet<string> = new Set(["MEMBER_CALLING", "MEMBER_TALKING"]);
+/** invite-members.ts: states a write may overwrite (never a live member). */
+const RINGABLE_STATES: readonly MemberSessionStateName[] = [
+  "MEMBER_UNSPECIFIED",
+  ...TERMINAL_MEMBER_STATES,
+];
 
-interface LockRow {
-  collaboration_id: string | null;
-  collaboration_state: string | null;
-  number_limit: number | null;
-  session_id: string | null;
-  session_state: string | null;
+/** invite-members.ts: optimistic attempts before the locked fallback. */
+export const OPTIMISTIC_INVITE_ATTEMPTS = 2;
+
+/** invite-members.ts: sessions whose invites had a conflict within the last second. */
+const recentlyContended = new LRUCache<string, true>({ max: 1_000, ttl: 1_000 });
+
+const STALE = Symbol("stale");
+
+function memberWrite(change: InviteChange): MemberWrite {
+  const m = change.member;
+  return {
+    userId: m.userID,
+    confirmState: m.confirmState,
+    memberSessionState: RING_STATE,
+    medias: m.medias,
+    tools: m.tools,
+    roles: m.roles,
+    deviceType: m.deviceType,
+    seqId: m.seqID,
+    extra: m.extra,
+  };
 }
 
-interface StateRow {
-  user_id: string | null;
-  state: MemberSessionStateName | null;
-  live: number;
+interface InviteAttempt {
+  readonly appId: string;
+  readonly input: InviteSessionRequest;
+  readonly traceId: string;
+  readonly deploymentTimeoutSeconds: number;
 }
 
-function run<R extends pg.QueryResultRow>(
-  client: pg.PoolClient,
-  statement: NamedStatement,
-  values: unknown[],
-): Promise<pg.QueryResult<R>> {
-  return client.query<R>({ name: statement.name, text: statement.text, values });
+function membersChangedConcurrently(expected: number): HiarError {
+  return new HiarError("INVALID_STATE", "members changed concurrently; retry the invite", {
+    details: { expected },
+  });
 }
 
-function intArray(values: readonly number[]): string {
-  return `{${values.join(",")}}`;
+async function attemptInvite(
+  db: DbExecutor,
+  attempt: InviteAttempt,
+): Promise<InviteSessionResult | typeof STALE> {
+  const { appId, input } = attempt;
+  const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
+  const snapshot = await readInviteSnapshot(db, {
+    appId,
+    collaborationId: input.collaborationID,
+    sessionId: input.sessionID,
+    userIds: [input.userID, ...input.members.map((m) => m.userID)],
+    countStates: LIVE_MEMBER_STATES,
+  });
+  assertInviteTarget(snapshot, ids);
+  const states = new Map(snapshot.members.map((m) => [m.userId, m.memberSessionState]));
+  const plan = planInvite({
+    inviterID: input.userID,
+    inviterState: states.get(input.userID) ?? null,
+    invitees: input.members,
+    currentStates: states,
+    liveCount: snapshot.count,
+    limit: memberLimitFor(snapshot.collaboration.numberLimit),
+  });
+  if (plan.changes.length === 0) return { members: plan.outcomes };
+
+  const written = await writeInviteIfUnchanged(db, {
+    appId,
+    sessionId: input.sessionID,
+    expectedEventSeq: snapshot.session.eventSeq,
+    members: plan.changes.map(memberWrite),
+    invitedBy: input.userID,
+    overwriteStates: RINGABLE_STATES,
+    callingTimeoutSeconds: effectiveCallingTimeoutSeconds(
+      snapshot.collaboration.callingTimeoutSeconds,
+      attempt.deploymentTimeoutSeconds,
+    ),
+    events: plan.changes.map((change) => ({
+      type: change.outcome === "added" ? EVENT_TYPES.memberInvited : EVENT_TYPES.memberRungAgain,
+      actorId: input.userID,
+      subjectId: change.member.userID,
+      fromState: change.fromState,
+      toState: RING_STATE,
+      traceId: attempt.traceId,
+      payload: {
+        collaborationID: input.collaborationID,
+        outcome: change.outcome,
+        member: buildMemberInfo(change.member),
+      },
+    })),
+  });
+  if (written.status === "stale") return STALE;
+  if (written.status === "skipped") throw membersChangedConcurrently(plan.changes.length);
+  return { members: plan.outcomes };
 }
 
-/** What the baseline's invite runs against. */
-export interface InviteEnv {
-  readonly pool: pg.Pool;
-  /** Seconds until a rung member's calling timeout; null when no job queue is installed. */
-  readonly callingTimeoutSeconds: number | null;
-}
-
+/** POST /session/invite as inviteMembers runs it (see the comment at the top). */
 export async function invite(
-  env: InviteEnv,
+  pool: pg.Pool,
   appId: string,
   input: InviteSessionRequest,
   traceId: string,
-): Promise<void> {
-  const { collaborationID, sessionID, userID } = input;
-  if (!STORED_ID.test(collaborationID)) throw new HiarError("NOT_FOUND", "collaboration not found");
-  if (!STORED_ID.test(sessionID)) throw new HiarError("NOT_FOUND", "session not found");
+): Promise<InviteSessionResult> {
+  assertInviteRequest(input);
+  const attempt: InviteAttempt = {
+    appId,
+    input,
+    traceId,
+    deploymentTimeoutSeconds: callingTimeoutSeconds(),
+  };
+  const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
+  if (!isStoredId(input.collaborationID)) throw collaborationNotFound(ids);
+  if (!isStoredId(input.sessionID)) throw sessionNotFound(ids);
 
-  const client = await env.pool.connect();
-  let failed = true;
+  const sessionKey = `${appId}/${input.sessionID}`;
+  if (!recentlyContended.has(sessionKey)) {
+    const db = pgExecutor(pool);
+    for (let i = 0; i < OPTIMISTIC_INVITE_ATTEMPTS; i++) {
+      const result = await attemptInvite(db, attempt);
+      if (result !== STALE) return result;
+      recentlyContended.set(sessionKey, true);
+    }
+  }
+  // The locked fallback: BEGIN · lock the session row · read · write · COMMIT, on one client.
+  const client = await pool.connect();
+  let committed = false;
   try {
     await client.query("BEGIN");
-    const target = (await run<LockRow>(client, LOCK_SESSION, [appId, collaborationID, sessionID]))
-      .rows[0];
-    if (target?.collaboration_id == null)
-      throw new HiarError("NOT_FOUND", "collaboration not found");
-    if (target.session_id === null) throw new HiarError("NOT_FOUND", "session not found");
-    if (
-      target.session_state === "SESSION_END" ||
-      target.collaboration_state === "COLLABORATION_END"
-    ) {
-      throw new HiarError("INVALID_STATE", "session has ended");
-    }
-
-    const userIds = [userID, ...input.members.map((m) => m.userID)];
-    const snapshot = (await run<StateRow>(client, READ_MEMBER_STATES, [appId, sessionID, userIds]))
-      .rows;
-    const states = new Map<string, MemberSessionStateName>();
-    for (const row of snapshot)
-      if (row.user_id !== null && row.state !== null) states.set(row.user_id, row.state);
-    const inviterState = states.get(userID);
-    if (inviterState === undefined || inviterState === "MEMBER_KICKOUT") {
-      throw new HiarError("PERMISSION_DENIED", `inviter ${userID} may not invite`);
-    }
-
-    const changes = input.members.filter((m) => !LIVE.has(states.get(m.userID) ?? ""));
-    const live = snapshot[0]?.live ?? 0;
-    if (changes.length > 0 && live + changes.length > memberLimitFor(target.number_limit ?? 0)) {
-      throw new HiarError("MEMBER_LIMIT_EXCEEDED");
-    }
-    if (changes.length > 0) {
-      const written = await run(client, UPSERT_MEMBERS, [
-        appId,
-        sessionID,
-        userID,
-        changes.map((m) => m.userID),
-        changes.map((m) => m.confirmState),
-        changes.map((m) => intArray(m.medias)),
-        changes.map((m) => JSON.stringify(m.tools)),
-        changes.map((m) => intArray(m.roles)),
-        changes.map((m) => m.deviceType),
-        changes.map((m) => m.seqID),
-        changes.map((m) => m.extra),
-      ]);
-      if (written.rowCount !== changes.length) {
-        throw new HiarError("INVALID_STATE", "members changed concurrently; retry the invite");
-      }
-      await run(client, APPEND_EVENTS, [
-        appId,
-        sessionID,
-        changes.length,
-        changes.map((m) => (states.has(m.userID) ? "member.rung_again" : "member.invited")),
-        changes.map(() => userID),
-        changes.map((m) => m.userID),
-        changes.map((m) => states.get(m.userID) ?? null),
-        changes.map(() => traceId),
-        changes.map((m) =>
-          JSON.stringify({
-            collaborationID,
-            outcome: states.has(m.userID) ? "rung_again" : "added",
-            member: buildMemberInfo(m),
-          }),
-        ),
-      ]);
-      if (env.callingTimeoutSeconds !== null) {
-        await run(client, SCHEDULE_TIMEOUTS, [
-          appId,
-          sessionID,
-          changes.map((m) => m.userID),
-          env.callingTimeoutSeconds,
-        ]);
-      }
-    }
+    const tx = pgExecutor(client);
+    await lockSessionRow(tx, { appId, sessionId: input.sessionID });
+    const result = await attemptInvite(tx, attempt);
+    if (result === STALE) throw membersChangedConcurrently(input.members.length);
     await client.query("COMMIT");
-    failed = false;
+    committed = true;
+    return result;
   } finally {
-    if (failed) await client.query("ROLLBACK").catch(() => {});
+    if (!committed) await client.query("ROLLBACK").catch(() => {});
     client.release();
   }
 }

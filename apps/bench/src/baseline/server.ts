@@ -1,15 +1,22 @@
 import { createServer } from "node:http";
 import pg from "pg";
+import { createAuthEnv } from "./auth";
 import { createHandler } from "./handler";
-import { HAS_JOB_QUEUE } from "./sql";
+import { pgExecutor } from "./pg-executor";
+import { callingTimeoutSeconds } from "./project";
 
-// The baseline: node:http + pg, no Next.js, tRPC or Prisma. Started by the benchmark as its own
-// process (so its RSS and CPU are its own): DATABASE_URL, PORT, POOL_MAX, APPLICATION_NAME and
-// HIAR_CALLING_TIMEOUT_SECONDS from the environment.
+// The baseline: node:http + pg, no Next.js, no HTTP entry of the project, no Prisma. Started by
+// the benchmark as its own process (so its RSS and CPU are its own): DATABASE_URL, PORT,
+// POOL_MAX, APPLICATION_NAME and HIAR_CALLING_TIMEOUT_SECONDS (the deployment's calling timeout,
+// as the project reads it) from the environment. It runs no ring clock: the project's server,
+// running beside it on the same database, sweeps whatever comes due (nothing does while the
+// benchmark's deployment timeout is an hour).
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) throw new Error("DATABASE_URL is required");
 const port = Number(process.env.PORT ?? 3100);
+// Fail at start on a malformed value, as the project's server does.
+callingTimeoutSeconds();
 
 const pool = new pg.Pool({
   connectionString: databaseUrl,
@@ -19,12 +26,7 @@ const pool = new pg.Pool({
 // An idle connection dropped by the server must not crash the process; the pool replaces it.
 pool.on("error", () => {});
 
-const { rows } = await pool.query<{ present: boolean }>(HAS_JOB_QUEUE);
-// The project's default calling timeout is 60 s; the benchmark sets HIAR_CALLING_TIMEOUT_SECONDS.
-const callingTimeoutSeconds = rows[0]?.present
-  ? Number(process.env.HIAR_CALLING_TIMEOUT_SECONDS || 60)
-  : null;
-const server = createServer(createHandler({ pool, callingTimeoutSeconds }));
+const server = createServer(createHandler({ pool, auth: createAuthEnv(pgExecutor(pool)) }));
 server.keepAliveTimeout = 65_000;
 server.listen(port, "127.0.0.1", () => console.log(`baseline listening on ${port}`));
 

@@ -27,11 +27,16 @@ export async function createBenchApp(db: pg.Pool): Promise<BenchApp> {
   return app;
 }
 
-/** `count` new collaborations, each with one started session whose only member is the inviter. */
+/**
+ * `count` new collaborations, each with one started session whose only member is the inviter.
+ * `callingTimeoutSeconds` is the collaborations' own calling timeout (ruleSettings.callingTimeout,
+ * whole seconds); 0, the default, leaves it to the deployment's (HIAR_CALLING_TIMEOUT_SECONDS).
+ */
 export async function provisionTargets(
   db: pg.Pool,
   appId: string,
   count: number,
+  callingTimeoutSeconds = 0,
 ): Promise<InviteTarget[]> {
   const { rows } = await db.query<{ cid: string; sid: string }>(
     `WITH ids AS MATERIALIZED (
@@ -39,8 +44,9 @@ export async function provisionTargets(
                  md5(g || random()::text || clock_timestamp()::text) AS sid
        FROM generate_series(1, $2::int) AS g
      ), c AS (
-       INSERT INTO "collaboration" ("id", "app_id", "creator_id", "updated_at")
-       SELECT cid, $1, $3, now() FROM ids
+       INSERT INTO "collaboration" ("id", "app_id", "creator_id", "calling_timeout_seconds",
+                                    "updated_at")
+       SELECT cid, $1, $3, $4::int, now() FROM ids
      ), s AS (
        INSERT INTO "session" ("id", "app_id", "collaboration_id", "state", "starter_id",
                               "updated_at")
@@ -51,7 +57,7 @@ export async function provisionTargets(
        SELECT $1, sid, $3, 'MEMBER_TALKING', now() FROM ids
      )
      SELECT cid, sid FROM ids ORDER BY g`,
-    [appId, count, INVITER_ID],
+    [appId, count, INVITER_ID, callingTimeoutSeconds],
   );
   return rows.map((row) => ({ collaborationId: row.cid, sessionId: row.sid }));
 }
@@ -61,14 +67,10 @@ export async function provisionTargets(
  * tables other features add that point at sessions are emptied too). The app stays.
  */
 export async function resetInviteData(db: pg.Pool): Promise<void> {
+  // The rings' deadlines are session_member rows too (calling_deadline): nothing else to empty.
   await db.query(
     `TRUNCATE "session_event", "session_member", "session", "collaboration", "nonce" CASCADE`,
   );
-  // The calling-timeout jobs the invites queued (graphile-worker's job table, when installed).
-  const { rows } = await db.query<{ jobs: string | null }>(
-    `SELECT to_regclass('graphile_worker._private_jobs')::text AS jobs`,
-  );
-  if (rows[0]?.jobs) await db.query(`TRUNCATE graphile_worker._private_jobs CASCADE`);
 }
 
 /** Fresh planner statistics after bulk changes. */

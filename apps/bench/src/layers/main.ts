@@ -6,12 +6,12 @@ import { consumeNonce, createDb, findAppSecret } from "@collab/db";
 import { inviteMembers } from "@collab/domain";
 import pg from "pg";
 import { invite as baselineInvite } from "../baseline/invite";
-import { CONSUME_NONCE, FIND_SECRET, HAS_JOB_QUEUE } from "../baseline/sql";
+import { pgExecutor } from "../baseline/pg-executor";
 import { analyze, createBenchApp, provisionTargets } from "../database/fixtures";
 import { createScratchDatabase } from "../database/scratch-database";
 import { inviteBody } from "../load/invite-request";
 import { TargetPool } from "../load/target-pool";
-import { NEXT_APPLICATION_NAME } from "../servers/next-app";
+import { APP_APPLICATION_NAME } from "../servers/app-server";
 import { type LayerCost, measure } from "./measure";
 
 // `pnpm --filter @collab/bench layers`: what each step of the invite costs in CPU (this process
@@ -58,8 +58,8 @@ try {
     // Like the benchmark's servers (HIAR_CALLING_TIMEOUT_SECONDS=3600): no ring falls due.
     settings: { callingTimeoutSeconds: 3600, webhooksAllowPrivateNetworks: false },
   };
-  const jobQueue = (await admin.query<{ present: boolean }>(HAS_JOB_QUEUE)).rows[0]?.present;
-  const env = { pool: pgPool, callingTimeoutSeconds: jobQueue ? 3600 : null };
+  // The baseline runs the same repository functions, through pg instead of Prisma.
+  const viaPg = pgExecutor(pgPool) as typeof prismaDb.prisma;
   const nonce = () => ({
     appId: app.id,
     nonce: randomUUID(),
@@ -67,25 +67,22 @@ try {
   });
 
   const rows: [string, LayerCost, LayerCost | null][] = [];
-  const project = (op: () => Promise<unknown>) => measure(admin, NEXT_APPLICATION_NAME, count, op);
+  const project = (op: () => Promise<unknown>) => measure(admin, APP_APPLICATION_NAME, count, op);
   const base = (op: () => Promise<unknown>) => measure(admin, PG_APPLICATION_NAME, count, op);
   rows.push([
     "app secret lookup",
     await project(() => findAppSecret(prismaDb.prisma, app.id)),
-    await base(() => pgPool.query({ ...FIND_SECRET, values: [app.id] })),
+    await base(() => findAppSecret(viaPg, app.id)),
   ]);
   rows.push([
     "nonce insert",
     await project(() => consumeNonce(prismaDb.prisma, nonce())),
-    await base(() => {
-      const n = nonce();
-      return pgPool.query({ ...CONSUME_NONCE, values: [n.appId, n.nonce, n.expiresAt] });
-    }),
+    await base(() => consumeNonce(viaPg, nonce())),
   ]);
   rows.push([
-    `invite transaction (domain vs SQL), ${invitees} invitees`,
+    `invite (domain through Prisma vs the baseline through pg), ${invitees} invitees`,
     await project(() => inviteMembers(ctx, next())),
-    await base(() => baselineInvite(env, app.id, next(), "layers")),
+    await base(() => baselineInvite(pgPool, app.id, next(), "layers")),
   ]);
   rows.push([
     "the same through tRPC createCaller",

@@ -7,11 +7,28 @@ export class Tally {
   readonly samples = new Samples();
   readonly statusCounts: Record<string, number> = {};
   readonly failures: string[] = [];
+  /** When each non-2xx response arrived (performance.now() ms), for per-window counts. */
+  readonly non2xxAt: number[] = [];
   /** Non-2xx responses, socket errors and timeouts. */
   errors = 0;
 }
 
 const KEPT_FAILURES = 3;
+
+/** One tally holding every response of `tallies` (runs against several servers at once). */
+export function mergeTallies(tallies: readonly Tally[]): Tally {
+  const merged = new Tally();
+  for (const tally of tallies) {
+    merged.samples.addAll(tally.samples);
+    for (const [status, n] of Object.entries(tally.statusCounts)) {
+      merged.statusCounts[status] = (merged.statusCounts[status] ?? 0) + n;
+    }
+    merged.failures.push(...tally.failures.slice(0, KEPT_FAILURES - merged.failures.length));
+    merged.non2xxAt.push(...tally.non2xxAt);
+    merged.errors += tally.errors;
+  }
+  return merged;
+}
 
 export interface RunOptions {
   readonly baseUrl: string;
@@ -53,6 +70,7 @@ export function runAutocannon(options: RunOptions, tally: Tally): Promise<autoca
     instance.on("response", (_client, statusCode, _bytes, responseTime) => {
       tally.statusCounts[statusCode] = (tally.statusCounts[statusCode] ?? 0) + 1;
       if (statusCode >= 200 && statusCode <= 299) tally.samples.add(responseTime);
+      else tally.non2xxAt.push(performance.now());
     });
   });
 }

@@ -50,13 +50,20 @@ async function paced(options: DriveOptions, rate: number, tally: Tally): Promise
   return options.seconds;
 }
 
-/** Drives `options.connections` connections for `options.seconds`, flat out or paced. */
-export async function drive(options: DriveOptions): Promise<DriveResult> {
-  const tally = new Tally();
+/**
+ * Drives `options.connections` connections for `options.seconds`, flat out or paced. Pass a
+ * `tally` to look at the individual responses afterwards (e.g. cut a long run into windows).
+ */
+export async function drive(options: DriveOptions, tally = new Tally()): Promise<DriveResult> {
   const seconds =
     options.overallRate === undefined
       ? (await runAutocannon(options, tally)).duration
       : await paced(options, options.overallRate, tally);
+  return summariseTally(tally, seconds);
+}
+
+/** The result of `seconds` of load from what `tally` recorded. */
+export function summariseTally(tally: Tally, seconds: number): DriveResult {
   const ok = tally.samples.count;
   return {
     seconds,

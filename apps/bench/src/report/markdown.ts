@@ -1,37 +1,57 @@
-import type { BenchResult, CaseResult } from "../results";
+import type { WindowStats } from "../load/timeline";
+import type { BenchResult, CaseResult, MeasuredCase } from "../results";
 import { isMeasured } from "../results";
+import { duration } from "./format";
 import { evaluateTargets } from "./targets";
 
-// The results as Markdown: one table of cases, then the targets. Printed and put in BENCHMARKS.md.
+// The results as Markdown: the table of cases, the sustained runs in windows, the ring clock,
+// the two-instance case, then the targets. Printed and put in BENCHMARKS.md.
 
 const fixed = (n: number, digits = 0) => n.toFixed(digits);
-const PATH_LABEL = {
-  rest: "REST (Next.js)",
+const mb = (bytes: number) => fixed(bytes / 2 ** 20);
+const orBlank = (n: number | null, digits = 2) => (n === null ? "" : fixed(n, digits));
+
+/** What serves each path: REST is answered by the app's HTTP entry itself, tRPC by Next.js. */
+export const PATH_LABEL = {
+  rest: "REST (entry)",
   trpc: "tRPC (Next.js)",
   baseline: "baseline",
 } as const;
 
-/** The baseline case a project case is compared with: same invitees and same load shape. */
+function pathLabel(result: CaseResult): string {
+  return result.kind === "instances" ? "REST, 2 servers" : PATH_LABEL[result.path];
+}
+
+/** The baseline case a load case is compared with: same invitees and same load shape. */
 function baselineOf(result: CaseResult, cases: readonly CaseResult[]): CaseResult | undefined {
-  if (result.path === "baseline") return undefined;
+  if (result.path === "baseline" || result.kind !== "load") return undefined;
   const suffix = result.id.includes("@") ? `@${result.id.split("@")[1]}` : "";
   return cases.find((c) => c.id === `baseline-${result.invitees}${suffix}`);
 }
 
-function row(result: CaseResult, cases: readonly CaseResult[]): string {
-  const label = `${result.id} | ${PATH_LABEL[result.path]} | ${result.invitees}`;
+function loadLabel(result: MeasuredCase, settings: BenchResult["settings"]): string {
+  const shape =
+    result.kind === "instances"
+      ? `2 × ${result.connections / 2} conn`
+      : result.targetRate === null
+        ? `${result.connections} conn`
+        : `${result.targetRate} req/s`;
+  const seconds = result.measured.seconds;
+  return seconds === settings.durationSeconds ? shape : `${shape}, ${fixed(seconds)} s`;
+}
+
+function row(result: CaseResult, result_: BenchResult): string {
+  const label = `${result.id} | ${pathLabel(result)} | ${result.invitees}`;
   if (!isMeasured(result)) return `| ${label} | skipped: ${result.skipped} ||||||||||`;
   const m = result.measured;
-  const load =
-    result.targetRate === null ? `${result.connections} conn` : `${result.targetRate} req/s`;
-  const base = baselineOf(result, cases);
+  const base = baselineOf(result, result_.cases);
   const ratio =
     base && isMeasured(base) && result.targetRate === null
       ? `${fixed(m.requestsPerSecond / base.measured.requestsPerSecond, 2)}×`
       : "";
   return [
     `| ${label}`,
-    load,
+    loadLabel(result, result_.settings),
     fixed(m.requestsPerSecond),
     fixed(m.requestsPerSecond * result.invitees),
     fixed(m.latency.p50, 1),
@@ -39,7 +59,7 @@ function row(result: CaseResult, cases: readonly CaseResult[]): string {
     String(m.errors + (result.warmup?.errors ?? 0)),
     fixed(result.cpuMsPerRequest.server, 2),
     fixed(result.cpuMsPerRequest.database, 2),
-    fixed(result.peakRssBytes / 2 ** 20),
+    mb(result.peakRssBytes),
     `${ratio} |`,
   ].join(" | ");
 }
@@ -49,7 +69,78 @@ export function resultsTable(result: BenchResult): string {
     "| case | path | invitees | load | req/s | invitees/s | p50 ms | p99 ms | errors | server CPU ms/req | DB CPU ms/req | peak RSS MB | vs baseline |",
     "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
-  return [...header, ...result.cases.map((c) => row(c, result.cases))].join("\n");
+  return [...header, ...result.cases.map((c) => row(c, result))].join("\n");
+}
+
+function windowRow(name: string, w: WindowStats): string {
+  return `| ${name} | ${fixed(w.requestsPerSecond)} | ${fixed(w.p50, 1)} | ${fixed(w.p99, 1)} | ${w.non2xx} | ${orBlank(w.serverCpuMsPerRequest)} | ${orBlank(w.databaseCpuMsPerRequest)} | ${mb(w.peakRssBytes)} |`;
+}
+
+const span = (w: WindowStats) =>
+  w.toSeconds - w.fromSeconds >= 60 && w.fromSeconds % 60 === 0 && w.toSeconds % 60 === 0
+    ? `min ${w.fromSeconds / 60}–${w.toSeconds / 60}`
+    : `${fixed(w.fromSeconds)}–${fixed(w.toSeconds)} s`;
+
+function sustainedSection(cases: readonly MeasuredCase[]): string[] {
+  const runs = cases.filter((c) => c.sustained !== undefined);
+  if (runs.length === 0) return [];
+  const lines = ["", "**Sustained runs** (full load, by the moment responses arrived):"];
+  for (const c of runs) {
+    const s = c.sustained;
+    if (!s) continue;
+    const timeout =
+      c.callingTimeoutSeconds === 0
+        ? "the deployment's calling timeout, an hour: none due"
+        : `a ${c.callingTimeoutSeconds} s calling timeout: rings time out throughout`;
+    lines.push(
+      "",
+      `\`${c.id}\` — ${duration(s.seconds)} with ${timeout}; server RSS peak ${mb(s.rss.peakBytes)} MB, ${mb(s.rss.endBytes)} MB at the end.`,
+      "",
+      "| window | req/s | p50 ms | p99 ms | non-2xx | server CPU ms/req | DB CPU ms/req | peak RSS MB |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+      windowRow(`first ${fixed(s.reference.toSeconds)} s`, s.reference),
+      ...s.buckets.map((b) => windowRow(span(b), b)),
+      windowRow("whole run", s.whole),
+    );
+  }
+  return lines;
+}
+
+function ringClockSection(cases: readonly MeasuredCase[]): string[] {
+  const runs = cases.filter((c) => c.ringClock !== undefined);
+  if (runs.length === 0) return [];
+  return [
+    "",
+    "**Ring clock** (lateness = the sweep's time − the member's deadline, ring time + timeout, from the database; `waited`: after the load, until no rung member was calling):",
+    "",
+    "| case | timeout | load | rung | timed out | still calling | overdue > 1 s | fired twice | early | late p50 ms | late p99 ms | late max ms | waited s |",
+    "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...runs.map((c) => {
+      const r = c.ringClock;
+      if (!r) return "";
+      const load =
+        c.targetRate === null
+          ? `${c.connections} conn`
+          : `${c.targetRate} req/s (${c.rateSource ?? ""})`;
+      return `| ${c.id} | ${r.timeoutSeconds} s | ${load} | ${r.rung} | ${r.timedOut} | ${r.stillCalling} | ${r.overdue} | ${r.firedTwice} | ${r.early} | ${orBlank(r.lateness?.p50 ?? null, 0)} | ${orBlank(r.lateness?.p99 ?? null, 0)} | ${orBlank(r.lateness?.max ?? null, 0)} | ${orBlank(r.drainSeconds, 1)} |`;
+    }),
+  ];
+}
+
+function instancesSection(cases: readonly MeasuredCase[]): string[] {
+  const c = cases.find((x) => x.instances !== undefined);
+  const i = c?.instances;
+  if (!c || !i) return [];
+  const servers = i.servers
+    .map(
+      (s, n) =>
+        `server ${n + 1}: ${fixed(s.requestsPerSecond)} req/s, ${fixed(s.cpuMsPerRequest, 2)} ms CPU per request of the case, peak RSS ${mb(s.peakRssBytes)} MB`,
+    )
+    .join("; ");
+  return [
+    "",
+    `**Two instances** (\`${c.id}\`, a database of their own): ${servers}; \`pnpm worker\`: ${fixed(i.worker.cpuMsPerRequest, 2)} ms CPU per request, peak RSS ${mb(i.worker.peakRssBytes)} MB. Total ${fixed(c.measured.requestsPerSecond)} req/s = ${fixed(c.measured.requestsPerSecond * c.invitees)} invites/s.`,
+  ];
 }
 
 function shared(result: BenchResult): string {
@@ -62,15 +153,30 @@ function shared(result: BenchResult): string {
 
 export function resultsMarkdown(result: BenchResult): string {
   const m = result.machine;
-  const checks = result.cases.filter(isMeasured).filter((c) => !c.check.ok);
+  const s = result.settings;
+  const measured = result.cases.filter(isMeasured);
+  const checks = measured.filter((c) => !c.check.ok);
+  const longer = [
+    measured.some((c) => c.kind === "sustained")
+      ? `sustained: ${duration(s.sustainedSeconds)}`
+      : "",
+    measured.some((c) => c.kind === "timeouts")
+      ? `timeout accuracy: ${duration(s.timeoutsSeconds)}`
+      : "",
+  ].filter(Boolean);
   const lines = [
     `Run ${result.startedAt} (${result.mode}) · ${m.cpuCount} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB · Node ${m.node} · ${m.postgres} · commit ${m.gitCommit}${m.gitDirty ? " + local changes" : ""}`,
     "",
-    `Concurrency ${result.settings.connections}, ${result.settings.warmupSeconds} s warm-up then ${result.settings.durationSeconds} s measured per case; pool: Next.js ${result.settings.poolMax.rest}, baseline ${result.settings.poolMax.baseline}. Latencies are of 2xx responses; errors count non-2xx answers, socket errors and timeouts (warm-up included); vs baseline is the req/s ratio at the same invitee count; CPU ms/req is the CPU time of the server's processes and of its PostgreSQL backends per request (robust to other load on the machine, unlike req/s).`,
+    `Concurrency ${s.connections}, ${s.warmupSeconds} s warm-up then ${s.durationSeconds} s measured per case${longer.length > 0 ? ` (${longer.join("; ")})` : ""}; pool: app server ${s.poolMax.server}, baseline ${s.poolMax.baseline}. REST is \`pnpm start\`'s HTTP entry (the HiAR paths answered by the entry itself, tRPC handed to Next.js), its worker in-process (two-instance case: \`WORKER_IN_SERVER=0\` and one \`pnpm worker\`). Latencies are of 2xx responses; errors count non-2xx answers, socket errors and timeouts (warm-up included); vs baseline is the req/s ratio at the same invitee count; CPU ms/req is the CPU time of the server's processes and of its PostgreSQL backends per request (robust to other load on the machine, unlike req/s).`,
+    "",
+    `Planner statistics: ANALYZE after each case's provisioning; then ${s.statistics}.`,
     "",
     shared(result),
     "",
     resultsTable(result),
+    ...sustainedSection(measured),
+    ...ringClockSection(measured),
+    ...instancesSection(measured),
     "",
     "| target | status | measured |",
     "| --- | --- | --- |",

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { BENCH_DIR } from "../paths";
+import { BENCH_CALLING_TIMEOUT_SECONDS } from "./app-server";
 import { freePort } from "./free-port";
-import { BENCH_CALLING_TIMEOUT_SECONDS } from "./next-app";
 import { type ServerProcess, startServer } from "./server-process";
 
 /** The baseline's PostgreSQL application_name (its backends' CPU is measured by it). */

@@ -58,16 +58,36 @@ export function treeRss(pid: number): number {
   return serverPids(pid).reduce((total, p) => total + rssBytes(p), 0);
 }
 
-/** Samples treeRss every `intervalMs` until stop(), which returns the peak. */
-export function sampleRss(pid: number, intervalMs = 100): { stop(): number } {
-  let peak = treeRss(pid);
+export interface RssSample {
+  /** performance.now() ms. */
+  readonly at: number;
+  readonly bytes: number;
+}
+
+/**
+ * Samples treeRss of each of `pids` (summed) every `intervalMs` until stop(), which returns the
+ * peak; `samples` keeps every reading, so a long case can report memory over time.
+ */
+export function sampleRss(
+  pids: number | readonly number[],
+  intervalMs = 100,
+): { stop(): number; readonly samples: readonly RssSample[] } {
+  const roots = typeof pids === "number" ? [pids] : pids;
+  const samples: RssSample[] = [];
+  const read = () => {
+    const bytes = roots.reduce((total, pid) => total + treeRss(pid), 0);
+    samples.push({ at: performance.now(), bytes });
+    return bytes;
+  };
+  let peak = read();
   const timer = setInterval(() => {
-    peak = Math.max(peak, treeRss(pid));
+    peak = Math.max(peak, read());
   }, intervalMs);
   return {
+    samples,
     stop: () => {
       clearInterval(timer);
-      return Math.max(peak, treeRss(pid));
+      return Math.max(peak, read());
     },
   };
 }

@@ -4,27 +4,37 @@ import { closeSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { REPO_ROOT } from "../paths";
 import { freePort } from "./free-port";
-import { type ServerProcess, startServer } from "./server-process";
+import {
+  logContains,
+  type ServerProcess,
+  type StartedProcess,
+  startProcess,
+  startServer,
+} from "./server-process";
 
 /**
  * The benchmark's own build folder: two builds of apps/web in one folder collide, and colleagues
- * build apps/web too (next.config.ts reads NEXT_DIST_DIR; `next start` needs the same value).
+ * build apps/web too (next.config.ts and the server entry read NEXT_DIST_DIR; `pnpm start` needs
+ * the same value).
  */
 export const BENCH_DIST_DIR = ".next-bench";
 
 // --cpu-prof is not allowed in NODE_OPTIONS; this preload profiles the server instead.
 const PROFILE_PRELOAD = fileURLToPath(new URL("./cpu-profile.cjs", import.meta.url));
 
-/** The application_name packages/db's client gives its connections. */
-export const NEXT_APPLICATION_NAME = "collab";
+/** The application_name packages/db's client gives its connections (server and worker). */
+export const APP_APPLICATION_NAME = "collab";
 
 /**
- * Longer than a whole run: the invites queue their calling-timeout jobs as in production, but none
- * fires during the run (firing them is another workload, and it would land on whichever case runs
- * a minute later, baseline cases included). The baseline gets the same value.
+ * The deployment's calling timeout for the whole run (servers and worker): an hour, so in the
+ * ordinary cases every invite writes its members' deadlines as in production but none comes due
+ * (the ring clock only looks), neither in that case nor in a later one. The cases about timeouts
+ * give their collaborations a timeout of their own (ruleSettings.callingTimeout, which the invite
+ * prefers), so the same servers serve every case. The baseline gets the same value.
  */
 export const BENCH_CALLING_TIMEOUT_SECONDS = "3600";
 
+/** The environment of the project's processes as a production deployment sets it. */
 function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -44,7 +54,7 @@ function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * apps/web's own `build` script (`next build`, then the server entry into .next-bench/entry) into
  * .next-bench; output to `logPath`.
  */
-export async function buildNextApp(logPath: string): Promise<void> {
+export async function buildApp(logPath: string): Promise<void> {
   const log = openSync(logPath, "a");
   const child = spawn("pnpm", ["--filter", "@collab/web", "build"], {
     cwd: REPO_ROOT,
@@ -53,17 +63,20 @@ export async function buildNextApp(logPath: string): Promise<void> {
   });
   closeSync(log);
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`next build failed (exit ${code}); see ${logPath}`);
+  if (code !== 0) throw new Error(`the build failed (exit ${code}); see ${logPath}`);
 }
 
 /**
  * The production server as the README runs it (`pnpm start`: apps/web's `start` script, which
- * runs the server entry with its Node.js options), on a free loopback port, against `databaseUrl`.
+ * runs the bundled HTTP entry — HiAR REST paths answered by the entry itself, everything else,
+ * tRPC included, handed to Next.js — with its Node.js options), on a free loopback port, against
+ * `databaseUrl`. `workerInServer: false` sets WORKER_IN_SERVER=0 (the worker runs elsewhere).
  */
-export async function startNextApp(options: {
+export async function startAppServer(options: {
   readonly databaseUrl: string;
   readonly logPath: string;
   readonly cpuProfDir: string | null;
+  readonly workerInServer?: boolean;
 }): Promise<ServerProcess> {
   const port = await freePort();
   const profile =
@@ -83,9 +96,34 @@ export async function startNextApp(options: {
       PGLITE_DATA_DIR: undefined,
       HOST: "127.0.0.1",
       PORT: String(port),
+      WORKER_IN_SERVER: options.workerInServer === false ? "0" : "1",
       ...profile,
     }),
     port,
     logPath: options.logPath,
   });
+}
+
+/** What `pnpm worker` logs once its loops (the ring clock among them) have all run once. */
+const WORKER_RUNNING = "worker running";
+
+/**
+ * `pnpm worker` (the root script: packages/worker's `start`), against `databaseUrl`, with the
+ * deployment's settings; resolves once it says its loops are running.
+ */
+export async function startWorkerProcess(options: {
+  readonly databaseUrl: string;
+  readonly logPath: string;
+}): Promise<StartedProcess> {
+  return startProcess(
+    {
+      name: "pnpm worker",
+      command: "pnpm",
+      args: ["worker"],
+      cwd: REPO_ROOT,
+      env: productionEnv({ DATABASE_URL: options.databaseUrl, PGLITE_DATA_DIR: undefined }),
+      logPath: options.logPath,
+    },
+    async () => logContains(options.logPath, WORKER_RUNNING),
+  );
 }
