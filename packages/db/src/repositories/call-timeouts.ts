@@ -74,10 +74,16 @@ export async function sweepDueCallingTimeouts(
              "updated_at" = now()
         FROM due d, locked l
        WHERE l."app_id" = d."app_id" AND l."id" = d."session_id"
-         AND m."app_id" = d."app_id" AND m."session_id" = d."session_id"
-         AND m."user_id" = d."user_id"
-         AND m."member_session_state" = 'MEMBER_CALLING'
-         AND m."calling_deadline" <= now()
+         AND m."session_id" = d."session_id" AND m."user_id" = d."user_id"
+         AND m."app_id" = d."app_id"
+         -- Re-checked on the newest row version: still ringing, from the ring that was due (a
+         -- re-ring has a later deadline). Spelled so that the partial index on CALLING rows'
+         -- deadlines cannot serve this scan (the ::text defeats its predicate): with statistics
+         -- that predate the due rows, the planner drove the update from that index, a nested
+         -- loop over every due member × the batch (seconds per sweep); by primary key from
+         -- \`due\` it is one lookup per row, whatever the statistics say.
+         AND m."member_session_state"::text = 'MEMBER_CALLING'
+         AND m."calling_deadline" = d.deadline
       RETURNING m."app_id", m."session_id", m."user_id", m."invited_at", d.deadline,
                 l."collaboration_id"
     ), numbered AS (
