@@ -56,7 +56,12 @@ describe("every default", () => {
           allowPrivateNetworks: false,
         },
       },
-      database: { databaseUrl: undefined, dataDir: undefined },
+      database: {
+        databaseUrl: undefined,
+        dataDir: undefined,
+        connectTimeoutMs: 5_000,
+        queryTimeoutMs: 20_000,
+      },
       logging: { level: "info" },
     });
   });
@@ -345,10 +350,25 @@ describe("the worker and webhooks", () => {
 describe("the database", () => {
   it("uses DATABASE_URL when set, else the embedded database (PGLITE_DATA_DIR made absolute)", () => {
     expect(loadSettings({ DATABASE_URL: " postgresql://u:p@db:5432/app " }).database).toStrictEqual(
-      { databaseUrl: "postgresql://u:p@db:5432/app", dataDir: undefined },
+      {
+        databaseUrl: "postgresql://u:p@db:5432/app",
+        dataDir: undefined,
+        connectTimeoutMs: 5_000,
+        queryTimeoutMs: 20_000,
+      },
     );
     const { dataDir } = loadSettings({ PGLITE_DATA_DIR: "data/pglite" }).database;
     expect(dataDir).toBe(`${process.cwd()}/data/pglite`);
+  });
+
+  it("bounds connecting and each query (DATABASE_CONNECT/QUERY_TIMEOUT_SECONDS), fractions allowed", () => {
+    const { database } = loadSettings({
+      DATABASE_CONNECT_TIMEOUT_SECONDS: "1.5",
+      DATABASE_QUERY_TIMEOUT_SECONDS: "60",
+    });
+    expect([database.connectTimeoutMs, database.queryTimeoutMs]).toEqual([1_500, 60_000]);
+    refuses({ DATABASE_CONNECT_TIMEOUT_SECONDS: "0" }, "DATABASE_CONNECT_TIMEOUT_SECONDS");
+    refuses({ DATABASE_QUERY_TIMEOUT_SECONDS: "soon" }, "DATABASE_QUERY_TIMEOUT_SECONDS");
   });
 
   it("refuses a DATABASE_URL that is not PostgreSQL's, never echoing it (it may hold a password)", () => {
