@@ -252,6 +252,34 @@ describe("the deployable artifact", () => {
     expect(existsSync(join(copy, "apps", "web", "src"))).toBe(false);
   });
 
+  it("is what the Dockerfile copies and what it and compose.yaml start", async () => {
+    const dockerfile = await readFile(join(repoRoot, "Dockerfile"), "utf8");
+    const compose = await readFile(join(repoRoot, "compose.yaml"), "utf8");
+    expect(dockerfile).toContain("COPY --from=build /repo/apps/web/.next/standalone ./");
+    const started = [...`${dockerfile}\n${compose}`.matchAll(/"node", "([\w-]+\.mjs)"/g)].map(
+      (match) => match[1] as string,
+    );
+    expect(new Set(started)).toStrictEqual(new Set(["server.mjs", "migrate.mjs", "worker.mjs"]));
+    for (const script of started) expect(existsSync(join(copy, script)), script).toBe(true);
+    // The dependency layer copies every workspace package's manifest before `pnpm install`.
+    for (const group of ["apps", "packages"]) {
+      for (const entry of await readdir(join(repoRoot, group), { withFileTypes: true })) {
+        if (!existsSync(join(repoRoot, group, entry.name, "package.json"))) continue;
+        const manifest = `${group}/${entry.name}/package.json`;
+        expect(dockerfile, manifest).toContain(`COPY ${manifest} ${group}/${entry.name}/`);
+      }
+    }
+    // .env.example's DATABASE_URL is compose.yaml's PostgreSQL service.
+    const example = await readFile(join(repoRoot, ".env.example"), "utf8");
+    const databaseUrl = new URL(/^DATABASE_URL=(.*)$/m.exec(example)?.[1] ?? "");
+    const composeValue = (name: string) => new RegExp(`${name}: (\\S+)`).exec(compose)?.[1];
+    expect(databaseUrl.hostname).toBe("postgres");
+    expect(databaseUrl.username).toBe(composeValue("POSTGRES_USER"));
+    expect(databaseUrl.password).toBe(composeValue("POSTGRES_PASSWORD"));
+    expect(databaseUrl.pathname).toBe(`/${composeValue("POSTGRES_DB")}`);
+    expect(compose).toContain("env_file: .env");
+  });
+
   it("hides the repository from the processes it starts, where the machine allows it", async () => {
     if (!hideRepository) return;
     const check = spawnSync(
