@@ -140,6 +140,8 @@ async function main(): Promise<void> {
       `${artifact} has no Next.js build: next.config.ts must say output: "standalone"`,
     );
   }
+  // A previous run's entries (their chunks have hashed names) must not linger.
+  await rm(join(appInArtifact, distDirName, "entry"), { recursive: true, force: true });
   const traced = await traceEntries();
 
   await cp(join(distDir, "static"), join(appInArtifact, distDirName, "static"), {
