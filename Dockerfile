@@ -27,6 +27,7 @@ COPY packages/contracts/package.json packages/contracts/
 COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
 COPY packages/hiar-auth/package.json packages/hiar-auth/
+COPY packages/metrics/package.json packages/metrics/
 COPY packages/openapi/package.json packages/openapi/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/settings/package.json packages/settings/
