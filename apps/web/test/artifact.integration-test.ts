@@ -323,6 +323,7 @@ describe("the deployable artifact", () => {
     }, 60_000);
 
     it("migrates a fresh database, registers an app, answers a signed invite; its worker fires the calling timeout and delivers the webhooks", async () => {
+      const metricsToken = randomBytes(24).toString("base64url");
       const env = {
         DATABASE_URL: database.url,
         // The test's webhook receiver listens on 127.0.0.1.
@@ -349,6 +350,7 @@ describe("the deployable artifact", () => {
         ...env,
         WORKER_IN_SERVER: "0",
         HIAR_CALLING_TIMEOUT_SECONDS: "2",
+        METRICS_TOKEN: metricsToken,
       });
       const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as {
         database: { kind: string };
@@ -375,6 +377,12 @@ describe("the deployable artifact", () => {
         message: "",
         data: EMPTY_ANY,
       });
+      // Prometheus metrics (prom-client, traced into the artifact) count the invite.
+      const metrics = await fetch(`${baseUrl}/metrics`, {
+        headers: { authorization: `Bearer ${metricsToken}` },
+      });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^collab_requests_total\{[^}]*\} 1$/m);
       const wrong = await hiarPost(server, { ...app, secret: "not-the-secret" }, "/create", {
         userID: "mallory",
       });
