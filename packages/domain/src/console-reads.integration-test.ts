@@ -5,14 +5,14 @@ import {
   ListSessionEventsRequest,
   SignInRequest,
 } from "@collab/contracts";
+import { createApp } from "@collab/db";
 import {
-  createApp,
   createStatementLog,
   createTestDatabase,
   type StatementLog,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
 import { getSession } from "./get-session";

@@ -5,14 +5,13 @@ import {
   type QueryByUserRequestInput,
   QueryByUserResp,
 } from "@collab/contracts";
+import { type Database, newId } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
-  type Database,
-  newId,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
 import { createCollaboration } from "./create-collaboration";

@@ -2,7 +2,7 @@ import { type EndSessionRequest, type EndSessionResult, HiarError } from "@colla
 import {
   appendSessionEvents,
   endSessionAndMembers,
-  lockSessionForLifecycle,
+  lockSession,
   type NewSessionEvent,
 } from "@collab/db";
 import type { DomainContext } from "./context";
@@ -37,7 +37,7 @@ export async function endSession(
   if (!isStoredId(input.sessionID)) throw sessionNotFound(ids);
 
   return ctx.db.$transaction(async (tx) => {
-    const target = await lockSessionForLifecycle(tx, {
+    const target = await lockSession(tx, {
       appId,
       sessionId: input.sessionID,
       collaborationId: input.collaborationID,

@@ -5,14 +5,13 @@ import {
   type MemberSessionStateName,
   TERMINAL_MEMBER_STATES,
 } from "@collab/contracts";
+import { type Database, newId } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
-  type Database,
-  newId,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { acceptCall } from "./accept-call";
 import type { DomainContext } from "./context";
@@ -1100,12 +1099,12 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
   });
 });
 
-/** What an invite's statement is, by its SQL (packages/db/src/repositories/invites.ts). */
+/** What an invite's statement is, by its SQL (packages/db/src/repositories/members.ts, sessions.ts). */
 function statementKind(text: string): string {
   const head = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/.exec(text);
   if (head) return head[1] as string;
   if (text.includes("WITH cas AS")) return "write";
-  if (text.includes("AS locked")) return "lock";
+  if (text.includes("WITH locked AS")) return "lock";
   if (text.includes('LEFT JOIN "session" s')) return "read";
   return text;
 }

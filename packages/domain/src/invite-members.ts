@@ -10,7 +10,7 @@ import {
 } from "@collab/contracts";
 import {
   type DbExecutor,
-  lockSessionRow,
+  lockSession,
   type MemberWrite,
   type NewSessionEvent,
   readInviteSnapshot,
@@ -81,7 +81,7 @@ const recentlyContended = new LRUCache<string, true>({ max: 1_000, ttl: 1_000 })
 
 // How the invite stays correct without a transaction on its common path.
 //
-// Invariant (kept by every writer; packages/db/src/repositories/invites.ts lists them): any
+// Invariant (kept by every writer; packages/db/src/repositories/members.ts lists them): any
 // change to a session's members or state, or to its collaboration's state or rules, advances the
 // session's event_seq in the same transaction, made while holding the session's row lock (taken
 // before any member row).
@@ -237,7 +237,12 @@ export async function inviteMembers(
   // Contended: queue on the session's row lock like every other writer; nothing can move
   // event_seq between this read and this write.
   return ctx.db.$transaction(async (tx) => {
-    await lockSessionRow(tx, { appId: attempt.appId, sessionId: input.sessionID });
+    await lockSession(tx, {
+      appId: attempt.appId,
+      sessionId: input.sessionID,
+      collaborationId: null,
+      userIds: [],
+    });
     const result = await attemptInvite(tx, attempt);
     if (result === STALE) throw membersChangedConcurrently(input.members.length);
     return result;

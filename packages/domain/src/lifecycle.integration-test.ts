@@ -9,14 +9,13 @@ import {
   type MemberSessionStateName,
   type MemberTransitionResult,
 } from "@collab/contracts";
+import { type Database, newId } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
-  type Database,
-  newId,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { acceptCall } from "./accept-call";
 import type { DomainContext } from "./context";

@@ -8,8 +8,8 @@ import {
 } from "@collab/contracts";
 import {
   appendSessionEvents,
-  type LifecycleMemberRow,
-  lockSessionForLifecycle,
+  type LockedMemberRow,
+  lockSession,
   type NewSessionEvent,
   updateMemberState,
 } from "@collab/db";
@@ -44,7 +44,7 @@ export interface MemberTransitionSpec {
 }
 
 function kickerMayKick(
-  actor: LifecycleMemberRow | undefined,
+  actor: LockedMemberRow | undefined,
   actorID: string,
   target: { starterId: string; creatorId: string; ruleSettings: unknown },
 ): void {
@@ -82,7 +82,7 @@ export async function transitionMember(
   if (!isStoredId(spec.sessionID)) throw sessionNotFound(ids);
 
   return ctx.db.$transaction(async (tx) => {
-    const target = await lockSessionForLifecycle(tx, {
+    const target = await lockSession(tx, {
       appId,
       sessionId: spec.sessionID,
       collaborationId: spec.collaborationID,

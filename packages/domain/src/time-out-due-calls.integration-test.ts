@@ -1,11 +1,10 @@
+import { createDb, type Database } from "@collab/db";
 import {
-  createDb,
   createStatementLog,
   createTestDatabase,
-  type Database,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
 import { inviteMembers } from "./invite-members";

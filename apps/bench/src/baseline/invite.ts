@@ -21,7 +21,7 @@ import {
   effectiveCallingTimeoutSeconds,
   type InviteChange,
   isStoredId,
-  lockSessionRow,
+  lockSession,
   type MemberWrite,
   planInvite,
   RING_STATE,
@@ -168,7 +168,12 @@ export async function invite(
   try {
     await client.query("BEGIN");
     const tx = pgExecutor(client);
-    await lockSessionRow(tx, { appId, sessionId: input.sessionID });
+    await lockSession(tx, {
+      appId,
+      sessionId: input.sessionID,
+      collaborationId: null,
+      userIds: [],
+    });
     const result = await attemptInvite(tx, attempt);
     if (result === STALE) throw membersChangedConcurrently(input.members.length);
     await client.query("COMMIT");

@@ -1,13 +1,12 @@
 import { InviteSessionRequest, parseOrThrow } from "@collab/contracts";
+import { consumeNonce, createAppSecretCache } from "@collab/db";
 import {
-  consumeNonce,
-  createAppSecretCache,
   createStatementLog,
   createTestDatabase,
   type StatementLog,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { inviteMembers } from "@collab/domain";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
