@@ -8,8 +8,8 @@ import {
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
-import { assertInviteTarget, collaborationNotFound, sessionNotFound } from "./invite-plan";
 import { mayEndSession } from "./lifecycle-rules";
+import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./targets";
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 /**
@@ -43,7 +43,7 @@ export async function endSession(
       collaborationId: input.collaborationID,
       userIds: [],
     });
-    assertInviteTarget(target, ids);
+    assertSessionTarget(target, ids);
     const allowed = mayEndSession({
       userID: input.userID,
       starterID: target.session.starterId,

@@ -31,13 +31,15 @@ export { EVENT_TYPES } from "../../../../packages/domain/src/events";
 export { isStoredId } from "../../../../packages/domain/src/ids";
 export {
   assertInviteRequest,
-  assertInviteTarget,
-  collaborationNotFound,
   type InviteChange,
   planInvite,
   RING_STATE,
-  sessionNotFound,
 } from "../../../../packages/domain/src/invite-plan";
+export {
+  assertSessionTarget,
+  collaborationNotFound,
+  sessionNotFound,
+} from "../../../../packages/domain/src/targets";
 export {
   assertJsonContentType,
   parseJsonBody,

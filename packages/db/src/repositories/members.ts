@@ -215,7 +215,7 @@ export async function updateMemberState(
 }
 
 // The invite's statements: optimistic concurrency on session.event_seq (the domain's
-// invite-members.ts explains why it is correct; packages/domain/README.md, "inviteMembers").
+// invite-session.ts explains why it is correct; packages/domain/README.md, "inviteSession").
 //
 // The invariant they rely on, kept by every writer: any change to a session's members or state
 // (or to its collaboration's state or rules, which the invite also reads) advances the session's

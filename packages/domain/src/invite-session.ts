@@ -21,15 +21,8 @@ import { effectiveCallingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
-import {
-  assertInviteRequest,
-  assertInviteTarget,
-  collaborationNotFound,
-  type InviteChange,
-  planInvite,
-  RING_STATE,
-  sessionNotFound,
-} from "./invite-plan";
+import { assertInviteRequest, type InviteChange, planInvite, RING_STATE } from "./invite-plan";
+import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./targets";
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 /** States a write may overwrite: the ones an invite rings again (never a live member). */
@@ -140,7 +133,7 @@ async function attemptInvite(
     userIds: [input.userID, ...input.members.map((m) => m.userID)],
     countStates: LIVE_MEMBER_STATES,
   });
-  assertInviteTarget(snapshot, ids);
+  assertSessionTarget(snapshot, ids);
   const states = new Map(snapshot.members.map((m) => [m.userId, m.memberSessionState]));
   const plan = planInvite({
     inviterID: input.userID,
@@ -208,7 +201,7 @@ function membersChangedConcurrently(expected: number): HiarError {
  * not the collaboration's), INVALID_STATE (session or collaboration ended), PERMISSION_DENIED
  * (inviter not a member, or KICKOUT), MEMBER_LIMIT_EXCEEDED, INVALID_PARAM (request rules).
  */
-export async function inviteMembers(
+export async function inviteSession(
   ctx: DomainContext,
   input: InviteSessionRequest,
   options: InviteOptions = {},
