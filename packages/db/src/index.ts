@@ -22,12 +22,14 @@ export {
   type Db,
   type DbKind,
   getDb,
+  type PoolStats,
   redactUrl,
 } from "./client";
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
 export { type PingResult, ping } from "./ping";
 export * from "./repositories/apps";
+export * from "./repositories/backlog";
 export * from "./repositories/collaborations";
 export * from "./repositories/console-sessions";
 export * from "./repositories/events";
