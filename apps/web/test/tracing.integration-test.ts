@@ -2,13 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
-import {
-  type CreatedApp,
-  createApp,
-  createTestDatabase,
-  type TestDatabase,
-  testDatabaseTargets,
-} from "@collab/db";
+import { type CreatedApp, createApp } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createMetrics } from "@collab/metrics";
 import { loadSettings } from "@collab/settings";

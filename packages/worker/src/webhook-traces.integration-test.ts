@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createTestDatabase, type TestDatabase } from "@collab/db";
+import { createTestDatabase, type TestDatabase } from "@collab/db/testing";
 import { InMemorySpanExporter, startTracing, type Tracing } from "@collab/tracing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { resolveWorkerSettings } from "./settings";

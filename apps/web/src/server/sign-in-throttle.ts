@@ -1,8 +1,6 @@
 import { SignInThrottle } from "@collab/api";
+import { processSingleton } from "@collab/db/process-singleton";
 import { currentSettings } from "@collab/settings";
-
-const THROTTLE = Symbol.for("@collab/web/sign-in-throttle");
-type ThrottleStore = Record<symbol, SignInThrottle | undefined>;
 
 /**
  * The console sign-in throttle of this process (CONSOLE_SIGN_IN_MAX_FAILURES within
@@ -10,7 +8,8 @@ type ThrottleStore = Record<symbol, SignInThrottle | undefined>;
  * bundles of one process, and they must count the same failures.
  */
 export function consoleSignInThrottle(): SignInThrottle {
-  const store = globalThis as unknown as ThrottleStore;
-  store[THROTTLE] ??= new SignInThrottle(currentSettings().console.signInThrottle);
-  return store[THROTTLE];
+  return processSingleton(
+    "@collab/web/sign-in-throttle",
+    () => new SignInThrottle(currentSettings().console.signInThrottle),
+  );
 }
