@@ -53,6 +53,7 @@ export * from "./repositories/invites";
 export * from "./repositories/lifecycle";
 export * from "./repositories/members";
 export * from "./repositories/periodic-tasks";
+export * from "./repositories/rate-limits";
 export * from "./repositories/session-detail";
 export * from "./repositories/session-events";
 export * from "./repositories/sessions";
