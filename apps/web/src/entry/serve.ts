@@ -5,6 +5,7 @@ import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
 import type { Settings } from "@collab/settings";
 import next from "next";
 import { consoleSessionProblem } from "../server/console-session";
+import { closeProcessLimitStore, processLimitStore } from "../server/limit-store";
 import { createLogger } from "../server/logger";
 import { createAppServer } from "./app-server";
 import { InServerWorker } from "./in-server-worker";
@@ -48,6 +49,16 @@ export async function serve(settings: Settings): Promise<void> {
     process.exit(1);
   }
 
+  const limitStore = processLimitStore(settings.limits, db.prisma, logger);
+  // Not awaited for long: a shared store that is down must not keep the server from starting
+  // (REST requests pass unchecked, console sign-ins answer 503, until it is back).
+  limitStore.ready().catch((error: unknown) => {
+    logger.warn(
+      { store: limitStore.kind, error: error instanceof Error ? error.message : String(error) },
+      "rate-limit store not reachable at start",
+    );
+  });
+
   const { inServer, ...workerSettings } = settings.worker;
   const worker = inServer
     ? new InServerWorker(db, workerSettings, logger.child({ component: "worker" }))
@@ -67,6 +78,7 @@ export async function serve(settings: Settings): Promise<void> {
     next: app.getRequestHandler(),
     worker,
     log: logger,
+    limitStore,
   });
   const address = await appServer.listen();
   const anyInterface = address.address === "::" || address.address === "0.0.0.0";
@@ -81,6 +93,7 @@ export async function serve(settings: Settings): Promise<void> {
       mode: settings.server.development ? "development" : "production",
       database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite",
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
+      rateLimitStore: limitStore.kind,
       trustProxy: settings.proxy.trust,
     },
     "listening",
@@ -104,6 +117,7 @@ export async function serve(settings: Settings): Promise<void> {
     try {
       const { drained } = await appServer.close();
       await app.close();
+      await closeProcessLimitStore();
       await closeDb();
       logger.info({ drained }, "stopped");
       process.exit(0);

@@ -50,6 +50,8 @@ export interface LimitStore {
    * shared one keeps each key until its window ends (see docs/decisions.md for its bound).
    */
   failureCounter(table: string, window: FailureWindow, maxKeys: number): FailureCounter;
+  /** Buckets held by the in-process store (tests, diagnostics); null when shared. */
+  bucketCount(): number | null;
   /** Resolves once the store answers (Redis: connected), or rejects; for start-up logs and tests. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -75,7 +77,7 @@ export type LimitStoreOptions =
 export function createLimitStore(options: LimitStoreOptions): LimitStore {
   switch (options.kind) {
     case "memory":
-      return new MemoryLimitStore(options.now ?? Date.now);
+      return new MemoryLimitStore(options.now ?? (() => Date.now()));
     case "postgres":
       return sharedStore(postgresBackend(options.db));
     case "redis":
@@ -113,6 +115,7 @@ function sharedStore(backend: SharedLimitBackend): LimitStore {
         size: null,
       };
     },
+    bucketCount: () => null,
     ready: () => backend.ready(),
     close: () => backend.close(),
   };
@@ -172,8 +175,7 @@ class MemoryLimitStore implements LimitStore {
     return counter;
   }
 
-  /** Buckets held (tests, diagnostics). */
-  get size(): number {
+  bucketCount(): number {
     return this.#buckets.size;
   }
 
