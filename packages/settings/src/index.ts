@@ -11,6 +11,7 @@ export {
   type LimitSettings,
   type LoggingSettings,
   loadSettings,
+  type MetricsSettings,
   type ProxySettings,
   type RateLimit,
   type RestSettings,

@@ -5,6 +5,7 @@ import type { LimitStore } from "@collab/api";
 import { errorEnvelope } from "@collab/contracts";
 import { createAppSecretCache, type Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
+import { METRICS_PATH, type Metrics, serveMetrics } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
 import type { Logger } from "pino";
 import { domainSettings } from "../server/domain-settings";
@@ -33,6 +34,8 @@ export interface AppServerOptions {
   readonly next: NextHandler;
   /** Null when WORKER_IN_SERVER=0. */
   readonly worker: InServerWorker | null;
+  /** This process's metrics: REST requests and live streams are recorded here. */
+  readonly metrics: Metrics;
   readonly log: Logger;
   /** Where the REST rate limit counts (RATE_LIMIT_STORE); a new in-process store when absent. */
   readonly limitStore?: LimitStore;
@@ -84,10 +87,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
             log,
             ...(options.limitStore === undefined ? {} : { store: options.limitStore }),
           }),
+    metrics: options.metrics,
     log,
   };
   const trust = compileTrust(settings.proxy.trust);
   const streams = new EventStreams();
+  options.metrics.trackLiveStreams(() => streams.size);
   const inFlight = new Set<ServerResponse>();
   /** Connections upgraded to WebSocket (Next.js's HMR in `pnpm dev`); HTTP no longer tracks them. */
   const upgraded = new Set<Duplex>();
@@ -111,6 +116,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
 
     if (path === "/healthz") return serveHealthz(health, res);
+    if (path === METRICS_PATH) {
+      // Only behind METRICS_TOKEN on this port (METRICS_PORT serves them on a port of its own).
+      const token = settings.metrics.token;
+      if (token === null) return sendEnvelope(res, 404, "NOT_FOUND", "no such endpoint");
+      return serveMetrics(options.metrics.registry, token, req, res);
+    }
 
     const route = routes.match(path);
     if (route !== null) {

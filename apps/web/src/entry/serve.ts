@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
+import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
 import next from "next";
 import { consoleSessionProblem } from "../server/console-session";
@@ -49,6 +50,8 @@ export async function serve(settings: Settings): Promise<void> {
     process.exit(1);
   }
 
+  const metrics = createMetrics();
+  metrics.trackPool(() => db.poolStats());
   const limitStore = processLimitStore(settings.limits, db.prisma, logger);
   // Not awaited for long: a shared store that is down must not keep the server from starting
   // (REST requests pass unchecked, console sign-ins answer 503, until it is back).
@@ -61,7 +64,7 @@ export async function serve(settings: Settings): Promise<void> {
 
   const { inServer, ...workerSettings } = settings.worker;
   const worker = inServer
-    ? new InServerWorker(db, workerSettings, logger.child({ component: "worker" }))
+    ? new InServerWorker(db, workerSettings, logger.child({ component: "worker" }), metrics)
     : null;
   worker?.start();
 
@@ -77,10 +80,26 @@ export async function serve(settings: Settings): Promise<void> {
     db,
     next: app.getRequestHandler(),
     worker,
+    metrics,
     log: logger,
     limitStore,
   });
   const address = await appServer.listen();
+  let metricsServer: MetricsServer | undefined;
+  if (settings.metrics.port !== null) {
+    try {
+      metricsServer = await startMetricsServer({
+        registry: metrics.registry,
+        port: settings.metrics.port,
+        ...(settings.server.host === undefined ? {} : { host: settings.server.host }),
+        token: settings.metrics.token,
+        onError: (error) => logger.warn({ err: error }, "metrics"),
+      });
+    } catch (error) {
+      logger.fatal({ err: error }, `cannot listen on METRICS_PORT ${settings.metrics.port}`);
+      process.exit(1);
+    }
+  }
   const anyInterface = address.address === "::" || address.address === "0.0.0.0";
   const hostPart = anyInterface
     ? "localhost"
@@ -95,6 +114,12 @@ export async function serve(settings: Settings): Promise<void> {
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
       rateLimitStore: limitStore.kind,
       trustProxy: settings.proxy.trust,
+      metrics:
+        metricsServer === undefined
+          ? settings.metrics.token === null
+            ? "off"
+            : "/metrics (bearer token)"
+          : `/metrics on port ${metricsServer.address.port}`,
     },
     "listening",
   );
@@ -116,6 +141,7 @@ export async function serve(settings: Settings): Promise<void> {
     }, settings.server.shutdownTimeoutMs + SHUTDOWN_GRACE_MS).unref();
     try {
       const { drained } = await appServer.close();
+      await metricsServer?.close();
       await app.close();
       await closeProcessLimitStore();
       await closeDb();
