@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { CreateCollaborationResponse } from "@collab/contracts";
 import {
@@ -398,5 +399,59 @@ describe.skipIf(!postgres)("two server instances on the Redis store", () => {
     const signIns = await failedSignInsAcross([a, b], other.id, SIGN_IN_FAILURES * 3);
     expect(count(signIns, 401)).toBe(SIGN_IN_FAILURES);
     expect(count(signIns, 429)).toBe(SIGN_IN_FAILURES * 2);
+  });
+});
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+describe.skipIf(!postgres)("a server whose Redis store is down", () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  let app: CreatedApp;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ target: "postgres" });
+    app = await createApp(db.prisma, { name: "unlimited for now" });
+    server = await startTestServer("postgres", {
+      databaseUrl: db.url,
+      appCount: 0,
+      env: {
+        HIAR_RATE_LIMIT_BURST: "2",
+        HIAR_RATE_LIMIT_PER_SECOND: String(PER_SECOND),
+        REDIS_URL: `redis://:hunter2-redis@127.0.0.1:${await closedPort()}/0`,
+      },
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await server?.stop();
+    await db?.close();
+  }, 120_000);
+
+  it("serves REST requests unchecked (one warning) and refuses console sign-ins (503)", async () => {
+    // Past the burst of 2: the limit cannot be counted, so the requests pass.
+    const statuses = await burstAcross([server], app, 6);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    await expect
+      .poll(() => server.output(), { timeout: 10_000 })
+      .toContain("rate-limit store unreachable: requests pass unchecked");
+    const warnings = server
+      .output()
+      .split("\n")
+      .filter((line) => line.includes("requests pass unchecked"));
+    expect(warnings).toHaveLength(1);
+
+    const signedIn = await signIn(server, app);
+    expect(signedIn.status).toBe(503);
+    expect(await signedIn.text()).toContain("UNAVAILABLE");
+    // The URL's password never reaches the log.
+    expect(server.output()).not.toContain("hunter2-redis");
   });
 });
