@@ -85,6 +85,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
         ? null
         : new AppRateLimiter(settings.rest.rateLimit, {
             log,
+            onUnchecked: () => options.metrics.observeRateLimitUnchecked(),
             ...(options.limitStore === undefined ? {} : { store: options.limitStore }),
           }),
     metrics: options.metrics,

@@ -64,13 +64,18 @@ describe("AppRateLimiter", () => {
 
   it("lets requests through when a shared store cannot be reached, warning at most every 10 s", async () => {
     const warnings: unknown[] = [];
+    let unchecked = 0;
     const broken = createLimitStore({ kind: "memory" });
     broken.takeToken = async () => {
       throw new Error("connect ECONNREFUSED 127.0.0.1:6379");
     };
     const limiter = new AppRateLimiter(
       { perSecond: 1, burst: 1 },
-      { store: broken, log: { warn: (...args: unknown[]) => warnings.push(args) } as never },
+      {
+        store: broken,
+        log: { warn: (...args: unknown[]) => warnings.push(args) } as never,
+        onUnchecked: () => unchecked++,
+      },
     );
     for (let i = 0; i < 5; i++) expect(await limiter.take("a")).toEqual({ allowed: true });
     expect(warnings).toHaveLength(1);
@@ -78,5 +83,7 @@ describe("AppRateLimiter", () => {
     expect(await limiter.take("a")).toEqual({ allowed: true });
     expect(warnings).toHaveLength(2);
     expect(JSON.stringify(warnings[1])).toContain('"unchecked":5');
+    // Every one of them counted for the metric.
+    expect(unchecked).toBe(6);
   });
 });

@@ -23,15 +23,22 @@ const ALLOWED: RateLimitDecision = Object.freeze({ allowed: true });
 export class AppRateLimiter {
   readonly store: LimitStore;
   readonly #log: Pick<Logger, "warn"> | null;
+  readonly #onUnchecked: (() => void) | null;
   #lastWarning = Number.NEGATIVE_INFINITY;
   #unchecked = 0;
 
   constructor(
     readonly config: RateLimit,
-    options: { readonly store?: LimitStore; readonly log?: Pick<Logger, "warn"> } = {},
+    options: {
+      readonly store?: LimitStore;
+      readonly log?: Pick<Logger, "warn">;
+      /** Told of every request let through unchecked (a metric). */
+      readonly onUnchecked?: () => void;
+    } = {},
   ) {
     this.store = options.store ?? createLimitStore({ kind: "memory" });
     this.#log = options.log ?? null;
+    this.#onUnchecked = options.onUnchecked ?? null;
   }
 
   /** Takes a token for `appId` when it has one; otherwise says how long until it will. */
@@ -56,6 +63,7 @@ export class AppRateLimiter {
   }
 
   #unreachable(error: unknown): void {
+    this.#onUnchecked?.();
     this.#unchecked += 1;
     const now = Date.now();
     if (now - this.#lastWarning < WARN_INTERVAL_MS) return;
