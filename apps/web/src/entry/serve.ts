@@ -1,6 +1,3 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
 import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
@@ -10,18 +7,7 @@ import { closeProcessLimitStore, processLimitStore } from "../server/limit-store
 import { createLogger } from "../server/logger";
 import { createAppServer } from "./app-server";
 import { InServerWorker } from "./in-server-worker";
-
-/** The app's folder (next.config.ts), from this file in src/entry or its build in <distDir>/entry. */
-function appDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "next.config.ts"))) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error("apps/web (next.config.ts) not found above the server entry");
-    dir = parent;
-  }
-  return dir;
-}
+import { prepareNextDir } from "./standalone";
 
 /** Seconds past the shutdown timeout after which a stuck shutdown gives up (exit 1). */
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -70,7 +56,7 @@ export async function serve(settings: Settings): Promise<void> {
 
   const app = next({
     dev: settings.server.development,
-    dir: appDir(),
+    dir: prepareNextDir().dir,
     ...(settings.server.host === undefined ? {} : { hostname: settings.server.host }),
     port: settings.server.port,
   });
