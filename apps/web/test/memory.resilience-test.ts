@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createServer } from "node:net";
 import { SIGN_IN_THROTTLE_BOUNDS } from "@collab/api";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { WebSocket } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./server";

@@ -3,13 +3,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { CreateCollaborationResponse } from "@collab/contracts";
-import {
-  type CreatedApp,
-  createApp,
-  createTestDatabase,
-  type TestDatabase,
-  testDatabaseTargets,
-} from "@collab/db";
+import { type CreatedApp, createApp } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { rawConnection } from "./raw-http";

@@ -3,15 +3,13 @@ import {
   consumeNonce,
   createConsoleSession,
   createDb,
-  createTestDatabase,
   type Database,
   purgeWebhookAttempts,
   revokeConsoleSession,
-  type TestDatabase,
   takeRateLimitToken,
   takeSignInFailure,
-  testDatabaseTargets,
 } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAINTENANCE_TASK, runMaintenance } from "./maintenance";
 import { appContext, eventually, sleep, uid } from "./test-support";

@@ -1,15 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WEBHOOK_EVENT_ID_HEADER, WebhookEvent } from "@collab/contracts";
-import {
-  claimDueWebhookStreams,
-  createTestDatabase,
-  type Database,
-  setAppWebhookUrl,
-  type TestDatabase,
-  testDatabaseTargets,
-  webhookStatus,
-} from "@collab/db";
+import { claimDueWebhookStreams, type Database, setAppWebhookUrl, webhookStatus } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import type { DomainContext } from "@collab/domain";
 import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
 import {

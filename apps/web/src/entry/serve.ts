@@ -1,10 +1,12 @@
 import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
 import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
+import { startTracing } from "@collab/tracing";
 import next from "next";
 import { consoleSessionProblem } from "../server/console-session";
 import { closeProcessLimitStore, processLimitStore } from "../server/limit-store";
 import { createLogger } from "../server/logger";
+import { SERVICE_VERSION } from "../server/version";
 import { createAppServer } from "./app-server";
 import { InServerWorker } from "./in-server-worker";
 import { prepareNextDir } from "./standalone";
@@ -25,6 +27,13 @@ export async function serve(settings: Settings): Promise<void> {
       "CONSOLE_SESSION_SECRET is not set: the console refuses every sign-in (the REST API works). Set it to at least 32 random characters, the same on every instance (e.g. `openssl rand -base64 48`).",
     );
   }
+
+  // Before the database: Prisma's spans need the provider in place.
+  const tracing = startTracing({
+    serviceName: settings.tracing.serviceName ?? "collab-web",
+    serviceVersion: SERVICE_VERSION,
+    ...(settings.tracing.endpoint === null ? {} : { endpoint: settings.tracing.endpoint }),
+  });
 
   let db: Db;
   try {
@@ -100,6 +109,7 @@ export async function serve(settings: Settings): Promise<void> {
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
       rateLimitStore: limitStore.kind,
       trustProxy: settings.proxy.trust,
+      traces: settings.tracing.endpoint ?? "off",
       metrics:
         metricsServer === undefined
           ? settings.metrics.token === null
@@ -131,6 +141,9 @@ export async function serve(settings: Settings): Promise<void> {
       await app.close();
       await closeProcessLimitStore();
       await closeDb();
+      await tracing?.shutdown().catch((error: unknown) => {
+        logger.warn({ err: error }, "the last traces could not be exported");
+      });
       logger.info({ drained }, "stopped");
       process.exit(0);
     } catch (error) {

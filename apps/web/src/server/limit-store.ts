@@ -1,14 +1,14 @@
 import { createLimitStore, type LimitStore } from "@collab/api";
 import type { Database } from "@collab/db";
+import { processSlot } from "@collab/db/process-singleton";
 import type { LimitSettings } from "@collab/settings";
 import type { Logger } from "pino";
 
-const STORE = Symbol.for("@collab/web/limit-store");
-type StoreHolder = Record<symbol, LimitStore | undefined>;
+const STORE = processSlot<LimitStore>("@collab/web/limit-store");
 
 /**
  * The process's limit store (RATE_LIMIT_STORE), for the REST rate limit and the console sign-in
- * throttle. On globalThis: the entry creates it at start, and the modules Next.js bundles (the
+ * throttle. One per process: the entry creates it at start, and the modules Next.js bundles (the
  * tRPC route, maybe loaded more than once) must count in the same one.
  */
 export function processLimitStore(
@@ -16,9 +16,12 @@ export function processLimitStore(
   db: Database,
   log: Pick<Logger, "warn">,
 ): LimitStore {
-  const holder = globalThis as unknown as StoreHolder;
-  holder[STORE] ??= createStore(settings, db, log);
-  return holder[STORE];
+  let store = STORE.get();
+  if (store === undefined) {
+    store = createStore(settings, db, log);
+    STORE.set(store);
+  }
+  return store;
 }
 
 function createStore(settings: LimitSettings, db: Database, log: Pick<Logger, "warn">): LimitStore {
@@ -43,8 +46,7 @@ function createStore(settings: LimitSettings, db: Database, log: Pick<Logger, "w
 
 /** Closes the process's store (shutdown); the next processLimitStore() makes a new one. */
 export async function closeProcessLimitStore(): Promise<void> {
-  const holder = globalThis as unknown as StoreHolder;
-  const store = holder[STORE];
-  holder[STORE] = undefined;
+  const store = STORE.get();
+  STORE.set(undefined);
   await store?.close();
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { HiarError, isHiarError } from "@collab/contracts";
+import { processSingleton } from "@collab/db/process-singleton";
 import ipaddr from "ipaddr.js";
 import { createLimitStore, type FailureCounter, type LimitStore } from "../limits/store";
 
@@ -233,15 +234,10 @@ function rateLimited(waitMs: number): HiarError {
   });
 }
 
-const DEFAULT_THROTTLE = Symbol.for("@collab/api/sign-in-throttle");
-type ThrottleStore = Record<symbol, SignInThrottle | undefined>;
-
 /**
  * The process's throttle with the defaults, for a browser request that brings none. Kept on
  * globalThis: Next.js may load this module more than once in one process.
  */
 export function defaultSignInThrottle(): SignInThrottle {
-  const store = globalThis as unknown as ThrottleStore;
-  store[DEFAULT_THROTTLE] ??= new SignInThrottle();
-  return store[DEFAULT_THROTTLE];
+  return processSingleton("@collab/api/sign-in-throttle", () => new SignInThrottle());
 }

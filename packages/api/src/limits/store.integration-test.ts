@@ -1,6 +1,7 @@
 import { createServer } from "node:net";
 import { HiarError } from "@collab/contracts";
-import { createDb, createTestDatabase, type Db, testDatabaseTargets } from "@collab/db";
+import { createDb, type Db } from "@collab/db";
+import { createTestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SignInThrottle } from "../console/sign-in-throttle";
 import { createLimitStore, type LimitStore, type TokenDecision } from "./store";

@@ -11,8 +11,8 @@ import {
   type DomainContext,
   declineCall,
   endSession,
-  inviteMembers,
-  kickOutMember,
+  inviteSession,
+  kickoutMember,
   leaveSession,
   queryCollaborationsByUser,
   reportBusy,
@@ -44,7 +44,7 @@ function serve<I, R>(
 const empty = () => EMPTY_ANY;
 
 export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation<Input<K>> } = {
-  inviteSession: serve(inviteMembers, empty),
+  inviteSession: serve(inviteSession, empty),
   createCollaboration: serve(createCollaboration, createRespAny),
   queryCollaborationsByUser: serve(queryCollaborationsByUser, queryByUserRespAny),
   acceptCall: serve(acceptCall, empty),
@@ -52,6 +52,6 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   reportBusy: serve(reportBusy, empty),
   reportOffline: serve(reportOffline, empty),
   leaveSession: serve(leaveSession, empty),
-  kickoutMember: serve(kickOutMember, empty),
+  kickoutMember: serve(kickoutMember, empty),
   endSession: serve(endSession, empty),
 };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "./client";
+import { createDb, type Db } from "../client";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "../testing";
 import {
   clearSignInFailures,
   purgeRateLimits,
@@ -7,8 +8,7 @@ import {
   signInFailureBlockedFor,
   takeRateLimitToken,
   takeSignInFailure,
-} from "./repositories/rate-limits";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
+} from "./rate-limits";
 
 describe.each(testDatabaseTargets())("shared rate limits on %s", (target) => {
   let db: TestDatabase;
