@@ -18,6 +18,7 @@ export {
   type Settings,
   SettingsError,
   settleNodeEnv,
+  type TracingSettings,
   type WebhookDeliverySettings,
   type WorkerDeploymentSettings,
 } from "./load";

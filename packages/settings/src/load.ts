@@ -110,6 +110,13 @@ export interface MetricsSettings {
   readonly port: number | null;
 }
 
+export interface TracingSettings {
+  /** OTLP/HTTP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); null: tracing off. */
+  readonly endpoint: string | null;
+  /** OTEL_SERVICE_NAME, or null for the process's own default. */
+  readonly serviceName: string | null;
+}
+
 export interface LoggingSettings {
   readonly level: LogLevel;
 }
@@ -124,6 +131,7 @@ export interface Settings {
   readonly database: DatabaseSettings;
   readonly logging: LoggingSettings;
   readonly metrics: MetricsSettings;
+  readonly tracing: TracingSettings;
 }
 
 /** Malformed settings: one line per offending variable, naming it and what it must be. */
@@ -219,6 +227,10 @@ function toSettings(env: ParsedEnv): Settings {
     },
     logging: { level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info") },
     metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null },
+    tracing: {
+      endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: env.OTEL_SERVICE_NAME ?? null,
+    },
   });
 }
 

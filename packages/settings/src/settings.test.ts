@@ -64,6 +64,7 @@ describe("every default", () => {
       },
       logging: { level: "info" },
       metrics: { token: null, port: null },
+      tracing: { endpoint: null, serviceName: null },
     });
   });
 
@@ -397,6 +398,22 @@ describe("metrics", () => {
     ]);
     refuses({ METRICS_PORT: "0" }, "METRICS_PORT");
     refuses({ METRICS_PORT: "70000" }, "METRICS_PORT");
+  });
+});
+
+describe("traces", () => {
+  it("are sent to OTEL_EXPORTER_OTLP_ENDPOINT when set, as OTEL_SERVICE_NAME", () => {
+    expect(
+      loadSettings({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+        OTEL_SERVICE_NAME: "collab-eu",
+      }).tracing,
+    ).toStrictEqual({ endpoint: "http://collector:4318", serviceName: "collab-eu" });
+    refuses({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, "OTEL_EXPORTER_OTLP_ENDPOINT");
+    refuses(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://collector:4317" },
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+    );
   });
 });
 

@@ -20,7 +20,7 @@ export const GROUPS = {
   worker: "Worker and webhooks",
   database: "Database",
   logging: "Logging",
-  metrics: "Metrics",
+  metrics: "Metrics and traces",
 } as const;
 
 export type Group = keyof typeof GROUPS;
@@ -425,6 +425,23 @@ const shape = {
       secret: true,
     },
   ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting(
+    "metrics",
+    {
+      rule: "an http:// or https:// URL",
+      value: z.url({ protocol: /^https?$/ }),
+    },
+    undefined,
+    {
+      default: "none (no traces)",
+      description:
+        "send OpenTelemetry traces over OTLP/HTTP to `<this>/v1/traces` (headers such as an API key: `OTEL_EXPORTER_OTLP_HEADERS`, read by the exporter)",
+    },
+  ),
+  OTEL_SERVICE_NAME: setting("metrics", { rule: "a name", value: z.string().max(200) }, undefined, {
+    default: "`collab-web` (the server), `collab-worker` (`pnpm worker`)",
+    description: "the traces' `service.name`",
+  }),
   METRICS_PORT: setting("metrics", integer(1, 65_535), undefined, {
     default: "none",
     description:

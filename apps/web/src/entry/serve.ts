@@ -1,26 +1,14 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
 import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
+import { startTracing } from "@collab/tracing";
 import next from "next";
 import { consoleSessionProblem } from "../server/console-session";
 import { createLogger } from "../server/logger";
+import { SERVICE_VERSION } from "../server/version";
 import { createAppServer } from "./app-server";
 import { InServerWorker } from "./in-server-worker";
-
-/** The app's folder (next.config.ts), from this file in src/entry or its build in <distDir>/entry. */
-function appDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "next.config.ts"))) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error("apps/web (next.config.ts) not found above the server entry");
-    dir = parent;
-  }
-  return dir;
-}
+import { prepareNextDir } from "./standalone";
 
 /** Seconds past the shutdown timeout after which a stuck shutdown gives up (exit 1). */
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -38,6 +26,13 @@ export async function serve(settings: Settings): Promise<void> {
       "CONSOLE_SESSION_SECRET is not set: the console refuses every sign-in (the REST API works). Set it to at least 32 random characters, the same on every instance (e.g. `openssl rand -base64 48`).",
     );
   }
+
+  // Before the database: Prisma's spans need the provider in place.
+  const tracing = startTracing({
+    serviceName: settings.tracing.serviceName ?? "collab-web",
+    serviceVersion: SERVICE_VERSION,
+    ...(settings.tracing.endpoint === null ? {} : { endpoint: settings.tracing.endpoint }),
+  });
 
   let db: Db;
   try {
@@ -59,7 +54,7 @@ export async function serve(settings: Settings): Promise<void> {
 
   const app = next({
     dev: settings.server.development,
-    dir: appDir(),
+    dir: prepareNextDir().dir,
     ...(settings.server.host === undefined ? {} : { hostname: settings.server.host }),
     port: settings.server.port,
   });
@@ -101,6 +96,7 @@ export async function serve(settings: Settings): Promise<void> {
       database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite",
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
       trustProxy: settings.proxy.trust,
+      traces: settings.tracing.endpoint ?? "off",
       metrics:
         metricsServer === undefined
           ? settings.metrics.token === null
@@ -131,6 +127,9 @@ export async function serve(settings: Settings): Promise<void> {
       await metricsServer?.close();
       await app.close();
       await closeDb();
+      await tracing?.shutdown().catch((error: unknown) => {
+        logger.warn({ err: error }, "the last traces could not be exported");
+      });
       logger.info({ drained }, "stopped");
       process.exit(0);
     } catch (error) {
