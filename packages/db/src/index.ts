@@ -37,6 +37,7 @@ export type { DbExecutor } from "./repositories/executor";
 export * from "./repositories/members";
 export * from "./repositories/nonces";
 export * from "./repositories/periodic-tasks";
+export * from "./repositories/rate-limits";
 export * from "./repositories/sessions";
 export * from "./repositories/webhooks";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";

@@ -118,7 +118,7 @@ async function answerRest(
         deps,
       )
     ).appId;
-    const limited = deps.limiter?.take(appId);
+    const limited = await deps.limiter?.take(appId);
     if (limited !== undefined && !limited.allowed) {
       retryAfterSeconds = limited.retryAfterSeconds;
       const { perSecond, burst } = deps.limiter?.config ?? { perSecond: 0, burst: 0 };
