@@ -55,7 +55,7 @@ export const InviteSessionRequest = message({
 export type InviteSessionRequest = z.output<typeof InviteSessionRequest>;
 export type InviteSessionRequestInput = z.input<typeof InviteSessionRequest>;
 
-/** What the invite did to one invitee (product.md "Invite semantics"). */
+/** What the invite did to one invitee (docs/decisions.md, "Invite"). */
 export const INVITE_OUTCOMES = ["added", "rung_again", "unchanged"] as const;
 export type InviteOutcome = (typeof INVITE_OUTCOMES)[number];
 
