@@ -16,5 +16,6 @@ export * from "./query-by-user";
 export * from "./responses";
 export * from "./rule-settings";
 export * from "./scalars";
+export * from "./user-token";
 export * from "./validation";
 export * from "./webhook";

@@ -23,6 +23,7 @@ export {
   planInvite,
   RING_STATE,
 } from "./invite-plan";
+export { issueUserToken } from "./issue-user-token";
 export { kickOutMember } from "./kick-out-member";
 export { leaveSession } from "./leave-session";
 export {

@@ -4,6 +4,7 @@ import {
   type HIAR_OPERATIONS,
   type HiarOperationName,
   queryByUserRespAny,
+  userTokenRespAny,
 } from "@collab/contracts";
 import {
   acceptCall,
@@ -12,6 +13,7 @@ import {
   declineCall,
   endSession,
   inviteMembers,
+  issueUserToken,
   kickOutMember,
   leaveSession,
   queryCollaborationsByUser,
@@ -54,4 +56,5 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   leaveSession: serve(leaveSession, empty),
   kickoutMember: serve(kickOutMember, empty),
   endSession: serve(endSession, empty),
+  issueUserToken: serve(issueUserToken, userTokenRespAny),
 };
