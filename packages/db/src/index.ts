@@ -56,6 +56,7 @@ export * from "./repositories/periodic-tasks";
 export * from "./repositories/session-detail";
 export * from "./repositories/session-events";
 export * from "./repositories/sessions";
+export * from "./repositories/user-calls";
 export * from "./repositories/webhooks";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
 export { createStatementLog, type StatementLog, type StatementLogOptions } from "./statement-log";
