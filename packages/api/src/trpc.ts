@@ -2,6 +2,7 @@ import { ERROR_CATALOGUE, HiarError } from "@collab/contracts";
 import { initTRPC } from "@trpc/server";
 import type { InnerContext } from "./context";
 import { toHiarError, toTRPCError } from "./errors";
+import { authenticateUser } from "./user/authenticate";
 
 const t = initTRPC.context<InnerContext>().create({
   // The console's live streams (SSE): a ping keeps idle connections (and proxies) open, and a
@@ -51,4 +52,14 @@ export const publicProcedure = t.procedure.use(catalogueErrors).use(sameOriginMu
 export const appProcedure = publicProcedure.use(({ ctx, next }) => {
   if (ctx.app === null) throw toTRPCError(new HiarError("UNAUTHENTICATED", "sign in first"));
   return next({ ctx: { ...ctx, app: ctx.app } });
+});
+
+/**
+ * The user procedures (`user.*`): authenticated by a user token alone, verified on every call;
+ * the console's cookie is ignored and the app is the token's. No same-origin rule: a bearer token
+ * is never sent by a browser on its own, so a cross-site page cannot use it.
+ */
+export const userProcedure = t.procedure.use(catalogueErrors).use(async ({ ctx, next }) => {
+  const { appId, user } = await authenticateUser(ctx.db, ctx.userToken);
+  return next({ ctx: { ...ctx, app: { id: appId }, user } });
 });

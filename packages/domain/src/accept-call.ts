@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionSelf } from "./member-transition";
+import { type TransitionOrigin, transitionSelf } from "./member-transition";
 
 /**
  * POST /session/accept: the rung member answers (MEMBER_CALLING → MEMBER_TALKING); the first answer
@@ -13,6 +13,7 @@ import { transitionSelf } from "./member-transition";
 export function acceptCall(
   ctx: DomainContext,
   input: MemberActionRequest,
+  origin?: TransitionOrigin,
 ): Promise<MemberTransitionResult> {
-  return transitionSelf(ctx, input, "MEMBER_TALKING", EVENT_TYPES.memberAccepted);
+  return transitionSelf(ctx, input, "MEMBER_TALKING", EVENT_TYPES.memberAccepted, origin);
 }

@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionSelf } from "./member-transition";
+import { type TransitionOrigin, transitionSelf } from "./member-transition";
 
 /**
  * POST /session/decline: the rung member declines (MEMBER_CALLING → MEMBER_DECLINE). Event
@@ -12,6 +12,7 @@ import { transitionSelf } from "./member-transition";
 export function declineCall(
   ctx: DomainContext,
   input: MemberActionRequest,
+  origin?: TransitionOrigin,
 ): Promise<MemberTransitionResult> {
-  return transitionSelf(ctx, input, "MEMBER_DECLINE", EVENT_TYPES.memberDeclined);
+  return transitionSelf(ctx, input, "MEMBER_DECLINE", EVENT_TYPES.memberDeclined, origin);
 }

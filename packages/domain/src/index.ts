@@ -38,7 +38,11 @@ export {
   readSessionEventsAfter,
   sessionEventView,
 } from "./list-session-events";
-export { type MemberTransitionSpec, transitionMember } from "./member-transition";
+export {
+  type MemberTransitionSpec,
+  type TransitionOrigin,
+  transitionMember,
+} from "./member-transition";
 export { pageSize, queryCollaborationsByUser } from "./query-collaborations-by-user";
 export { reportBusy } from "./report-busy";
 export { reportOffline } from "./report-offline";
@@ -50,4 +54,12 @@ export {
 } from "./time-out-due-calls";
 export { MAX_UNIX_SECONDS, timeRange, unixSecondsToDate } from "./times";
 export { TRANSACTION_OPTIONS } from "./transaction";
+export {
+  listUserCalls,
+  MAX_CURRENT_CALLS,
+  MAX_MISSED_CALLS,
+  MISSED_CALLS_WINDOW_MS,
+  ringingCalls,
+  userCallView,
+} from "./user-calls";
 export { getWebhook, listWebhookDeliveries, setWebhook } from "./webhook-settings";

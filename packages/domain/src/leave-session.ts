@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionSelf } from "./member-transition";
+import { type TransitionOrigin, transitionSelf } from "./member-transition";
 
 /**
  * POST /session/leave: the talking member leaves (MEMBER_TALKING → MEMBER_LEFT). Event
@@ -12,6 +12,7 @@ import { transitionSelf } from "./member-transition";
 export function leaveSession(
   ctx: DomainContext,
   input: MemberActionRequest,
+  origin?: TransitionOrigin,
 ): Promise<MemberTransitionResult> {
-  return transitionSelf(ctx, input, "MEMBER_LEFT", EVENT_TYPES.memberLeft);
+  return transitionSelf(ctx, input, "MEMBER_LEFT", EVENT_TYPES.memberLeft, origin);
 }

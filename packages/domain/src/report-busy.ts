@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionSelf } from "./member-transition";
+import { type TransitionOrigin, transitionSelf } from "./member-transition";
 
 /**
  * POST /session/busy: the rung member is busy (MEMBER_CALLING → MEMBER_BUSY). Event
@@ -12,6 +12,7 @@ import { transitionSelf } from "./member-transition";
 export function reportBusy(
   ctx: DomainContext,
   input: MemberActionRequest,
+  origin?: TransitionOrigin,
 ): Promise<MemberTransitionResult> {
-  return transitionSelf(ctx, input, "MEMBER_BUSY", EVENT_TYPES.memberBusy);
+  return transitionSelf(ctx, input, "MEMBER_BUSY", EVENT_TYPES.memberBusy, origin);
 }

@@ -1,7 +1,7 @@
 import type { MemberActionRequest, MemberTransitionResult } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
-import { transitionSelf } from "./member-transition";
+import { type TransitionOrigin, transitionSelf } from "./member-transition";
 
 /**
  * POST /session/offline: A client reports the member offline (MEMBER_CALLING or MEMBER_TALKING →
@@ -12,6 +12,7 @@ import { transitionSelf } from "./member-transition";
 export function reportOffline(
   ctx: DomainContext,
   input: MemberActionRequest,
+  origin?: TransitionOrigin,
 ): Promise<MemberTransitionResult> {
-  return transitionSelf(ctx, input, "MEMBER_OFFLINE", EVENT_TYPES.memberOffline);
+  return transitionSelf(ctx, input, "MEMBER_OFFLINE", EVENT_TYPES.memberOffline, origin);
 }
