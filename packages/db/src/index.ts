@@ -15,6 +15,12 @@ export {
   getDb,
   redactUrl,
 } from "./client";
+export {
+  registerSessionEventSignal,
+  SESSION_EVENT_CHANNEL,
+  type SessionEventSignal,
+  sessionEventSignalFor,
+} from "./event-signal";
 
 import type { PrismaClient } from "./generated/prisma/client";
 
@@ -47,6 +53,7 @@ export * from "./repositories/call-timeouts";
 export * from "./repositories/collaboration-list";
 export * from "./repositories/collaborations";
 export * from "./repositories/console-sessions";
+export * from "./repositories/event-tail";
 export * from "./repositories/events";
 export * from "./repositories/executor";
 export * from "./repositories/invites";

@@ -1,4 +1,4 @@
-import type { Database } from "@collab/db";
+import { type Database, sessionEventSignalFor } from "@collab/db";
 import { timeOutDueCalls } from "@collab/domain";
 import type { WorkerLog } from "./log";
 import { type Loop, type LoopReport, startLoop } from "./loop";
@@ -33,6 +33,8 @@ export function startRingClock(options: RingClockOptions): Loop {
     async pass() {
       const sweep = await timeOutDueCalls({ db }, { batchSize: options.sweepBatchSize });
       if (sweep.timedOut.length > 0) {
+        // Committed: the rung users' devices (user channel) and webhooks hear of it now.
+        sessionEventSignalFor(db).notify();
         log.info(
           {
             members: sweep.timedOut.length,

@@ -14,6 +14,7 @@ import {
   type TransitionOrigin,
 } from "@collab/domain";
 import { userProcedure } from "../../trpc";
+import { onEvent } from "./on-event";
 
 // The end user's procedures (a device with a user token): answer for oneself with the same use
 // cases, rules and events as the REST operations /session/accept … /session/leave, the member
@@ -58,4 +59,6 @@ export const userRouter = {
   leave: selfAction(leaveSession),
   /** The user's current calls (ringing, talking) and the rings missed in the last 7 days. */
   calls: userProcedure.output(UserCalls).query(({ ctx }) => listUserCalls(ctx, ctx.user.id)),
+  /** The live channel (SSE): rings, ring ends, members' and sessions' state changes. */
+  onEvent,
 };
