@@ -1,8 +1,14 @@
+import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // A separate build folder lets several builds of this app coexist (parallel test runs).
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
+  // The deployable artifact (<distDir>/standalone): Next.js copies the server build and the npm
+  // files it uses there; scripts/artifact.ts then adds the entries (server, worker, migrate).
+  // Traced from the repository root, so the workspace's node_modules layout is kept inside it.
+  output: "standalone",
+  outputFileTracingRoot: fileURLToPath(new URL("../..", import.meta.url)),
   // Workspace packages export TypeScript source; Next compiles them.
   transpilePackages: [
     "@collab/api",

@@ -10,6 +10,7 @@ import {
   testDatabaseTargets,
 } from "@collab/db";
 import { signRequestHeaders } from "@collab/hiar-auth";
+import { createMetrics } from "@collab/metrics";
 import { loadSettings, type Settings } from "@collab/settings";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -103,7 +104,11 @@ interface Running {
 async function start(
   db: TestDatabase,
   env: Record<string, string> = {},
-  extra: { worker?: InServerWorker; workerGraceMs?: number } = {},
+  extra: {
+    worker?: InServerWorker;
+    workerGraceMs?: number;
+    metrics?: ReturnType<typeof createMetrics>;
+  } = {},
 ): Promise<Running> {
   const next: NextLog = { urls: [], headers: [] };
   const stand = standInForNext(next);
@@ -113,6 +118,7 @@ async function start(
     db,
     next: stand.handler,
     worker: extra.worker ?? null,
+    metrics: extra.metrics ?? createMetrics(),
     log,
     ...(extra.workerGraceMs === undefined ? {} : { workerGraceMs: extra.workerGraceMs }),
   });
@@ -491,6 +497,90 @@ describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
       server.release();
       await inFlight;
       await closing;
+    });
+  });
+
+  describe("/metrics", () => {
+    const token = "metrics-token-for-the-entry-test";
+    const sample = (text: string, series: string) =>
+      text
+        .split("\n")
+        .find((line) => line.startsWith(`${series} `))
+        ?.slice(series.length + 1);
+
+    it("is not served on the server's port without METRICS_TOKEN (nor handed to Next.js)", async () => {
+      const before = running.next.urls.length;
+      const response = await send(running.port, { path: "/metrics" });
+      expect(response.status).toBe(404);
+      expect(JSON.parse(response.body)).toMatchObject({ reason: "NOT_FOUND" });
+      expect(running.next.urls.length).toBe(before);
+    });
+
+    it("behind the bearer token: REST answers by operation and reason, the pool, the ring clock and the backlog", async () => {
+      const metrics = createMetrics();
+      metrics.trackPool(() => db.poolStats());
+      const { log } = memoryLogger();
+      const worker = new InServerWorker(db, workerSettingsFor(), log, metrics);
+      const server = await start(db, { METRICS_TOKEN: token }, { worker, metrics });
+      worker.start();
+      try {
+        expect((await send(server.port, { path: "/metrics" })).status).toBe(401);
+        const creator = `creator-${randomUUID()}`;
+        const created = await send(server.port, {
+          method: "POST",
+          path: "/create",
+          headers: { "content-type": "application/json", ...signed(app, server.port, "/create") },
+          body: JSON.stringify({ userID: creator }),
+        });
+        expect(created.status, created.body).toBe(200);
+        const refused = await send(server.port, {
+          method: "POST",
+          path: "/create",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        });
+        expect(refused.status).toBe(401);
+        // A path that names no operation is counted as "unknown", never by its own text.
+        await send(server.port, { method: "POST", path: `/session/${randomUUID()}` });
+
+        const scrape = async () => {
+          const response = await send(server.port, {
+            path: "/metrics",
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(response.status).toBe(200);
+          return response.body;
+        };
+        await expect.poll(async () => worker.state().status, { timeout: 20_000 }).toBe("running");
+        const text = await scrape();
+        expect(
+          sample(text, 'collab_requests_total{operation="/create",status="200",reason="OK"}'),
+        ).toBe("1");
+        expect(
+          Number(
+            sample(
+              text,
+              'collab_requests_total{operation="/create",status="401",reason="UNAUTHENTICATED"}',
+            ),
+          ),
+        ).toBeGreaterThanOrEqual(1);
+        expect(
+          sample(
+            text,
+            'collab_requests_total{operation="unknown",status="404",reason="NOT_FOUND"}',
+          ),
+        ).toBe("1");
+        expect(text).not.toMatch(/operation="\/session\/[0-9a-f-]{36}"/);
+        expect(Number(sample(text, "collab_db_pool_max"))).toBeGreaterThanOrEqual(1);
+        // The worker has swept at least once, and reads the backlog from the database.
+        expect(
+          Number(sample(text, "collab_ring_clock_sweep_duration_seconds_count")),
+        ).toBeGreaterThan(0);
+        expect(sample(text, "collab_rings_overdue")).toBe("0");
+        expect(sample(text, "collab_live_streams")).toBe("0");
+      } finally {
+        await server.server.close();
+      }
     });
   });
 

@@ -99,6 +99,10 @@ export async function startTestServer(
     // The tests' webhook receivers listen on 127.0.0.1, a private network webhooks may not reach
     // by default (README "Private networks").
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: "1",
+    // fetch reuses an idle connection until 2 s before the server's keep-alive timeout; on a
+    // machine busy enough to lag longer, a request sent as the server closes it fails ("other
+    // side closed"). A long timeout puts that race beyond any idle gap within a test file.
+    HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: "120",
     ...options.env,
   };
   delete env.DATABASE_URL;

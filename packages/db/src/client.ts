@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { registerSessionEventSignal } from "./event-signal";
 import { PrismaClient } from "./generated/prisma/client";
 import { migrate as runMigrations } from "./migrate";
@@ -15,8 +16,21 @@ export interface Db {
    * or the embedded server's loopback address.
    */
   readonly url: string;
+  /** The connection pool's state now (for metrics). */
+  poolStats(): PoolStats;
   /** Disconnects Prisma and, for PGlite, stops the embedded server. Idempotent. */
   close(): Promise<void>;
+}
+
+/** A connection pool's state, as pg reports it. */
+export interface PoolStats {
+  /** Connections open, busy or idle. */
+  readonly total: number;
+  readonly idle: number;
+  /** Queries waiting for a connection. */
+  readonly waiting: number;
+  /** The pool's size limit. */
+  readonly max: number;
 }
 
 export interface CreateDbOptions {
@@ -79,29 +93,37 @@ function newPrisma(
   max: number,
   prepare: boolean,
   timeouts?: { readonly connectMs: number; readonly queryMs: number },
-): PrismaClient {
-  const adapter = new PrismaPg(
-    {
-      connectionString,
+): { prisma: PrismaClient; poolStats: () => PoolStats } {
+  // The pool is ours (the adapter ends it on disconnect) so that its state can be read.
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: "collab",
+    ...(timeouts === undefined
+      ? {}
+      : {
+          connectionTimeoutMillis: timeouts.connectMs,
+          query_timeout: timeouts.queryMs,
+          // A peer that vanished without closing (a dead host, a dropped route) is noticed.
+          keepAlive: true,
+          keepAliveInitialDelayMillis: 10_000,
+        }),
+  });
+  const adapter = new PrismaPg(pool, {
+    disposeExternalPool: true,
+    // An idle connection dropped by the server must not crash the process; the pool replaces it.
+    onPoolError: () => {},
+    ...(prepare ? { statementNameGenerator: statementNames() } : {}),
+  });
+  return {
+    prisma: new PrismaClient({ adapter }),
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
       max,
-      application_name: "collab",
-      ...(timeouts === undefined
-        ? {}
-        : {
-            connectionTimeoutMillis: timeouts.connectMs,
-            query_timeout: timeouts.queryMs,
-            // A peer that vanished without closing (a dead host, a dropped route) is noticed.
-            keepAlive: true,
-            keepAliveInitialDelayMillis: 10_000,
-          }),
-    },
-    {
-      // An idle connection dropped by the server must not crash the process; the pool replaces it.
-      onPoolError: () => {},
-      ...(prepare ? { statementNameGenerator: statementNames() } : {}),
-    },
-  );
-  return new PrismaClient({ adapter });
+    }),
+  };
 }
 
 /**
@@ -120,7 +142,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     if (options.migrate === true) {
       await runMigrations(databaseUrl, { log: options.log });
     }
-    const prisma = newPrisma(databaseUrl, options.poolMax ?? 10, true, {
+    const { prisma, poolStats } = newPrisma(databaseUrl, options.poolMax ?? 10, true, {
       connectMs: options.connectTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.connectMs,
       queryMs: options.queryTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.queryMs,
     });
@@ -130,6 +152,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
       prisma,
       kind: "postgres",
       url: databaseUrl,
+      poolStats,
       close: () => {
         closed ??= closeSignal().then(() => prisma.$disconnect());
         return closed;
@@ -148,13 +171,14 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     await server.stop();
     throw error;
   }
-  const prisma = newPrisma(server.url, 1, false);
+  const { prisma, poolStats } = newPrisma(server.url, 1, false);
   const closeSignal = registerSessionEventSignal({ prisma, kind: "pglite", url: server.url });
   let closed: Promise<void> | undefined;
   return {
     prisma,
     kind: "pglite",
     url: server.url,
+    poolStats,
     close: () => {
       closed ??= (async () => {
         try {

@@ -13,6 +13,7 @@ export {
   type Db,
   type DbKind,
   getDb,
+  type PoolStats,
   redactUrl,
 } from "./client";
 export {
@@ -49,6 +50,7 @@ export {
 export { consumeNonce, findAppSecret, type NonceUse, purgeExpiredNonces } from "./nonces";
 export { type PingResult, ping } from "./ping";
 export * from "./repositories/apps";
+export * from "./repositories/backlog";
 export * from "./repositories/call-timeouts";
 export * from "./repositories/collaboration-list";
 export * from "./repositories/collaborations";

@@ -2,19 +2,29 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
+function isPackageDir(dir: string): boolean {
+  return existsSync(join(dir, "prisma", "schema.prisma"));
+}
+
 function locatePackageDir(): string {
   // Normally this file's own location. When a bundler has moved the code (Next.js compiles
-  // workspace packages into its server chunks), fall back to looking for the package from the
-  // working directory, which in a monorepo is the repo root or one of its apps.
-  const here = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-  if (existsSync(join(here, "prisma", "schema.prisma"))) return here;
+  // workspace packages into its server chunks; the server entry, the worker and the migration
+  // runner are bundled into apps/web/<distDir>/entry), look for packages/db above the bundle: in
+  // the repository that finds the repository's, in the deployable artifact (apps/web's
+  // <distDir>/standalone) the copy of prisma/ it carries. Then from the working directory,
+  // which in a monorepo is the repo root or one of its apps.
+  const moduleDir = dirname(fileURLToPath(import.meta.url));
+  const here = resolve(moduleDir, "..");
+  if (isPackageDir(here)) return here;
+  for (let dir = moduleDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, "packages", "db");
+    if (isPackageDir(candidate)) return candidate;
+    if (dirname(dir) === dir) break;
+  }
   let dir = process.cwd();
   for (;;) {
     for (const candidate of [dir, join(dir, "packages", "db")]) {
-      if (
-        existsSync(join(candidate, "prisma", "schema.prisma")) &&
-        existsSync(join(candidate, "package.json"))
-      ) {
+      if (isPackageDir(candidate) && existsSync(join(candidate, "package.json"))) {
         return candidate;
       }
     }
@@ -42,7 +52,10 @@ export function findRepoRoot(from: string = packageDir): string {
   }
 }
 
-/** Where the embedded database keeps its files unless told (PGLITE_DATA_DIR): `<repo root>/.data/pglite`. */
+/**
+ * Where the embedded database keeps its files unless told (PGLITE_DATA_DIR): `<repo root>/.data/pglite`
+ * (in the deployable artifact, which has no pnpm-workspace.yaml: `<artifact>/.data/pglite`).
+ */
 export function defaultPgliteDataDir(): string {
   return join(findRepoRoot(), ".data", "pglite");
 }

@@ -193,7 +193,9 @@ describe.each(testDatabaseTargets())(
         batchSize: 100,
         eventType: "member.timeout",
       });
-      expect(sweep.timedOut).toEqual([{ appId, sessionId: plain, userId: "stuck", seq: 1 }]);
+      expect(sweep.timedOut).toEqual([
+        { appId, sessionId: plain, userId: "stuck", seq: 1, lateMs: expect.any(Number) },
+      ]);
       const states = await query(
         `SELECT user_id, member_session_state::text AS state FROM session_member
         WHERE app_id = $1 ORDER BY user_id`,

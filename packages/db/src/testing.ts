@@ -76,6 +76,7 @@ export async function createTestDatabase(
     prisma: db.prisma,
     kind: db.kind,
     url: db.url,
+    poolStats: () => db.poolStats(),
     target,
     databaseName,
     close: () => {

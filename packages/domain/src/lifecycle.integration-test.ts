@@ -429,7 +429,12 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
         sessionId: s.sessionID,
         userId: member,
         seq: before.session.eventSeq + 1,
+        lateMs: expect.any(Number),
       });
+      // Its deadline was set a second in the past.
+      const late = sweep.timedOut.find((m) => m.userId === member)?.lateMs ?? 0;
+      expect(late).toBeGreaterThanOrEqual(1_000);
+      expect(late).toBeLessThan(60_000);
       expect((await timeOutDueCalls({ db: prisma })).timedOut).toStrictEqual([]);
       const after = await sessionSnapshot(prisma, s.sessionID);
       expect(after.members.find((m) => m.userId === member)).toMatchObject({

@@ -10,6 +10,7 @@ export {
   type Env,
   type LoggingSettings,
   loadSettings,
+  type MetricsSettings,
   type ProxySettings,
   type RateLimit,
   type RestSettings,

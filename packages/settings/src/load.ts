@@ -103,6 +103,13 @@ export interface DatabaseSettings {
   readonly queryTimeoutMs: number;
 }
 
+export interface MetricsSettings {
+  /** Bearer token for GET /metrics (METRICS_TOKEN); null: not served on the server's port. */
+  readonly token: string | null;
+  /** A port of their own for the metrics (METRICS_PORT), or null. */
+  readonly port: number | null;
+}
+
 export interface LoggingSettings {
   readonly level: LogLevel;
 }
@@ -116,6 +123,7 @@ export interface Settings {
   readonly worker: WorkerDeploymentSettings;
   readonly database: DatabaseSettings;
   readonly logging: LoggingSettings;
+  readonly metrics: MetricsSettings;
 }
 
 /** Malformed settings: one line per offending variable, naming it and what it must be. */
@@ -210,6 +218,7 @@ function toSettings(env: ParsedEnv): Settings {
       queryTimeoutMs: Math.round(env.DATABASE_QUERY_TIMEOUT_SECONDS * 1_000),
     },
     logging: { level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info") },
+    metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null },
   });
 }
 

@@ -63,6 +63,7 @@ describe("every default", () => {
         queryTimeoutMs: 20_000,
       },
       logging: { level: "info" },
+      metrics: { token: null, port: null },
     });
   });
 
@@ -378,6 +379,24 @@ describe("the database", () => {
     expect(problems({ DATABASE_URL: "hunter2 at db" })).toEqual([
       "DATABASE_URL must be a postgres:// or postgresql:// URL (it does not parse)",
     ]);
+  });
+});
+
+describe("metrics", () => {
+  it("are off the server's port without METRICS_TOKEN; METRICS_PORT gives them a port of their own", () => {
+    const settings = loadSettings({
+      METRICS_TOKEN: "0123456789abcdef",
+      METRICS_PORT: "9464",
+    }).metrics;
+    expect(settings).toStrictEqual({ token: "0123456789abcdef", port: 9464 });
+  });
+
+  it("refuses a short token without echoing it, and a port out of range", () => {
+    expect(problems({ METRICS_TOKEN: "short-secret" })).toEqual([
+      "METRICS_TOKEN must be at least 16 characters",
+    ]);
+    refuses({ METRICS_PORT: "0" }, "METRICS_PORT");
+    refuses({ METRICS_PORT: "70000" }, "METRICS_PORT");
   });
 });
 

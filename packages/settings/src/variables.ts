@@ -20,6 +20,7 @@ export const GROUPS = {
   worker: "Worker and webhooks",
   database: "Database",
   logging: "Logging",
+  metrics: "Metrics",
 } as const;
 
 export type Group = keyof typeof GROUPS;
@@ -177,6 +178,9 @@ const databaseUrl = z.string().transform((raw, ctx) => {
   }
   return raw;
 });
+
+/** Shortest bearer token accepted for GET /metrics (METRICS_TOKEN). */
+export const MIN_METRICS_TOKEN_LENGTH = 16;
 
 /** Shortest console cookie-signing key accepted (CONSOLE_SESSION_SECRET). */
 export const MIN_SESSION_KEY_LENGTH = 32;
@@ -405,6 +409,27 @@ const shape = {
       description: "the least severe JSON log line the server writes",
     },
   ),
+
+  // Metrics
+  METRICS_TOKEN: setting(
+    "metrics",
+    {
+      rule: `at least ${MIN_METRICS_TOKEN_LENGTH} characters`,
+      value: z.string().min(MIN_METRICS_TOKEN_LENGTH),
+    },
+    undefined,
+    {
+      default: "none (`/metrics` is not served on the server's port)",
+      description:
+        "the bearer token a scraper sends (`Authorization: Bearer …`) for `GET /metrics` on the server's port; on METRICS_PORT it is required only when set",
+      secret: true,
+    },
+  ),
+  METRICS_PORT: setting("metrics", integer(1, 65_535), undefined, {
+    default: "none",
+    description:
+      "also serve `GET /metrics` on this port (all interfaces, or HOST), for a scraper on a private network; the only way `pnpm worker` serves its metrics",
+  }),
 };
 
 /**

@@ -12,6 +12,7 @@
  * while `pnpm dev` is stopped (the dev server runs the same worker in-process anyway).
  */
 import { createDb, type Db, redactUrl } from "@collab/db";
+import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import { loadSettings, type Settings, SettingsError } from "@collab/settings";
 import { consoleWorkerLog, describeError } from "./log";
 import { startWorker } from "./worker";
@@ -43,7 +44,28 @@ consoleWorkerLog.info(
   { database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite" },
   "worker starting",
 );
-const worker = await startWorker({ db, settings: workerSettings, log: consoleWorkerLog });
+const metrics = createMetrics();
+metrics.trackPool(() => db.poolStats());
+const worker = await startWorker({ db, settings: workerSettings, log: consoleWorkerLog, metrics });
+
+// Its metrics, on a port of their own (the worker serves nothing else).
+let metricsServer: MetricsServer | undefined;
+if (settings.metrics.port !== null) {
+  try {
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      port: settings.metrics.port,
+      ...(settings.server.host === undefined ? {} : { host: settings.server.host }),
+      token: settings.metrics.token,
+      onError: (error) => consoleWorkerLog.warn({ err: describeError(error) }, "metrics"),
+    });
+    consoleWorkerLog.info({ port: metricsServer.address.port }, "metrics served on /metrics");
+  } catch (error) {
+    exitWith(
+      `METRICS_PORT ${settings.metrics.port} cannot be listened on: ${describeError(error)}`,
+    );
+  }
+}
 
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
@@ -52,6 +74,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   consoleWorkerLog.info({ signal }, "worker stopping: finishing the work in progress");
   try {
     await worker.stop();
+    await metricsServer?.close();
     await db.close();
   } catch (error) {
     consoleWorkerLog.warn({ err: describeError(error) }, "worker stop");

@@ -1,5 +1,6 @@
 import { type Database, sessionEventSignalFor } from "@collab/db";
 import { timeOutDueCalls } from "@collab/domain";
+import type { Metrics } from "@collab/metrics";
 import type { WorkerLog } from "./log";
 import { type Loop, type LoopReport, startLoop } from "./loop";
 
@@ -20,6 +21,7 @@ export interface RingClockOptions {
   readonly retryMaxMs: number;
   readonly log: WorkerLog;
   readonly report?: LoopReport;
+  readonly metrics?: Metrics;
 }
 
 export function startRingClock(options: RingClockOptions): Loop {
@@ -31,7 +33,12 @@ export function startRingClock(options: RingClockOptions): Loop {
     log,
     report: options.report,
     async pass() {
+      const startedAt = performance.now();
       const sweep = await timeOutDueCalls({ db }, { batchSize: options.sweepBatchSize });
+      options.metrics?.observeSweep({
+        seconds: (performance.now() - startedAt) / 1_000,
+        lateSeconds: sweep.timedOut.map((member) => member.lateMs / 1_000),
+      });
       if (sweep.timedOut.length > 0) {
         // Committed: the rung users' devices (user channel) and webhooks hear of it now.
         sessionEventSignalFor(db).notify();

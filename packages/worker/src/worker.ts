@@ -1,4 +1,5 @@
-import type { Db } from "@collab/db";
+import { type Db, readWorkerBacklog } from "@collab/db";
+import type { Metrics } from "@collab/metrics";
 import { silentWorkerLog, type WorkerLog } from "./log";
 import type { Loop, LoopReport } from "./loop";
 import { MAINTENANCE_TASK, startMaintenance } from "./maintenance";
@@ -33,6 +34,8 @@ export interface StartWorkerOptions {
   readonly db: Pick<Db, "prisma">;
   readonly settings?: WorkerSettingsInput;
   readonly log?: WorkerLog;
+  /** This process's metrics: the loops record into them, and they report the backlog. */
+  readonly metrics?: Metrics;
 }
 
 /** Tracks every loop's last pass and derives the worker's state from them. */
@@ -122,6 +125,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
   const db = options.db.prisma;
   const status = new WorkerStatus([RING_CLOCK, WEBHOOK_OUTBOX, MAINTENANCE_TASK], log);
   const retry = { retryBaseMs: settings.retryBaseMs, retryMaxMs: settings.retryMaxMs };
+  const { metrics } = options;
+  metrics?.trackBacklog(() => readWorkerBacklog(db));
 
   const loops: { stop(): Promise<void> }[] = [];
   const ringClock: Loop = startRingClock({
@@ -131,6 +136,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
     ...retry,
     log,
     report: status,
+    ...(metrics === undefined ? {} : { metrics }),
   });
   loops.push(ringClock);
   loops.push(
@@ -141,6 +147,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<Worker> 
       ...retry,
       log,
       report: status,
+      ...(metrics === undefined ? {} : { metrics }),
     }),
   );
   loops.push(

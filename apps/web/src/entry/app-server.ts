@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { errorEnvelope } from "@collab/contracts";
 import { createAppSecretCache, type Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
+import { METRICS_PATH, type Metrics, serveMetrics } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
 import type { Logger } from "pino";
 import { domainSettings } from "../server/domain-settings";
@@ -32,6 +33,8 @@ export interface AppServerOptions {
   readonly next: NextHandler;
   /** Null when WORKER_IN_SERVER=0. */
   readonly worker: InServerWorker | null;
+  /** This process's metrics: REST requests and live streams are recorded here. */
+  readonly metrics: Metrics;
   readonly log: Logger;
   /** How long the worker may be starting or retrying before /healthz fails (tests). */
   readonly workerGraceMs?: number;
@@ -75,10 +78,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
     config: settings.rest,
     settings: domainSettings(settings),
     limiter: settings.rest.rateLimit === null ? null : new AppRateLimiter(settings.rest.rateLimit),
+    metrics: options.metrics,
     log,
   };
   const trust = compileTrust(settings.proxy.trust);
   const streams = new EventStreams();
+  options.metrics.trackLiveStreams(() => streams.size);
   const inFlight = new Set<ServerResponse>();
   /** Connections upgraded to WebSocket (Next.js's HMR in `pnpm dev`); HTTP no longer tracks them. */
   const upgraded = new Set<Duplex>();
@@ -102,6 +107,12 @@ export function createAppServer(options: AppServerOptions): AppServer {
     const { path, rawQuery } = splitRequestTarget(req.url ?? "/");
 
     if (path === "/healthz") return serveHealthz(health, res);
+    if (path === METRICS_PATH) {
+      // Only behind METRICS_TOKEN on this port (METRICS_PORT serves them on a port of its own).
+      const token = settings.metrics.token;
+      if (token === null) return sendEnvelope(res, 404, "NOT_FOUND", "no such endpoint");
+      return serveMetrics(options.metrics.registry, token, req, res);
+    }
 
     const route = routes.match(path);
     if (route !== null) {

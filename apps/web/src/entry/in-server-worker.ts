@@ -1,4 +1,5 @@
 import type { Db } from "@collab/db";
+import type { Metrics } from "@collab/metrics";
 import {
   startWorker,
   type Worker,
@@ -30,10 +31,16 @@ export class InServerWorker {
     private readonly db: Pick<Db, "prisma">,
     private readonly settings: WorkerSettingsInput,
     private readonly log: Logger,
+    private readonly metrics?: Metrics,
   ) {}
 
   start(): void {
-    this.#started ??= startWorker({ db: this.db, settings: this.settings, log: this.log }).then(
+    this.#started ??= startWorker({
+      db: this.db,
+      settings: this.settings,
+      log: this.log,
+      ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
+    }).then(
       (worker) => {
         this.#worker = worker;
       },

@@ -1,25 +1,12 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
+import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
 import next from "next";
 import { consoleSessionProblem } from "../server/console-session";
 import { createLogger } from "../server/logger";
 import { createAppServer } from "./app-server";
 import { InServerWorker } from "./in-server-worker";
-
-/** The app's folder (next.config.ts), from this file in src/entry or its build in <distDir>/entry. */
-function appDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "next.config.ts"))) {
-    const parent = dirname(dir);
-    if (parent === dir)
-      throw new Error("apps/web (next.config.ts) not found above the server entry");
-    dir = parent;
-  }
-  return dir;
-}
+import { prepareNextDir } from "./standalone";
 
 /** Seconds past the shutdown timeout after which a stuck shutdown gives up (exit 1). */
 const SHUTDOWN_GRACE_MS = 15_000;
@@ -48,15 +35,17 @@ export async function serve(settings: Settings): Promise<void> {
     process.exit(1);
   }
 
+  const metrics = createMetrics();
+  metrics.trackPool(() => db.poolStats());
   const { inServer, ...workerSettings } = settings.worker;
   const worker = inServer
-    ? new InServerWorker(db, workerSettings, logger.child({ component: "worker" }))
+    ? new InServerWorker(db, workerSettings, logger.child({ component: "worker" }), metrics)
     : null;
   worker?.start();
 
   const app = next({
     dev: settings.server.development,
-    dir: appDir(),
+    dir: prepareNextDir().dir,
     ...(settings.server.host === undefined ? {} : { hostname: settings.server.host }),
     port: settings.server.port,
   });
@@ -66,9 +55,25 @@ export async function serve(settings: Settings): Promise<void> {
     db,
     next: app.getRequestHandler(),
     worker,
+    metrics,
     log: logger,
   });
   const address = await appServer.listen();
+  let metricsServer: MetricsServer | undefined;
+  if (settings.metrics.port !== null) {
+    try {
+      metricsServer = await startMetricsServer({
+        registry: metrics.registry,
+        port: settings.metrics.port,
+        ...(settings.server.host === undefined ? {} : { host: settings.server.host }),
+        token: settings.metrics.token,
+        onError: (error) => logger.warn({ err: error }, "metrics"),
+      });
+    } catch (error) {
+      logger.fatal({ err: error }, `cannot listen on METRICS_PORT ${settings.metrics.port}`);
+      process.exit(1);
+    }
+  }
   const anyInterface = address.address === "::" || address.address === "0.0.0.0";
   const hostPart = anyInterface
     ? "localhost"
@@ -82,6 +87,12 @@ export async function serve(settings: Settings): Promise<void> {
       database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite",
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
       trustProxy: settings.proxy.trust,
+      metrics:
+        metricsServer === undefined
+          ? settings.metrics.token === null
+            ? "off"
+            : "/metrics (bearer token)"
+          : `/metrics on port ${metricsServer.address.port}`,
     },
     "listening",
   );
@@ -103,6 +114,7 @@ export async function serve(settings: Settings): Promise<void> {
     }, settings.server.shutdownTimeoutMs + SHUTDOWN_GRACE_MS).unref();
     try {
       const { drained } = await appServer.close();
+      await metricsServer?.close();
       await app.close();
       await closeDb();
       logger.info({ drained }, "stopped");

@@ -12,6 +12,8 @@ export interface TimedOutMember {
   readonly userId: string;
   /** The seq of its member.timeout event. */
   readonly seq: number;
+  /** How long past its deadline the ring was when it was timed out (milliseconds). */
+  readonly lateMs: number;
 }
 
 export interface CallingTimeoutSweep {
@@ -52,7 +54,7 @@ export async function sweepDueCallingTimeouts(
   const rows = await db.$queryRaw<
     {
       due: number;
-      timed_out: { appId: string; sessionId: string; userId: string; seq: number }[];
+      timed_out: TimedOutMember[];
       next_due_ms: number | null;
     }[]
   >`
@@ -115,8 +117,11 @@ export async function sweepDueCallingTimeouts(
     SELECT (SELECT count(*) FROM due)::int AS due,
            (SELECT coalesce(json_agg(json_build_object(
                      'appId', a."app_id", 'sessionId', a."session_id",
-                     'userId', a."subject_id", 'seq', a."seq")), '[]'::json)
-              FROM appended a) AS timed_out,
+                     'userId', a."subject_id", 'seq', a."seq",
+                     'lateMs', extract(epoch FROM now() - mv.deadline) * 1000)), '[]'::json)
+              FROM appended a
+              JOIN moved mv ON mv."app_id" = a."app_id" AND mv."session_id" = a."session_id"
+                           AND mv."user_id" = a."subject_id") AS timed_out,
            (SELECT GREATEST(0, extract(epoch FROM min(n."calling_deadline") - now()) * 1000)
               FROM "session_member" n
              WHERE n."member_session_state" = 'MEMBER_CALLING'

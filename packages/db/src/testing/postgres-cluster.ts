@@ -114,7 +114,9 @@ export async function startPostgresCluster(
 
   /** Runs a PostgreSQL binary, as the postgres user when we are root. */
   const pg = (binary: string, args: readonly string[], timeoutMs = 120_000) => {
-    const path = join(binDir, binary);
+    // Not a file the server reads: without the ignore, Next.js's tracing copies the whole
+    // repository into the deployable artifact (this module reaches the app via @collab/db's index).
+    const path = join(/* turbopackIgnore: true */ binDir, binary);
     const [file, argv] =
       owner === null ? [path, [...args]] : ["runuser", ["-u", "postgres", "--", path, ...args]];
     return run(file, argv, { timeout: timeoutMs, cwd: root });
@@ -191,7 +193,7 @@ export async function startPostgresCluster(
       }
       try {
         const args = ["-D", dataDir, "-m", "immediate", "-w", "stop"];
-        const path = join(binDir, "pg_ctl");
+        const path = join(/* turbopackIgnore: true */ binDir, "pg_ctl");
         if (owner === null) execFileSync(path, args, { stdio: "ignore" });
         else execFileSync("runuser", ["-u", "postgres", "--", path, ...args], { stdio: "ignore" });
       } catch {

@@ -10,6 +10,7 @@ import {
   sessionEventSignalFor,
   type WebhookOutcome,
 } from "@collab/db";
+import type { Metrics } from "@collab/metrics";
 import { describeError, type WorkerLog } from "../log";
 import { type Loop, type LoopReport, loopRetryDelayMs, startLoop } from "../loop";
 import { type WebhookSettings, webhookLeaseMs } from "../settings";
@@ -57,6 +58,7 @@ export function startWebhookDispatcher(options: {
    * client's signal; null: poll only.
    */
   readonly signal?: SessionEventSignal | null;
+  readonly metrics?: Metrics;
 }): WebhookDispatcher {
   const { db, settings, log } = options;
   // A lease outlives a whole batch of timed-out attempts, so it never expires mid-batch unless
@@ -98,6 +100,11 @@ export function startWebhookDispatcher(options: {
       const now = Date.now();
       const expired = now >= event.createdAt.getTime() + settings.maxAgeMs;
       const outcome: WebhookOutcome = result.ok ? "DELIVERED" : expired ? "ABANDONED" : "FAILED";
+      options.metrics?.observeWebhookAttempt({
+        outcome: result.ok ? "delivered" : expired ? "abandoned" : "failed",
+        seconds: result.durationMs / 1_000,
+        ...(result.ok ? { delaySeconds: (now - event.createdAt.getTime()) / 1_000 } : {}),
+      });
       const retryAt =
         outcome === "FAILED"
           ? new Date(

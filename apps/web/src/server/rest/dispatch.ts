@@ -3,6 +3,7 @@ import { toHiarError } from "@collab/api";
 import { errorResponse, HiarError, LIMITS, parseOrThrow, successEnvelope } from "@collab/contracts";
 import { type AppSecretCache, type Database, sessionEventSignalFor } from "@collab/db";
 import type { DomainSettings } from "@collab/domain";
+import { type Metrics, OK_REASON, UNKNOWN_OPERATION } from "@collab/metrics";
 import type { RestSettings } from "@collab/settings";
 import type { Logger } from "pino";
 import { traceIdFrom } from "../trace";
@@ -33,6 +34,8 @@ export interface RestDependencies {
   readonly settings: DomainSettings;
   /** Null: no per-app limit. */
   readonly limiter: AppRateLimiter | null;
+  /** Every answer is counted here (by operation, status and reason) with its duration. */
+  readonly metrics?: Metrics;
   readonly log: Logger;
 }
 
@@ -128,6 +131,14 @@ export async function serveRest(
     retryAfterSeconds ??= DEFAULT_RETRY_AFTER_SECONDS;
   }
   if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
+  const durationMs = performance.now() - startedAt;
+  deps.metrics?.observeRequest({
+    // Operation paths only: a path that names none must not become a label value.
+    operation: route.kind === "operation" ? route.operation.path : UNKNOWN_OPERATION,
+    status,
+    reason: failure?.reason ?? OK_REASON,
+    seconds: durationMs / 1_000,
+  });
   // Logged before the answer leaves: whoever reads the answer finds the line already written.
   deps.log.info({
     trace: traceId,
@@ -135,7 +146,7 @@ export async function serveRest(
     route: routeName,
     status,
     code: failure?.code ?? 0,
-    durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
+    durationMs: Math.round(durationMs * 100) / 100,
   });
   // A body left unread (refused before it) is not worth keeping the connection for.
   const unread = bodyPending(req);
