@@ -243,6 +243,23 @@ describe.each(testDatabaseTargets())("the user channel on %s", (target) => {
     await expect
       .poll(() => eleventh.raw() + String(eleventh.status), { timeout: 10_000 })
       .toMatch(/RATE_LIMITED|429/);
+    // A closed subscription frees its slot.
+    open.pop()?.close();
+    await expect
+      .poll(
+        async () => {
+          const again = await openChannel(server.baseUrl, bearer);
+          channels.push(again);
+          await expect.poll(() => again.raw(), { timeout: 10_000 }).toMatch(/event: |RATE_LIMITED/);
+          const ok =
+            again.raw().includes("event: connected") && !again.raw().includes("RATE_LIMITED");
+          if (ok) open.push(again);
+          else again.close();
+          return ok;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     for (const c of open) c.close();
   });
 
