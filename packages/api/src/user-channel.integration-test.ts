@@ -43,10 +43,7 @@ describe.each(testDatabaseTargets())("user.onEvent in-process on %s", (target) =
       [1, 2, 3].map(() => op.collaboration.create({ userID: "alice" })),
     );
     const user = await asUser("bob");
-    const controller = new AbortController();
-    const stream = (await user.user.onEvent(undefined, {
-      signal: controller.signal,
-    })) as AsyncIterable<Tracked>;
+    const stream = (await user.user.onEvent(undefined)) as AsyncIterable<Tracked>;
     const iterator = stream[Symbol.asyncIterator]();
 
     // bob is rung in each session; once the first ring is read, the subscription is live (the
@@ -79,7 +76,7 @@ describe.each(testDatabaseTargets())("user.onEvent in-process on %s", (target) =
       if (next.done) throw new Error("the stream ended");
       received.push(next.value);
     }
-    controller.abort();
+    await iterator.return?.();
     const ids = received.map((t) => t[0]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(received.filter((t) => t[1].kind === "ring")).toHaveLength(3);
