@@ -67,6 +67,7 @@ describe("unstorableReason", () => {
 
 /** Every string the request can hold, at least once, with valid values (ints as decimal strings). */
 const FULL_BODIES: Record<string, Record<string, unknown>> = {
+  UserTokenRequest: { userID: "bob", deviceID: "bob-phone", ttlSeconds: "600" },
   InviteSessionRequest: {
     collaborationID: "collab",
     sessionID: "session",
