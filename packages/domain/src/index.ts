@@ -47,6 +47,7 @@ export {
   transitionMember,
 } from "./member-transition";
 export { pageSize, queryCollaborationsByUser } from "./query-collaborations-by-user";
+export { fetchSessionEvents, webhookEvent } from "./session-events";
 export { currentApp, signIn, WRONG_CREDENTIALS_MESSAGE } from "./sign-in";
 export {
   assertSessionTarget,
