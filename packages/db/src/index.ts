@@ -39,6 +39,19 @@ export * from "./repositories/nonces";
 export * from "./repositories/periodic-tasks";
 export * from "./repositories/sessions";
 export * from "./repositories/webhooks";
+export {
+  appSecretBox,
+  CorruptSecretError,
+  createSecretBox,
+  isSealed,
+  PLAINTEXT_SECRET_BOX,
+  type SecretBox,
+  type SecretBoxKeys,
+  sealedKeyId,
+  secretKeyId,
+  UnknownSecretKeyError,
+  useAppSecretKeys,
+} from "./secret-box";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
 export { isDatabaseUnavailableError } from "./unavailable";
 

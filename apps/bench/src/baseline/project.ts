@@ -18,6 +18,7 @@ export {
   type AppSecretCache,
   createAppSecretCache,
 } from "../../../../packages/db/src/app-secret-cache";
+export { acceptedSecrets } from "../../../../packages/db/src/repositories/apps";
 export type { DbExecutor } from "../../../../packages/db/src/repositories/executor";
 export {
   type MemberWrite,
