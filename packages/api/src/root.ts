@@ -1,4 +1,5 @@
 import { createInnerContext, type InnerContext } from "./context";
+import { appSecretRouter } from "./routers/app-secret/_router";
 import { authRouter } from "./routers/auth/_router";
 import { collaborationRouter } from "./routers/collaboration/_router";
 import { sessionRouter } from "./routers/session/_router";
@@ -7,6 +8,7 @@ import { createCallerFactory, router } from "./trpc";
 
 /** The whole API: a plain object of procedures, grouped by HiAR noun. */
 export const appRouter = router({
+  appSecret: appSecretRouter,
   auth: authRouter,
   collaboration: collaborationRouter,
   session: sessionRouter,
