@@ -136,6 +136,7 @@ export async function runBenchmark(
     databaseUrl: database.url,
     logPath: join(runDir, "server.log"),
     cpuProfDir: options.cpuProfDir,
+    rateLimit: options.rateLimit,
   });
   onCleanup(() => server.stop());
   const baseline = await startBaseline({
@@ -184,6 +185,7 @@ export async function runBenchmark(
               runDir,
               connections: options.connections,
               warmupSeconds: options.warmupSeconds,
+              rateLimit: options.rateLimit,
               log,
             },
             spec,

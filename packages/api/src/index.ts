@@ -35,6 +35,17 @@ export {
   type InnerContext,
 } from "./context";
 export { CONSOLE_ENDPOINT_LIMITS, toHiarError, toTRPCError } from "./errors";
+export type { RedisBackendOptions } from "./limits/redis";
+export {
+  createLimitStore,
+  type FailureCounter,
+  type FailureWindow,
+  type LimitStore,
+  type LimitStoreKind,
+  type LimitStoreOptions,
+  type TokenBucketShape,
+  type TokenDecision,
+} from "./limits/store";
 export {
   SessionEventFeed,
   type SessionEventFeedOptions,

@@ -28,6 +28,7 @@ export {
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
 export { type PingResult, ping } from "./ping";
+export * from "./repositories/app-usage";
 export * from "./repositories/apps";
 export * from "./repositories/backlog";
 export * from "./repositories/collaborations";
@@ -37,6 +38,7 @@ export type { DbExecutor } from "./repositories/executor";
 export * from "./repositories/members";
 export * from "./repositories/nonces";
 export * from "./repositories/periodic-tasks";
+export * from "./repositories/rate-limits";
 export * from "./repositories/sessions";
 export * from "./repositories/webhooks";
 export {

@@ -44,6 +44,7 @@ describe("every default", () => {
       appSecrets: {
         rotationOverlapMs: 86_400_000,
       },
+      limits: { store: "memory", redis: null },
       calls: { callingTimeoutSeconds: 60 },
       worker: {
         inServer: true,
@@ -293,6 +294,46 @@ describe("the console", () => {
     ["CONSOLE_SIGN_IN_WINDOW_SECONDS", "86401"],
   ])("refuses %s=%s, naming the variable", (name, value) => {
     refuses({ [name]: value }, name);
+  });
+});
+
+describe("the rate-limit store", () => {
+  const pg = "postgres://db.internal/collab";
+  const redis = "redis://:hunter2@cache.internal:6379/0";
+
+  it("is shared when the deployment has a shared database or a Redis, else per process", () => {
+    expect(loadSettings({}).limits).toStrictEqual({ store: "memory", redis: null });
+    expect(loadSettings({ DATABASE_URL: pg }).limits).toStrictEqual({
+      store: "postgres",
+      redis: null,
+    });
+    expect(loadSettings({ DATABASE_URL: pg, REDIS_URL: redis }).limits).toStrictEqual({
+      store: "redis",
+      redis: { url: redis, keyPrefix: "collab:" },
+    });
+  });
+
+  it("takes RATE_LIMIT_STORE over the default, and a key prefix", () => {
+    expect(loadSettings({ DATABASE_URL: pg, RATE_LIMIT_STORE: "memory" }).limits.store).toBe(
+      "memory",
+    );
+    expect(
+      loadSettings({ RATE_LIMIT_STORE: "redis", REDIS_URL: redis, REDIS_KEY_PREFIX: "eu1:" })
+        .limits,
+    ).toStrictEqual({ store: "redis", redis: { url: redis, keyPrefix: "eu1:" } });
+    expect(loadSettings({ RATE_LIMIT_STORE: "postgres", REDIS_URL: redis }).limits).toStrictEqual({
+      store: "postgres",
+      redis: null,
+    });
+  });
+
+  it("refuses redis without REDIS_URL, another store, and a URL that is no Redis one (never echoing it)", () => {
+    refuses({ RATE_LIMIT_STORE: "redis" }, "RATE_LIMIT_STORE");
+    refuses({ RATE_LIMIT_STORE: "etcd" }, "RATE_LIMIT_STORE");
+    const lines = problems({ REDIS_URL: "http://:hunter2@cache.internal" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(lines[0]).not.toContain("hunter2");
   });
 });
 

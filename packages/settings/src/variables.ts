@@ -17,6 +17,7 @@ export const GROUPS = {
   rest: "REST API: authentication and rate limit",
   console: "Console",
   appSecrets: "App secrets",
+  limits: "Rate limits across instances",
   calls: "Calling timeout",
   worker: "Worker and webhooks",
   database: "Database",
@@ -179,6 +180,23 @@ const databaseUrl = z.string().transform((raw, ctx) => {
   }
   return raw;
 });
+
+const redisUrl = z.string().transform((raw, ctx) => {
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    return refuse(ctx, "must be a redis:// or rediss:// URL (it does not parse)");
+  }
+  if (protocol !== "redis:" && protocol !== "rediss:") {
+    return refuse(ctx, `must be a redis:// or rediss:// URL, not ${protocol}//…`);
+  }
+  return raw;
+});
+
+/** Where the REST rate limit and the console sign-in throttle keep their counts. */
+export const RATE_LIMIT_STORES = ["memory", "postgres", "redis"] as const;
+export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
 
 /** Shortest bearer token accepted for GET /metrics (METRICS_TOKEN). */
 export const MIN_METRICS_TOKEN_LENGTH = 16;
@@ -354,6 +372,39 @@ const shape = {
     },
   ),
 
+  // Rate limits across instances
+  RATE_LIMIT_STORE: setting(
+    "limits",
+    { rule: `one of ${RATE_LIMIT_STORES.join(", ")}`, value: z.enum(RATE_LIMIT_STORES) },
+    undefined,
+    {
+      default:
+        "`redis` when `REDIS_URL` is set, else `postgres` when `DATABASE_URL` is, else `memory`",
+      description:
+        "where the REST rate limit and the console sign-in throttle count: `memory` is per process (N instances allow N times the limit); `postgres` and `redis` are shared by every instance",
+    },
+  ),
+  REDIS_URL: setting(
+    "limits",
+    { rule: "a redis:// or rediss:// URL", value: redisUrl },
+    undefined,
+    {
+      default: "none",
+      description: "the Redis server of `RATE_LIMIT_STORE=redis` (e.g. `redis://127.0.0.1:6379/0`)",
+      secret: true,
+    },
+  ),
+  REDIS_KEY_PREFIX: setting(
+    "limits",
+    { rule: "1 to 64 characters", value: z.string().min(1).max(64) },
+    "collab:",
+    {
+      default: "`collab:`",
+      description:
+        "put before every Redis key this service writes (several deployments may share one Redis)",
+    },
+  ),
+
   // Calling timeout
   HIAR_CALLING_TIMEOUT_SECONDS: setting(
     "calls",
@@ -503,6 +554,14 @@ const shape = {
  */
 export const ENV_SCHEMA = z
   .object(shape)
+  .refine((env) => env.RATE_LIMIT_STORE !== "redis" || env.REDIS_URL !== undefined, {
+    path: ["RATE_LIMIT_STORE"],
+    message: "redis needs REDIS_URL",
+    when: (payload) =>
+      !payload.issues.some((issue) =>
+        ["RATE_LIMIT_STORE", "REDIS_URL"].includes(String(issue.path?.[0])),
+      ),
+  })
   .refine((env) => env.HTTP_REQUEST_TIMEOUT_SECONDS >= env.HTTP_HEADERS_TIMEOUT_SECONDS, {
     path: ["HTTP_REQUEST_TIMEOUT_SECONDS"],
     message: "must be at least HTTP_HEADERS_TIMEOUT_SECONDS (the headers are part of the request)",

@@ -13,13 +13,13 @@ export interface NamedStatement {
 }
 
 /**
- * The app secret lookup exactly as Prisma 7 sends findAppSecrets' `app.findUnique({ where: { id },
+ * The app secret lookup exactly as Prisma 7 sends findAppSecrets' `app.findUnique({ where: { id, disabledAt: null },
  * select: { secret, previousSecret, previousSecretExpiresAt } })` (captured from the wire), with
  * its values (id, 1, 0).
  */
 export const FIND_APP_SECRET: NamedStatement = {
   name: "bench_find_app_secret",
-  text: `SELECT "public"."app"."id", "public"."app"."secret", "public"."app"."previous_secret", "public"."app"."previous_secret_expires_at" FROM "public"."app" WHERE ("public"."app"."id" = $1 AND 1=1) LIMIT $2 OFFSET $3`,
+  text: `SELECT "public"."app"."id", "public"."app"."secret", "public"."app"."previous_secret", "public"."app"."previous_secret_expires_at" FROM "public"."app" WHERE ("public"."app"."id" = $1 AND "public"."app"."disabled_at" IS NULL) LIMIT $2 OFFSET $3`,
 };
 
 const SECRET_SELECT = "secret,previousSecret,previousSecretExpiresAt";
@@ -98,7 +98,10 @@ export function pgExecutor(target: Queryable): DbExecutor {
       return run<R>(target, statementFor(strings), values);
     },
     app: {
-      async findUnique(args: { where: { id: string }; select: Record<string, true> }): Promise<{
+      async findUnique(args: {
+        where: { id: string; disabledAt: null };
+        select: Record<string, true>;
+      }): Promise<{
         id: string;
         secret: string;
         previousSecret: string | null;
@@ -106,7 +109,7 @@ export function pgExecutor(target: Queryable): DbExecutor {
       } | null> {
         if (
           Object.keys(args.select).join() !== SECRET_SELECT ||
-          Object.keys(args.where).join() !== "id"
+          Object.keys(args.where).join() !== "id,disabledAt"
         ) {
           throw new TypeError("pgExecutor: app.findUnique supports the secret lookup only");
         }

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import type { LimitStore } from "@collab/api";
 import { errorEnvelope } from "@collab/contracts";
-import { createAppSecretCache, type Db } from "@collab/db";
+import { addAppUsage, createAppSecretCache, type Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
 import { METRICS_PATH, type Metrics, serveMetrics } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
@@ -11,6 +12,7 @@ import { domainSettings } from "../server/domain-settings";
 import { serveRest } from "../server/rest/dispatch";
 import { AppRateLimiter } from "../server/rest/rate-limit";
 import { restRoutes } from "../server/rest/routes";
+import { UsageRecorder } from "../server/rest/usage";
 import { answerWithReconnectHint, EventStreams, isEventStreamRequest } from "./event-streams";
 import { applyResolvedClient, compileTrust, resolveClient } from "./forwarded";
 import { healthChecker, serveHealthz } from "./healthz";
@@ -36,6 +38,8 @@ export interface AppServerOptions {
   /** This process's metrics: REST requests and live streams are recorded here. */
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** Where the REST rate limit counts (RATE_LIMIT_STORE); a new in-process store when absent. */
+  readonly limitStore?: LimitStore;
   /** How long the worker may be starting or retrying before /healthz fails (tests). */
   readonly workerGraceMs?: number;
 }
@@ -77,10 +81,19 @@ export function createAppServer(options: AppServerOptions): AppServer {
     secrets: createAppSecretCache(db.prisma),
     config: settings.rest,
     settings: domainSettings(settings),
-    limiter: settings.rest.rateLimit === null ? null : new AppRateLimiter(settings.rest.rateLimit),
+    limiter:
+      settings.rest.rateLimit === null
+        ? null
+        : new AppRateLimiter(settings.rest.rateLimit, {
+            log,
+            onUnchecked: () => options.metrics.observeRateLimitUnchecked(),
+            ...(options.limitStore === undefined ? {} : { store: options.limitStore }),
+          }),
     metrics: options.metrics,
+    usage: new UsageRecorder((rows) => addAppUsage(db.prisma, rows), log),
     log,
   };
+  rest.usage.start();
   const trust = compileTrust(settings.proxy.trust);
   const streams = new EventStreams();
   options.metrics.trackLiveStreams(() => streams.size);
@@ -202,6 +215,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
         server.closeAllConnections();
       }
       await workerStopped;
+      // The last counts, once no request can add to them.
+      await rest.usage.close();
       return { drained };
     },
   };
