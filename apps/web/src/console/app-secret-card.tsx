@@ -41,7 +41,7 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
   const error = rotate.error ? consoleErrorOf(rotate.error) : null;
 
   return (
-    <Card withBorder radius="lg" padding="lg" data-testid="app-secret">
+    <Card withBorder radius="md" padding="lg" data-testid="app-secret">
       <Stack gap="md">
         <Stack gap={2}>
           <Title order={2} fz="lg">

@@ -2,7 +2,6 @@
 import { Stack, Text, Title } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { AppSecretCard } from "./app-secret-card";
 import { useTRPC } from "./trpc";
 import { WebhookDeliveriesCard } from "./webhook-deliveries";
 import type { DeliveryPolicy } from "./webhook-labels";
@@ -10,20 +9,16 @@ import { WebhookSettingsCard } from "./webhook-settings";
 
 /**
  * The app's webhook: the URL and backlog, and the log of every delivery attempt, optionally of
- * one session (`?session=`), a page at a time (`?before=` cursor); and the app secret they are
- * signed with, which the operator can rotate here.
+ * one session (`?session=`), a page at a time (`?before=` cursor).
  */
 export function WebhookPage({
   session,
   before,
   policy,
-  defaultOverlapHours,
 }: {
   session: string | null;
   before: string | null;
   policy: DeliveryPolicy;
-  /** APP_SECRET_ROTATION_OVERLAP_HOURS: the rotation dialog's starting value. */
-  defaultOverlapHours: number;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -51,7 +46,6 @@ export function WebhookPage({
         before={before}
         currentUrl={settings.data === undefined ? undefined : settings.data.url}
       />
-      <AppSecretCard defaultOverlapHours={defaultOverlapHours} />
     </Stack>
   );
 }

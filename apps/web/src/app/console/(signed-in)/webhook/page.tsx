@@ -29,7 +29,6 @@ export default async function Page({
       session={session !== "" && session.length <= 64 ? session : null}
       before={/^\d{1,19}$/.test(before) ? before : null}
       policy={deliveryPolicy()}
-      defaultOverlapHours={currentSettings().appSecrets.rotationOverlapMs / 3_600_000}
     />
   );
 }
