@@ -27,6 +27,7 @@ export {
 } from "../../../../packages/db/src/repositories/members";
 export { consumeNonce } from "../../../../packages/db/src/repositories/nonces";
 export { lockSession } from "../../../../packages/db/src/repositories/sessions";
+export { useAppSecretKeys } from "../../../../packages/db/src/secret-box";
 export { effectiveCallingTimeoutSeconds } from "../../../../packages/domain/src/calling-timeout";
 export { EVENT_TYPES } from "../../../../packages/domain/src/events";
 export { isStoredId } from "../../../../packages/domain/src/ids";
