@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from "./server";
 // The operator console end to end: the production build in a real Chromium, per database. Each
 // step saves a screenshot under apps/web/screenshots/<target>/ (git-ignored).
 
-/** Live updates must reach an open page within this long (issue 4). */
+/** Live updates must reach an open page within this long (docs/decisions.md, "The console"). */
 const LIVE_WITHIN_MS = 2_000;
 
 interface TrpcError {

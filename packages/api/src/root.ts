@@ -4,6 +4,7 @@ import { appSecretRouter } from "./routers/app-secret/_router";
 import { authRouter } from "./routers/auth/_router";
 import { collaborationRouter } from "./routers/collaboration/_router";
 import { sessionRouter } from "./routers/session/_router";
+import { userRouter } from "./routers/user/_router";
 import { webhookRouter } from "./routers/webhook/_router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   collaboration: collaborationRouter,
   session: sessionRouter,
   webhook: webhookRouter,
+  user: router(userRouter),
 });
 
 export type AppRouter = typeof appRouter;

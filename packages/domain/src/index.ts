@@ -1,5 +1,5 @@
-// @collab/domain: framework-free use cases, one module per HiAR operation. Input is the contracts'
-// parsed output; errors are HiarErrors with a catalogue reason.
+// @collab/domain: framework-free use cases, one function per operation (named as its contract).
+// Input is the contracts' parsed output; errors are HiarErrors with a catalogue reason.
 
 export { deleteOwnApp, readUsage } from "./app-operations";
 export { DEFAULT_SECRET_OVERLAP_MS, rotateSecret } from "./app-secret";
@@ -21,6 +21,7 @@ export {
   RING_STATE,
 } from "./invite-plan";
 export { type InviteOptions, inviteSession } from "./invite-session";
+export { issueUserToken } from "./issue-user-token";
 export {
   holdsKickRight,
   type KickRightInput,
@@ -41,7 +42,11 @@ export {
   reportBusy,
   reportOffline,
 } from "./member-actions";
-export { type MemberTransitionSpec, transitionMember } from "./member-transition";
+export {
+  type MemberTransitionSpec,
+  type TransitionOrigin,
+  transitionMember,
+} from "./member-transition";
 export { pageSize, queryCollaborationsByUser } from "./query-collaborations-by-user";
 export { currentApp, signIn, WRONG_CREDENTIALS_MESSAGE } from "./sign-in";
 export {
@@ -58,4 +63,12 @@ export {
 } from "./time-out-due-calls";
 export { MAX_UNIX_SECONDS, timeRange, unixSecondsToDate } from "./times";
 export { TRANSACTION_OPTIONS } from "./transaction";
+export {
+  listUserCalls,
+  MAX_CURRENT_CALLS,
+  MAX_MISSED_CALLS,
+  MISSED_CALLS_WINDOW_MS,
+  ringingCalls,
+  userCallView,
+} from "./user-calls";
 export { getWebhook, listWebhookDeliveries, setWebhook } from "./webhook-settings";

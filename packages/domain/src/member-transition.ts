@@ -20,13 +20,19 @@ import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./t
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 // The one transaction every member transition requested by a client runs (accept, decline, busy,
-// offline, leave, kickout): 5 statements — BEGIN · lock the session + read its collaboration and
-// the members concerned · move the member (conditional UPDATE, plus the session's start on an
-// accept) · advance event_seq + append the events · COMMIT. A refusal costs 3 (… · ROLLBACK) and
-// changes nothing. Concurrent transitions of one session queue on the session's row lock (taken
+// offline, leave, kickout): lock the session + read its collaboration and the members concerned ·
+// move the member (conditional UPDATE, plus the session's start on an accept) · advance event_seq
+// + append the events (statement counts: packages/domain/README.md, "Statements per use case"). A refusal
+// rolls back and changes nothing. Concurrent transitions of one session queue on the session's row lock (taken
 // first, as the invite does, so the two never deadlock), and the UPDATE only moves a member that
 // is still in the state read: of two concurrent transitions of one member exactly one wins; the
 // other then reads the new state and is refused with INVALID_STATE.
+
+/** Where a member's own transition came from, recorded on its event (the user channel shows it). */
+export interface TransitionOrigin {
+  /** The device whose user procedure asked (its user token's device id). */
+  readonly deviceID?: string;
+}
 
 export interface MemberTransitionSpec {
   readonly collaborationID: string;
@@ -40,6 +46,8 @@ export interface MemberTransitionSpec {
   readonly requireKickRight?: boolean;
   readonly to: MemberSessionStateName;
   readonly eventType: EventType;
+  /** Recorded in the event's payload as `deviceID` when set. */
+  readonly deviceID?: string;
 }
 
 function kickerMayKick(
@@ -116,6 +124,8 @@ export async function transitionMember(
     if (!moved) throw refusedTransition(spec.subjectID, from, spec.to, spec.subjectField);
 
     const payload = { collaborationID: spec.collaborationID };
+    const memberPayload =
+      spec.deviceID === undefined ? payload : { ...payload, deviceID: spec.deviceID };
     const events: NewSessionEvent[] = [
       {
         type: spec.eventType,
@@ -124,7 +134,7 @@ export async function transitionMember(
         fromState: from,
         toState: spec.to,
         traceId: ctx.trace.id,
-        payload,
+        payload: memberPayload,
       },
     ];
     if (sessionStarted) {
