@@ -1,5 +1,5 @@
 import type { SessionEventView } from "@collab/contracts";
-import { createApp } from "@collab/db";
+import { createApp, createAppSecretCache } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
@@ -7,6 +7,7 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db/testing";
+import { createUserToken } from "@collab/user-token";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type BrowserRequest,
@@ -20,6 +21,7 @@ import {
 import { SessionEventFeed } from "./realtime/session-event-feed";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
+import { authenticateUser } from "./user/authenticate";
 
 /** The deployment settings the use cases get here: the production defaults. */
 const settings = { callingTimeoutSeconds: 60, webhooksAllowPrivateNetworks: false } as const;
@@ -625,6 +627,26 @@ describe.each(testDatabaseTargets())("appSecret.rotate on %s", (target) => {
     });
     expect(now.previousExpiresAt).toBeNull();
     expect(await reasonOf(signIn(rotated.secret))).toBe("UNAUTHENTICATED");
+  });
+
+  it("user tokens signed with the previous secret stay valid for the overlap, then not", async () => {
+    const app = await createApp(db.prisma, { name: "Token issuer" });
+    const token = await createUserToken({
+      appId: app.id,
+      secret: app.secret,
+      userID: "dana",
+      ttlSeconds: 3_600,
+    });
+    await callerFor(app.id, fakeBrowser().browser).appSecret.rotate({ overlapHours: 1 });
+    // A fresh cache each time: what any instance sees once its cached entry has expired.
+    const user = await authenticateUser(db.prisma, token, createAppSecretCache(db.prisma));
+    expect(user).toMatchObject({ appId: app.id, user: { id: "dana" } });
+    await db.prisma.$executeRaw`
+      UPDATE "app" SET "previous_secret_expires_at" = now() - interval '1 second'
+      WHERE "id" = ${app.id}`;
+    expect(
+      await reasonOf(authenticateUser(db.prisma, token, createAppSecretCache(db.prisma))),
+    ).toBe("UNAUTHENTICATED");
   });
 
   it("needs a signed-in app, a same-origin page, and an overlap within 30 days", async () => {
