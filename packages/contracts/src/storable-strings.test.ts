@@ -142,6 +142,7 @@ const FULL_BODIES: Record<string, Record<string, unknown>> = {
   WebhookDeliveriesRequest: { limit: 10, before: "12", sessionID: "session" },
   AppUsageRequest: { days: 7 },
   DeleteAppRequest: { confirmAppId: "hiar-app" },
+  RotateAppSecretRequest: { overlapHours: 24 },
 };
 
 function isSchema(value: unknown): value is z.ZodType {
