@@ -1,6 +1,7 @@
 // @collab/contracts: every wire shape of the HiAR-compatible API, as zod schemas and TS types.
 
 export * from "./app";
+export * from "./app-secret";
 export * from "./console";
 export * from "./create";
 export * from "./enums";

@@ -145,6 +145,7 @@ const FULL_BODIES: Record<string, Record<string, unknown>> = {
   SessionEventsRequest: { collaborationID: "collab", sessionID: "session", afterSeq: 3, limit: 10 },
   UserCallRequest: { collaborationID: "collab", sessionID: "session" },
   UserEventsSubscriptionRequest: { lastEventId: "42" },
+  RotateAppSecretRequest: { overlapHours: 24 },
 };
 
 function isSchema(value: unknown): value is z.ZodType {

@@ -18,6 +18,7 @@ import {
 import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { AppSecretCard } from "./app-secret-card";
 import { consoleErrorOf, describeError } from "./errors";
 import { SIGN_IN_PATH } from "./providers";
 import { useTRPC } from "./trpc";
@@ -211,7 +212,7 @@ function DeleteApp({ appId }: { appId: string | undefined }) {
   );
 }
 
-export function AppPage() {
+export function AppPage({ defaultOverlapHours }: { defaultOverlapHours: number }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   return (
@@ -231,6 +232,7 @@ export function AppPage() {
         </Text>
       </div>
       <Usage />
+      <AppSecretCard defaultOverlapHours={defaultOverlapHours} />
       <DeleteApp appId={me.data?.id} />
     </Stack>
   );
