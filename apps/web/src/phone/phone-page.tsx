@@ -118,10 +118,12 @@ function TokenForm({ onToken }: { onToken: (token: string) => void }) {
 
 function RingCard({
   ring,
+  receivedAt,
   onAnswer,
   busy,
 }: {
   ring: UserRingEvent;
+  receivedAt: number | undefined;
   onAnswer: (kind: "accept" | "decline" | "busy", ring: UserRingEvent) => void;
   busy: boolean;
 }) {
@@ -139,6 +141,7 @@ function RingCard({
       aria-labelledby={titleId}
       data-testid="ring"
       data-session={ring.sessionID}
+      data-received-at={receivedAt}
     >
       <Stack gap="xs">
         <Title order={3} size="h3" id={titleId}>
@@ -249,6 +252,9 @@ function Phone({ token, onSignOut }: { token: string; onSignOut: () => void }) {
   const [notices, setNotices] = useState<Notice[]>([]);
   const [pending, setPending] = useState<string | null>(null);
   const [soundBlocked, setSoundBlocked] = useState(false);
+  const [tonePlaying, setTonePlaying] = useState(false);
+  /** When each ring reached this device (unix ms), by session: shown to tests as data. */
+  const [receivedAt, setReceivedAt] = useState<Record<string, number>>({});
   const tone = useRef<RingTone | null>(null);
   const noticeSeq = useRef(0);
 
@@ -290,6 +296,10 @@ function Phone({ token, onSignOut }: { token: string; onSignOut: () => void }) {
         setRings(phone.rings());
         void refreshCalls();
       }),
+      phone.on("ring", (ring) => {
+        const at = Date.now();
+        setReceivedAt((map) => ({ ...map, [ring.sessionID]: at }));
+      }),
       phone.on("ringEnded", ({ event, ring, elsewhere }) => {
         const who = ring?.invitedBy ?? null;
         if (elsewhere) notify("elsewhere", t.answeredElsewhereDetail(who, event.reason));
@@ -319,6 +329,7 @@ function Phone({ token, onSignOut }: { token: string; onSignOut: () => void }) {
       ringTone.stop();
       setSoundBlocked(false);
     }
+    setTonePlaying(ringTone.playing());
   }, [ringing]);
 
   const act = async (
@@ -342,7 +353,12 @@ function Phone({ token, onSignOut }: { token: string; onSignOut: () => void }) {
 
   const claims = readUserToken(token);
   return (
-    <Stack gap="lg" data-testid="phone" data-ringing={ringing ? "true" : "false"}>
+    <Stack
+      gap="lg"
+      data-testid="phone"
+      data-ringing={ringing ? "true" : "false"}
+      data-tone={tonePlaying ? "playing" : "silent"}
+    >
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
           <Title order={1}>{t.pageTitle}</Title>
@@ -416,6 +432,7 @@ function Phone({ token, onSignOut }: { token: string; onSignOut: () => void }) {
                 <RingCard
                   key={`${ring.sessionID}:${ring.invitedAt}`}
                   ring={ring}
+                  receivedAt={receivedAt[ring.sessionID]}
                   busy={pending === ring.sessionID}
                   onAnswer={(kind, r) => void act(kind, r)}
                 />

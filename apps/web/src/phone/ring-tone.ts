@@ -4,6 +4,8 @@
 export interface RingTone {
   start(): void;
   stop(): void;
+  /** Whether the tone is on (it may still be inaudible while the browser blocks audio). */
+  playing(): boolean;
   /** False while the browser blocks audio until the user interacts with the page. */
   allowed(): boolean;
   /** Call from a user gesture: lets the browser play. */
@@ -70,6 +72,7 @@ export function createRingTone(): RingTone {
       nodes.gain.disconnect();
       nodes = null;
     },
+    playing: () => nodes !== null,
     allowed: () => context === null || context.state !== "suspended",
     async unlock() {
       await audio()?.resume();
