@@ -150,7 +150,7 @@ describe.each(testDatabaseTargets())("the web phone on %s", (target) => {
   it("without a token the phone asks for one, and refuses what is not a token", async () => {
     const page = await newPage();
     await page.goto(url("/phone"));
-    const field = page.getByLabel("User token");
+    const field = page.getByRole("textbox", { name: "User token" });
     await field.fill("not a token");
     await page.getByRole("button", { name: "Connect" }).click();
     await page.getByText("This does not look like a user token.").waitFor();
