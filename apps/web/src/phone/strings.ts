@@ -76,7 +76,7 @@ const memberStateNames: Record<string, string> = {
   MEMBER_OFFLINE: "offline",
   MEMBER_KICKOUT: "removed",
   MEMBER_DECLINE: "declined",
-  MEMBER_UNSPECIFIED: "—",
+  MEMBER_UNSPECIFIED: "not joined",
 };
 
 const reasonNames: Record<string, string> = {

@@ -38,7 +38,7 @@ export interface TailedEvent {
   readonly toState: MemberSessionState | null;
   readonly payload: unknown;
   readonly createdAt: Date;
-  /** The session's members (user ids) when read: who the event concerns. */
+  /** The session's members (user ids) as of the event (joined no later): who it concerns. */
   readonly members: readonly string[];
 }
 
@@ -106,7 +106,10 @@ export async function readCommittedEventsAfter(
            e."created_at",
            (SELECT array_agg(m."user_id")
               FROM "session_member" m
-             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id") AS members
+             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id"
+               -- Members when the event happened, not when it is read: a live read and a later
+               -- resume then agree (a member does not see what preceded joining).
+               AND m."created_at" <= e."created_at") AS members
     FROM b
     LEFT JOIN LATERAL (
       SELECT ev.*
