@@ -32,11 +32,20 @@ export async function openChannel(
   baseUrl: string,
   token: string,
   lastEventId?: string | null,
+  /** Where the token goes: the Authorization header, or (as a browser's EventSource must) tRPC's connection parameters in the URL. */
+  tokenIn: "header" | "connectionParams" = "header",
 ): Promise<OpenChannel> {
   const input = encodeURIComponent(JSON.stringify(lastEventId ? { lastEventId } : {}));
+  const params =
+    tokenIn === "header"
+      ? ""
+      : `&connectionParams=${encodeURIComponent(JSON.stringify({ token }))}`;
   const controller = new AbortController();
-  const response = await fetch(`${baseUrl}/api/trpc/user.onEvent?input=${input}`, {
-    headers: { accept: "text/event-stream", authorization: `Bearer ${token}` },
+  const response = await fetch(`${baseUrl}/api/trpc/user.onEvent?input=${input}${params}`, {
+    headers: {
+      accept: "text/event-stream",
+      ...(tokenIn === "header" ? { authorization: `Bearer ${token}` } : {}),
+    },
     signal: controller.signal,
   });
   const messages: ChannelMessage[] = [];

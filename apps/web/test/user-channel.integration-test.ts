@@ -94,6 +94,19 @@ describe.each(testDatabaseTargets())("the user channel on %s", (target) => {
     });
     expect(event.kind === "ring" && event.callingDeadline).toBeGreaterThan(Date.now());
     phone.close();
+
+    // A browser's EventSource cannot set headers: the token as tRPC's connection parameter.
+    const browser = await openChannel(
+      server.baseUrl,
+      await token(bob, "tab"),
+      null,
+      "connectionParams",
+    );
+    channels.push(browser);
+    expect((await browser.waitFor(isRing(ids.sessionID))).event).toMatchObject({
+      reason: "ringing",
+    });
+    browser.close();
   });
 
   it("every device of the user rings; one answers, the other hears it was answered there", async () => {

@@ -12,7 +12,7 @@ import {
   ringingEvent,
   ringKey,
 } from "../../realtime/user-channel";
-import { userEventHubFor } from "../../realtime/user-event-hub";
+import { type UserEventSubscription, userEventHubFor } from "../../realtime/user-event-hub";
 import { userProcedure } from "../../trpc";
 
 /** Events a subscriber may have waiting; past that it catches up from the table instead. */
@@ -80,8 +80,9 @@ export const onEvent = userProcedure
     const release = userStreamSlots().acquire(app.id, user.id);
     const hub = userEventHubFor(ctx.db);
     let inbox = new Inbox();
-    let subscription = await hub.subscribe(app.id, user.id, inbox.push);
+    let subscription: UserEventSubscription | undefined;
     try {
+      subscription = await hub.subscribe(app.id, user.id, inbox.push);
       const expiresAtMs = user.expiresAt.getTime();
       const resumeFrom = parseCursorId(input?.lastEventId);
       let last: EventCursor = subscription.position;
@@ -181,7 +182,7 @@ export const onEvent = userProcedure
         await inbox.wait(signal, expiresAtMs);
       }
     } finally {
-      subscription.unsubscribe();
+      subscription?.unsubscribe();
       release();
     }
   });
