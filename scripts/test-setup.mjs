@@ -294,6 +294,79 @@ export async function resolveDatabaseTarget({ env = process.env, probe = probePo
   };
 }
 
+/** The Redis the shared rate-limit store's tests use when TEST_REDIS_URL is unset and it answers. */
+export const LOCAL_REDIS = Object.freeze({
+  host: "127.0.0.1",
+  port: 6379,
+  url: "redis://127.0.0.1:6379/0",
+});
+
+/** Whether a Redis answers PING at host:port (no password), within `timeoutMs`. */
+export function probeRedis({
+  host = LOCAL_REDIS.host,
+  port = LOCAL_REDIS.port,
+  timeoutMs = 2_000,
+} = {}) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let answer = "";
+    const done = (result) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () => done({ ok: false, reason: `no answer from ${host}:${port}` }),
+      timeoutMs,
+    );
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (chunk) => {
+      answer += chunk.toString("latin1");
+      if (!answer.includes("\r\n")) return;
+      done(
+        answer.startsWith("+PONG")
+          ? { ok: true }
+          : {
+              ok: false,
+              reason: `${host}:${port} answered ${JSON.stringify(answer.trim().slice(0, 60))}`,
+            },
+      );
+    });
+    socket.once("error", (error) =>
+      done({
+        ok: false,
+        reason:
+          error.code === "ECONNREFUSED" ? `nothing listens on ${host}:${port}` : error.message,
+      }),
+    );
+  });
+}
+
+/**
+ * The Redis of the shared rate-limit store's tests: `{ url, how }`, or `{ url: null, why }` (those
+ * tests are then skipped). TEST_REDIS_URL wins when set; set but empty means "none"; unset, the
+ * local server is used when it answers PING.
+ */
+export async function resolveRedisTarget({ env = process.env, probe = probeRedis } = {}) {
+  if (env.TEST_REDIS_URL !== undefined) {
+    const url = env.TEST_REDIS_URL.trim();
+    return url === ""
+      ? { url: null, why: "TEST_REDIS_URL is empty" }
+      : { url, how: "TEST_REDIS_URL" };
+  }
+  const probed = await probe();
+  if (probed.ok) {
+    return {
+      url: LOCAL_REDIS.url,
+      how: `found on ${LOCAL_REDIS.host}:${LOCAL_REDIS.port}; TEST_REDIS_URL= (empty) skips it`,
+    };
+  }
+  return {
+    url: null,
+    why: `${probed.reason}; set TEST_REDIS_URL=redis://… to test the Redis store`,
+  };
+}
+
 function log(line) {
   console.log(`test setup: ${line}`);
 }
@@ -358,6 +431,15 @@ async function main(argv) {
   } else {
     env.TEST_DATABASE_URL = database.url;
     log(`databases: PGlite and PostgreSQL ${redactUrl(database.url)} (${database.how})`);
+  }
+  const redis = await resolveRedisTarget({ env });
+  if (redis.url === null) {
+    // Empty: the Redis store's tests are skipped (unset would make them try the local server).
+    env.TEST_REDIS_URL = "";
+    log(`Redis store tests: skipped (${redis.why})`);
+  } else {
+    env.TEST_REDIS_URL = redis.url;
+    log(`Redis store tests: ${redactUrl(redis.url)} (${redis.how})`);
   }
   // Tests must not phone home (Next.js builds and servers report telemetry unless told not to).
   env.NEXT_TELEMETRY_DISABLED ??= "1";

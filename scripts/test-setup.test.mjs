@@ -14,8 +14,10 @@ import {
   findOnPath,
   missingPackages,
   probePostgres,
+  probeRedis,
   redactUrl,
   resolveDatabaseTarget,
+  resolveRedisTarget,
 } from "./test-setup.mjs";
 
 const root = mkdtempSync(join(tmpdir(), "test-setup-"));
@@ -303,5 +305,40 @@ describe("probePostgres, against a fake server speaking PostgreSQL's protocol", 
     const silent = await fakeServer({ startup: () => {} });
     const result = await probePostgres({ port: silent, timeoutMs: 200 });
     assert.match(result.reason, /no answer from 127\.0\.0\.1:\d+ within 200 ms/);
+  });
+});
+
+describe("resolveRedisTarget", () => {
+  test("TEST_REDIS_URL set: used as is, not probed; empty: none", async () => {
+    const probe = () => assert.fail("probed");
+    const url = "redis://:p@cache.example:6380/1";
+    assert.deepEqual(await resolveRedisTarget({ env: { TEST_REDIS_URL: url }, probe }), {
+      url,
+      how: "TEST_REDIS_URL",
+    });
+    const none = await resolveRedisTarget({ env: { TEST_REDIS_URL: "" }, probe });
+    assert.equal(none.url, null);
+    assert.match(none.why, /empty/);
+  });
+
+  test("unset: the local Redis when it answers PING, else none with the reason", async () => {
+    const found = await resolveRedisTarget({ env: {}, probe: async () => ({ ok: true }) });
+    assert.equal(found.url, "redis://127.0.0.1:6379/0");
+    const none = await resolveRedisTarget({
+      env: {},
+      probe: async () => ({ ok: false, reason: "nothing listens on 127.0.0.1:6379" }),
+    });
+    assert.equal(none.url, null);
+    assert.match(none.why, /nothing listens on 127\.0\.0\.1:6379; set TEST_REDIS_URL=/);
+  });
+
+  test("probeRedis: a closed port is no Redis", async () => {
+    const server = net.createServer();
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address();
+    await new Promise((resolve) => server.close(resolve));
+    const result = await probeRedis({ port });
+    assert.equal(result.ok, false);
+    assert.match(result.reason, /nothing listens/);
   });
 });

@@ -28,6 +28,7 @@ const nextConfig: NextConfig = {
     "@electric-sql/pglite-socket",
     "@prisma/adapter-pg",
     "@prisma/client",
+    "ioredis",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

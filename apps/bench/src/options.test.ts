@@ -33,6 +33,15 @@ describe("parseOptions", () => {
     });
   });
 
+  it("--rate-limit: off unless asked; a store measures the check and writes nothing", () => {
+    expect(parseOptions([], {}).rateLimit).toBe("off");
+    expect(parseOptions(["--rate-limit=postgres"], {})).toMatchObject({
+      rateLimit: "postgres",
+      write: false,
+    });
+    expect(() => parseOptions(["--rate-limit=etcd"], {})).toThrow(/--rate-limit must be one of/);
+  });
+
   it("refuses nonsense", () => {
     expect(() => parseOptions(["--timeout-rate=0"], {})).toThrow(/> 0/);
     expect(() => parseOptions(["--duration=x"], {})).toThrow();

@@ -31,13 +31,23 @@ export interface BenchOptions {
   readonly autoAnalyze: boolean;
   /** Admin connection used only to CREATE and DROP the benchmark's own databases. */
   readonly adminUrl: string;
+  /**
+   * The servers' REST rate limit: "off" (the recorded runs: one app sends everything), or on with
+   * a budget no case reaches, counted in this store, to measure what the check costs a request.
+   */
+  readonly rateLimit: BenchRateLimit;
 }
+
+export const BENCH_RATE_LIMITS = ["off", "memory", "postgres", "redis"] as const;
+export type BenchRateLimit = (typeof BENCH_RATE_LIMITS)[number];
 
 const USAGE = `pnpm bench [--smoke] [--skip-build] [--only=rest-5,baseline-5,…] [--duration=20]
            [--warmup=5] [--connections=32] [--sustained] [--sustained-minutes=10]
            [--timeout-rate=<req/s>] [--no-auto-analyze] [--no-write] [--cpu-prof=<dir>]
+           [--rate-limit=off|memory|postgres|redis]
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), used only to
-create and drop fresh databases.`;
+create and drop fresh databases; BENCH_REDIS_URL (default redis://127.0.0.1:6379/0) for
+--rate-limit=redis.`;
 
 /** Seconds the timeout-accuracy case rings members at the max rate (the issue's 60 s). */
 export const TIMEOUTS_CASE_SECONDS = 60;
@@ -73,6 +83,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       "no-write": { type: "boolean", default: false },
       "no-auto-analyze": { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
+      "rate-limit": { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -97,8 +108,13 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     values["timeout-rate"] === undefined
       ? null
       : positive("timeout-rate", values["timeout-rate"], 1);
+  const rateLimit = (values["rate-limit"] ?? "off") as BenchRateLimit;
+  if (!BENCH_RATE_LIMITS.includes(rateLimit)) {
+    throw new Error(`--rate-limit must be one of ${BENCH_RATE_LIMITS.join(", ")}`);
+  }
   const custom =
     only.length > 0 ||
+    rateLimit !== "off" ||
     values.duration !== undefined ||
     values.warmup !== undefined ||
     values.connections !== undefined ||
@@ -126,5 +142,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     cpuProfDir: values["cpu-prof"] ?? null,
     autoAnalyze: !values["no-auto-analyze"],
     adminUrl: env.DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/postgres",
+    rateLimit,
   };
 }

@@ -139,6 +139,7 @@ export async function runBenchmark(
     databaseUrl: database.url,
     logPath: join(runDir, "server.log"),
     cpuProfDir: options.cpuProfDir,
+    rateLimit: options.rateLimit,
   });
   onCleanup(() => server.stop());
   const baseline = await startBaseline({
@@ -190,6 +191,7 @@ export async function runBenchmark(
                 ? CHANNEL_IDLE_SUBSCRIBERS / 10
                 : CHANNEL_IDLE_SUBSCRIBERS,
               latencyRate: CHANNEL_LATENCY_RATE,
+              rateLimit: options.rateLimit,
               log,
             },
             spec,
@@ -203,6 +205,7 @@ export async function runBenchmark(
                 runDir,
                 connections: options.connections,
                 warmupSeconds: options.warmupSeconds,
+                rateLimit: options.rateLimit,
                 log,
               },
               spec,

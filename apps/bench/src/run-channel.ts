@@ -13,6 +13,7 @@ import { INVITE_PATH, signedInvite } from "./load/invite-request";
 import { percentile } from "./load/stats";
 import { backgroundCpuBusy } from "./machine/cpu-idle";
 import { backendCpu, cpuMsBetween, serverCpu } from "./machine/cpu-time";
+import type { BenchRateLimit } from "./options";
 import type { CaseResult, ChannelLatency, ChannelReport } from "./results";
 import { type CasePlan, CaseTargets, dataCheck } from "./run-case";
 import { APP_APPLICATION_NAME, startAppServer } from "./servers/app-server";
@@ -34,6 +35,7 @@ export interface ChannelContext {
   readonly idleSubscribers: number;
   /** Invites/s of the latency phase. */
   readonly latencyRate: number;
+  readonly rateLimit: BenchRateLimit;
   readonly log: (line: string) => void;
 }
 
@@ -89,6 +91,7 @@ export async function runChannelCase(
           logPath: join(ctx.runDir, `channel-${name}.log`),
           cpuProfDir: null,
           workerInServer: false,
+          rateLimit: ctx.rateLimit,
         }),
       ),
     );

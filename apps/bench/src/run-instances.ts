@@ -10,6 +10,7 @@ import { type DriveResult, drive, summariseTally } from "./load/drive";
 import { signedInvite } from "./load/invite-request";
 import { backgroundCpuBusy } from "./machine/cpu-idle";
 import { backendCpu, cpuMsBetween, serverCpu } from "./machine/cpu-time";
+import type { BenchRateLimit } from "./options";
 import type { CaseResult } from "./results";
 import { type CasePlan, CaseTargets, dataCheck, ringClockAfterLoad } from "./run-case";
 import { APP_APPLICATION_NAME, startAppServer, startWorkerProcess } from "./servers/app-server";
@@ -28,6 +29,7 @@ export interface InstancesContext {
   readonly runDir: string;
   readonly connections: number;
   readonly warmupSeconds: number;
+  readonly rateLimit: BenchRateLimit;
   readonly log: (line: string) => void;
 }
 
@@ -61,6 +63,7 @@ export async function runInstancesCase(
           logPath: join(ctx.runDir, `instance-${i + 1}.log`),
           cpuProfDir: null,
           workerInServer: false,
+          rateLimit: ctx.rateLimit,
         }),
       ),
     );

@@ -1,14 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Writable } from "node:stream";
-import {
-  type CreatedApp,
-  createApp,
-  createDb,
-  createTestDatabase,
-  type TestDatabase,
-  testDatabaseTargets,
-} from "@collab/db";
+import { type CreatedApp, createApp, createDb } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createMetrics } from "@collab/metrics";
 import { loadSettings, type Settings } from "@collab/settings";

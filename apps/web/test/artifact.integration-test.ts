@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateCollaborationResponse, EMPTY_ANY, QueryByUserResponse } from "@collab/contracts";
-import { createTestDatabase, type TestDatabase } from "@collab/db";
+import { createTestDatabase, type TestDatabase } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";

@@ -7,7 +7,7 @@ import {
   type UserClient,
   type UserRingEvent,
 } from "@collab/client";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

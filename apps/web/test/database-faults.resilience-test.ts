@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { CreateCollaborationResponse } from "@collab/contracts";
-import { createDb, type Db, type PostgresCluster, startPostgresCluster } from "@collab/db";
+import { createDb, type Db } from "@collab/db";
+import { type PostgresCluster, startPostgresCluster } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { createServer } from "node:net";
 import { SIGN_IN_THROTTLE_BOUNDS } from "@collab/api";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { WebSocket } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./server";
@@ -157,6 +157,9 @@ describe("the server's memory under unauthenticated floods", () => {
         // The forwarded addresses reach the sign-in throttle only from a trusted proxy: the test
         // plays one on 127.0.0.1.
         TRUST_PROXY: "loopback",
+        // The in-process store: its fixed-size tables are the bound this test holds the server
+        // to (a shared store keeps the counts out of the process).
+        RATE_LIMIT_STORE: "memory",
       },
     });
     inspector = await Inspector.connect(inspectPort);

@@ -1,5 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorReason, HIAR_OPERATIONS, LIMITS } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { buildOpenApiDocument, type OpenApiDocument } from "@collab/openapi";
 import { type DocumentValidator, documentValidator } from "@collab/openapi/testing";
 import { Validator } from "@seriousme/openapi-schema-validator";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { CreateCollaborationResponse, QueryByUserResponse } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, type HiarResponse, hiarPost } from "./hiar-client";
 import { startTestServer, type TestServer } from "./server";

@@ -1,5 +1,5 @@
 import { HIAR_OPERATIONS, type HiarOperationName } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fuzzCase } from "./rest-fuzz/arbitraries";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { head, rawConnection } from "./raw-http";

@@ -5,7 +5,7 @@ import {
   LIMITS,
   QueryByUserResponse,
 } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { startTestServer, type TestServer } from "./server";

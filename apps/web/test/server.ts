@@ -6,14 +6,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  type CreatedApp,
-  createApp,
-  createDb,
-  createTestDatabase,
-  type PrismaClient,
-  type TestDatabaseTarget,
-} from "@collab/db";
+import { type CreatedApp, createApp, createDb, type PrismaClient } from "@collab/db";
+import { createTestDatabase, type TestDatabaseTarget } from "@collab/db/testing";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const distDir = process.env.NEXT_DIST_DIR ?? ".next";

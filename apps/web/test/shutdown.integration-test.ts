@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { request } from "node:http";
 import { CreateCollaborationResponse, QueryByUserResponse } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";

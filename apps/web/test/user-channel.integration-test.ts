@@ -1,6 +1,6 @@
 import type { AppRouter } from "@collab/api";
 import type { UserChannelEvent } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

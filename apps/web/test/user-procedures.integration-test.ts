@@ -1,5 +1,5 @@
 import type { AppRouter } from "@collab/api";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import pg from "pg";

@@ -1,5 +1,5 @@
 import { TYPE_URLS } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk";
 import { verifyUserToken } from "@collab/user-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

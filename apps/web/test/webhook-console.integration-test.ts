@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { CreateCollaborationResponse } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db";
+import { testDatabaseTargets } from "@collab/db/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./browser";

@@ -1,12 +1,12 @@
 import type { SessionEventView } from "@collab/contracts";
+import { createApp } from "@collab/db";
 import {
-  createApp,
   createStatementLog,
   createTestDatabase,
   type StatementLog,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type BrowserRequest,

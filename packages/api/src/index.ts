@@ -37,6 +37,17 @@ export {
   type UserIdentity,
 } from "./context";
 export { CONSOLE_ENDPOINT_LIMITS, toHiarError, toTRPCError } from "./errors";
+export type { RedisBackendOptions } from "./limits/redis";
+export {
+  createLimitStore,
+  type FailureCounter,
+  type FailureWindow,
+  type LimitStore,
+  type LimitStoreKind,
+  type LimitStoreOptions,
+  type TokenBucketShape,
+  type TokenDecision,
+} from "./limits/store";
 export {
   SessionEventFeed,
   type SessionEventFeedOptions,

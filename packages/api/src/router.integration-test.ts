@@ -1,5 +1,6 @@
 import { HiarError } from "@collab/contracts";
-import { createApp, createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db";
+import { createApp } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller, toHiarError } from "./index";

@@ -1,4 +1,5 @@
-import { createApp, createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db";
+import { createApp } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type BrowserRequest,

@@ -1,5 +1,6 @@
 import type { UserChannelEvent } from "@collab/contracts";
-import { createApp, createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db";
+import { createApp } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { createUserToken } from "@collab/user-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCaller } from "./index";

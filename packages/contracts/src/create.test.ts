@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CreateCollaborationRequest } from "./create";
-import { chars, failingField } from "./test-helpers";
+import { chars, failingField } from "./test-support";
 
 function members(n: number) {
   return Array.from({ length: n }, (_, i) => ({ userID: `user${i}` }));

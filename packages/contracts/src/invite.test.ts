@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { InviteSessionRequest, InviteSessionResult } from "./invite";
 import { MemberInfo } from "./member";
-import { chars, failingField, failingMessage } from "./test-helpers";
+import { chars, failingField, failingMessage } from "./test-support";
 
 // The request example of seed-session-invite.txt (POST /session/invite), verbatim.
 const SEED_BODY = `{

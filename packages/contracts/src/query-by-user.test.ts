@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { QueryByUserRequest } from "./query-by-user";
-import { chars, failingField } from "./test-helpers";
+import { chars, failingField } from "./test-support";
 
 describe("QueryByUserRequest", () => {
   test("defaults: unbounded window, limit 20, offset 0, no history", () => {

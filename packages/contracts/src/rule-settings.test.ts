@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { CreateCollaborationRequest } from "./create";
 import { MAX_CALLING_TIMEOUT_SECONDS, RuleSettings } from "./rule-settings";
-import { failingField, failingMessage } from "./test-helpers";
+import { failingField, failingMessage } from "./test-support";
 
 const DEFAULTS = {
   stopControl: "STOP_ZERO",

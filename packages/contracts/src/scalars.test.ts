@@ -17,7 +17,7 @@ import {
   OptionalId,
   repeated,
 } from "./scalars";
-import { chars, failingField } from "./test-helpers";
+import { chars, failingField } from "./test-support";
 
 describe("Int32", () => {
   test.each([

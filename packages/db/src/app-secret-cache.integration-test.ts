@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppSecretCache, createAppSecretCache } from "./app-secret-cache";
-import { createApp } from "./apps";
-import { findAppSecret } from "./nonces";
-import { createStatementLog, type StatementLog } from "./statement-log";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
+import { createApp, findAppSecret } from "./repositories/apps";
+import {
+  createStatementLog,
+  createTestDatabase,
+  type StatementLog,
+  type TestDatabase,
+  testDatabaseTargets,
+} from "./testing";
 
 /** findAppSecret's statement (Prisma's findUnique on the app table). */
 const APP_LOOKUP = /FROM "(public"\.")?app"/;

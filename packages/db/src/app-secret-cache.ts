@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "./generated/prisma/client";
-import { findAppSecret } from "./nonces";
+import { findAppSecret } from "./repositories/apps";
 
 export interface AppSecretCacheOptions {
   /**

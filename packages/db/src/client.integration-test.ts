@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp, InvalidAppInputError } from "./apps";
 import { closeDb, createDb, getDb } from "./client";
 import { packageDir } from "./paths";
 import { ping } from "./ping";
+import { createApp, InvalidAppInputError } from "./repositories/apps";
 import { DEMO, SeedRefusedError, seedDemo } from "./seed";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
 

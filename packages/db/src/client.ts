@@ -5,6 +5,7 @@ import { PrismaClient } from "./generated/prisma/client";
 import { migrate as runMigrations } from "./migrate";
 import { defaultPgliteDataDir } from "./paths";
 import { startEmbeddedPostgres } from "./pglite";
+import { processSlot } from "./process-singleton";
 
 export type DbKind = "postgres" | "pglite";
 
@@ -193,8 +194,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
   };
 }
 
-const SINGLETON = Symbol.for("@collab/db/singleton");
-type SingletonStore = Record<symbol, Promise<Db> | undefined>;
+const singleton = processSlot<Promise<Db>>("@collab/db/singleton");
 
 /**
  * The process-wide database, created by the first call with its options (the process's database
@@ -203,24 +203,22 @@ type SingletonStore = Record<symbol, Promise<Db> | undefined>;
  * process.
  */
 export function getDb(options: CreateDbOptions): Promise<Db> {
-  const store = globalThis as unknown as SingletonStore;
-  let pending = store[SINGLETON];
+  let pending = singleton.get();
   if (pending === undefined) {
     pending = createDb(options).catch((error: unknown) => {
       // Let the next caller retry (e.g. PostgreSQL was briefly unreachable).
-      if (store[SINGLETON] === pending) store[SINGLETON] = undefined;
+      if (singleton.get() === pending) singleton.set(undefined);
       throw error;
     });
-    store[SINGLETON] = pending;
+    singleton.set(pending);
   }
   return pending;
 }
 
 /** Closes the getDb() singleton, if it was created (graceful shutdown, test teardown). */
 export async function closeDb(): Promise<void> {
-  const store = globalThis as unknown as SingletonStore;
-  const pending = store[SINGLETON];
-  store[SINGLETON] = undefined;
+  const pending = singleton.get();
+  singleton.set(undefined);
   if (pending === undefined) return;
   const db = await pending.catch(() => undefined);
   await db?.close();

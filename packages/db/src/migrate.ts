@@ -17,11 +17,13 @@
  * Stricter than `migrate deploy` (which only warns in `migrate status`): a migration whose file no
  * longer matches the checksum recorded when it was applied is refused.
  */
+
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import pg from "pg";
 import { migrationsDir as defaultMigrationsDir } from "./paths";
+import { processSingleton } from "./process-singleton";
 
 /** `pg_advisory_lock` key Prisma Migrate holds while it migrates a PostgreSQL database. */
 export const PRISMA_MIGRATE_LOCK_ID = 72707369;
@@ -218,10 +220,7 @@ export async function migrate(
 }
 
 function migrationQueues(): Map<string, Promise<void>> {
-  const key = Symbol.for("@collab/db/migration-queues");
-  const store = globalThis as unknown as Record<symbol, Map<string, Promise<void>> | undefined>;
-  store[key] ??= new Map();
-  return store[key];
+  return processSingleton("@collab/db/migration-queues", () => new Map<string, Promise<void>>());
 }
 
 async function migrateWith(

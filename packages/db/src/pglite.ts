@@ -3,10 +3,12 @@
  * port by pglite-socket, so the application reaches it with the same `pg` driver and Prisma
  * adapter as a real server.
  */
+
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, resolve } from "node:path";
 import { keepExtendedQueryGroupsTogether } from "./pglite-wire";
+import { processSingleton } from "./process-singleton";
 
 export interface EmbeddedPostgres {
   /** postgresql://postgres@127.0.0.1:<port>/postgres */
@@ -25,10 +27,7 @@ export interface StartEmbeddedPostgresOptions {
 
 /** Data directories opened by this process (shared by every copy of this module). */
 function openDirs(): Set<string> {
-  const key = Symbol.for("@collab/db/pglite-open-dirs");
-  const store = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-  store[key] ??= new Set<string>();
-  return store[key];
+  return processSingleton("@collab/db/pglite-open-dirs", () => new Set<string>());
 }
 
 function isAlive(pid: number): boolean {

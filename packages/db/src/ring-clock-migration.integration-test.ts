@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newAppId, newId } from "./ids";
 import { migrate } from "./migrate";
 import { migrationsDir } from "./paths";
-import { sweepDueCallingTimeouts } from "./repositories/call-timeouts";
+import { sweepDueCallingTimeouts } from "./repositories/members";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
 
 // Migration `ring_clock` on a database of the time before it: migrated up to the previous

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sweepDueCallingTimeouts } from "./repositories/call-timeouts";
-import { createStatementLog, type StatementLog } from "./statement-log";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
+import { sweepDueCallingTimeouts } from "./repositories/members";
+import {
+  createStatementLog,
+  createTestDatabase,
+  type StatementLog,
+  type TestDatabase,
+  testDatabaseTargets,
+} from "./testing";
 
 // The ring clock's sweep must find its way to the due members by their keys whatever the
 // planner's statistics say. Statistics taken before any member was ringing (autovacuum off, or

@@ -9,9 +9,10 @@ import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { CreateCollaborationRequest, InviteSessionRequest } from "@collab/contracts";
-import { createApp, createDb, createTestDatabase } from "@collab/db";
+import { createApp, createDb } from "@collab/db";
+import { createTestDatabase } from "@collab/db/testing";
 import { createCollaboration } from "../src/create-collaboration";
-import { inviteMembers } from "../src/invite-members";
+import { inviteSession } from "../src/invite-session";
 import { contextFor } from "../src/test-support";
 
 const { values } = parseArgs({
@@ -90,7 +91,7 @@ try {
         for (let i = 0; i < Math.ceil(n / workers); i++) {
           const body = request(pick());
           const t0 = performance.now();
-          await inviteMembers(ctx, body, { callingTimeoutSeconds: 3600 });
+          await inviteSession(ctx, body, { callingTimeoutSeconds: 3600 });
           latencies?.push(performance.now() - t0);
         }
       }),

@@ -1,14 +1,14 @@
 import { QueryByUserRequest } from "@collab/contracts";
+import type { Database } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
-  type Database,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
-import { inviteMembers } from "./invite-members";
+import { inviteSession } from "./invite-session";
 import { queryCollaborationsByUser } from "./query-collaborations-by-user";
 import {
   contextFor,
@@ -102,8 +102,8 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
   it("sets the deadline with the collaboration's timeout, over the deployment's and the caller's", async () => {
     const own = await sessionWith(1);
     const [a, b] = [uid("a"), uid("b")];
-    await inviteMembers(ctx, inviteRequest(own, own.creator, [a]));
-    await inviteMembers(ctx, inviteRequest(own, own.creator, [b]), {
+    await inviteSession(ctx, inviteRequest(own, own.creator, [a]));
+    await inviteSession(ctx, inviteRequest(own, own.creator, [b]), {
       callingTimeoutSeconds: 120,
     });
     expect(await delayOf(own, a)).toBe(1_000);
@@ -112,8 +112,8 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     // Without one of its own (absent or 0): the caller's timeout, else the deployment's.
     for (const plain of [await sessionWith(), await sessionWith(0)]) {
       const [c, d] = [uid("c"), uid("d")];
-      await inviteMembers(ctx, inviteRequest(plain, plain.creator, [c]));
-      await inviteMembers(ctx, inviteRequest(plain, plain.creator, [d]), {
+      await inviteSession(ctx, inviteRequest(plain, plain.creator, [c]));
+      await inviteSession(ctx, inviteRequest(plain, plain.creator, [d]), {
         callingTimeoutSeconds: 120,
       });
       expect(await delayOf(plain, c)).toBe(3_600_000);
@@ -123,7 +123,7 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     // The upper bound, and a re-ring: the new deadline counts from the new ring, same timeout.
     const day = await sessionWith("86400");
     const e = uid("e");
-    await inviteMembers(ctx, inviteRequest(day, day.creator, [e]));
+    await inviteSession(ctx, inviteRequest(day, day.creator, [e]));
     expect(await delayOf(day, e)).toBe(86_400_000);
     const first = await prisma.sessionMember.findUniqueOrThrow({
       where: { sessionId_userId: { sessionId: day.sessionID, userId: e } },
@@ -133,7 +133,7 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
       data: { memberSessionState: "MEMBER_DECLINE" },
     });
     await new Promise((resolve) => setTimeout(resolve, 5)); // a later invited_at
-    await inviteMembers(ctx, inviteRequest(day, day.creator, [e]));
+    await inviteSession(ctx, inviteRequest(day, day.creator, [e]));
     expect(await delayOf(day, e)).toBe(86_400_000);
     const again = await prisma.sessionMember.findUniqueOrThrow({
       where: { sessionId_userId: { sessionId: day.sessionID, userId: e } },
@@ -143,7 +143,7 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     // The deployment's value may have a fraction of a second.
     const fraction = await sessionWith();
     const f = uid("f");
-    await inviteMembers(
+    await inviteSession(
       { ...ctx, settings: { ...ctx.settings, callingTimeoutSeconds: 2.5 } },
       inviteRequest(fraction, fraction.creator, [f]),
     );
@@ -154,8 +154,8 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     const fast = await sessionWith(1);
     const slow = await sessionWith();
     const [quick, patient] = [uid("quick"), uid("patient")];
-    await inviteMembers(ctx, inviteRequest(fast, fast.creator, [quick]));
-    await inviteMembers(ctx, inviteRequest(slow, slow.creator, [patient]));
+    await inviteSession(ctx, inviteRequest(fast, fast.creator, [quick]));
+    await inviteSession(ctx, inviteRequest(slow, slow.creator, [patient]));
 
     // What the ring clock does: sweep until the member is due (deadline ≤ now(), the database's
     // clock) and timed out.
@@ -188,7 +188,7 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
       await log.prisma.$queryRaw`SELECT 1`; // connect outside the measurement
       log.clear();
       const member = uid("m");
-      await inviteMembers(lctx, inviteRequest(s, s.creator, [member]), {
+      await inviteSession(lctx, inviteRequest(s, s.creator, [member]), {
         callingTimeoutSeconds: 3600,
       });
       const statements = [...log.statements];

@@ -5,18 +5,18 @@ import {
   ListSessionEventsRequest,
   SignInRequest,
 } from "@collab/contracts";
+import { createApp } from "@collab/db";
 import {
-  createApp,
   createStatementLog,
   createTestDatabase,
   type StatementLog,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
 import { getSession } from "./get-session";
-import { inviteMembers } from "./invite-members";
+import { inviteSession } from "./invite-session";
 import { listCollaborations } from "./list-collaborations";
 import { listSessionEvents, readSessionEventsAfter } from "./list-session-events";
 import { currentApp, signIn, WRONG_CREDENTIALS_MESSAGE } from "./sign-in";
@@ -107,7 +107,7 @@ describe.each(testDatabaseTargets())("console use cases on %s", (target) => {
 
     it("reads a session in two statements and its events in two; NOT_FOUND costs at most one", async () => {
       const s = await newSession(ctx);
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [uid(), uid()]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [uid(), uid()]));
       const get = GetSessionRequest.parse({ sessionID: s.sessionID });
       expect(await statementsOf(() => getSession(logged, get))).toBe(2);
       const events = ListSessionEventsRequest.parse({ sessionID: s.sessionID, limit: 1 });

@@ -5,18 +5,17 @@ import {
   type QueryByUserRequestInput,
   QueryByUserResp,
 } from "@collab/contracts";
+import { type Database, newId } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
-  type Database,
-  newId,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
 import { createCollaboration } from "./create-collaboration";
-import { inviteMembers } from "./invite-members";
+import { inviteSession } from "./invite-session";
 import { queryCollaborationsByUser } from "./query-collaborations-by-user";
 import { contextFor, inviteRequest, newApp, newSession, reasonOf } from "./test-support";
 
@@ -259,7 +258,7 @@ describe.each(testDatabaseTargets())(
             ruleSettings: { numberLimit: 10, confirmControl: true },
           }),
         );
-        await inviteMembers(
+        await inviteSession(
           ctx,
           inviteRequest({ collaborationID, sessionID }, "user01", [
             {

@@ -2,14 +2,14 @@ import { type EndSessionRequest, type EndSessionResult, HiarError } from "@colla
 import {
   appendSessionEvents,
   endSessionAndMembers,
-  lockSessionForLifecycle,
+  lockSession,
   type NewSessionEvent,
 } from "@collab/db";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
-import { assertInviteTarget, collaborationNotFound, sessionNotFound } from "./invite-plan";
 import { mayEndSession } from "./lifecycle-rules";
+import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./targets";
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 /**
@@ -37,13 +37,13 @@ export async function endSession(
   if (!isStoredId(input.sessionID)) throw sessionNotFound(ids);
 
   return ctx.db.$transaction(async (tx) => {
-    const target = await lockSessionForLifecycle(tx, {
+    const target = await lockSession(tx, {
       appId,
       sessionId: input.sessionID,
       collaborationId: input.collaborationID,
       userIds: [],
     });
-    assertInviteTarget(target, ids);
+    assertSessionTarget(target, ids);
     const allowed = mayEndSession({
       userID: input.userID,
       starterID: target.session.starterId,

@@ -8,7 +8,6 @@ import {
 import { describe, expect, it } from "vitest";
 import {
   assertInviteRequest,
-  assertInviteTarget,
   type InvitePlanInput,
   inviteOutcomeFor,
   planInvite,
@@ -134,52 +133,6 @@ describe("planInvite", () => {
       );
       expect((error as HiarError).field).toBe("members");
     }
-  });
-});
-
-describe("assertInviteTarget", () => {
-  const start = { state: "COLLABORATION_START" as const };
-  const scheduled = { state: "SESSION_SCHEDULE" as const };
-
-  it("NOT_FOUND for a missing collaboration or session, naming the field", () => {
-    const missing = (t: Parameters<typeof assertInviteTarget>[0]) => {
-      try {
-        assertInviteTarget(t, ids);
-      } catch (error) {
-        return [(error as HiarError).reason, (error as HiarError).field];
-      }
-      return undefined;
-    };
-    expect(missing({ collaboration: null, session: null })).toStrictEqual([
-      "NOT_FOUND",
-      "collaborationID",
-    ]);
-    expect(missing({ collaboration: start, session: null })).toStrictEqual([
-      "NOT_FOUND",
-      "sessionID",
-    ]);
-    expect(missing({ collaboration: start, session: scheduled })).toBeUndefined();
-  });
-
-  it("INVALID_STATE when the session or the collaboration has ended", () => {
-    expect(
-      reason(() =>
-        assertInviteTarget({ collaboration: start, session: { state: "SESSION_END" } }, ids),
-      ),
-    ).toBe("INVALID_STATE");
-    expect(
-      reason(() =>
-        assertInviteTarget(
-          { collaboration: { state: "COLLABORATION_END" }, session: scheduled },
-          ids,
-        ),
-      ),
-    ).toBe("INVALID_STATE");
-    expect(
-      reason(() =>
-        assertInviteTarget({ collaboration: start, session: { state: "SESSION_START" } }, ids),
-      ),
-    ).toBeUndefined();
   });
 });
 

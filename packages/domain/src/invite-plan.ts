@@ -1,5 +1,4 @@
 import {
-  type CollaborationStateName,
   canTransition,
   HiarError,
   type InviteOutcome,
@@ -9,10 +8,9 @@ import {
   LIMITS,
   type MemberInfo,
   type MemberSessionStateName,
-  type SessionStateName,
 } from "@collab/contracts";
 
-// The invite's rules (product.md, "Invite semantics"), as pure functions: inviteMembers feeds them
+// The invite's rules (product.md, "Invite semantics"), as pure functions: inviteSession feeds them
 // what it read under the session's lock and writes what they decide.
 
 /** The state every rung invitee gets. */
@@ -43,59 +41,6 @@ export function assertInviteRequest(input: InviteSessionRequest): void {
     }
     seen.add(member.userID);
   });
-}
-
-/** The collaboration and session as read (and locked) for the invite; null = not in the app. */
-export interface InviteTarget {
-  readonly collaboration: { readonly state: CollaborationStateName } | null;
-  readonly session: { readonly state: SessionStateName } | null;
-}
-
-interface InviteIds {
-  readonly collaborationID: string;
-  readonly sessionID: string;
-}
-
-/** NOT_FOUND for a collaboration the app does not have (absent or another app's: same answer). */
-export function collaborationNotFound(ids: InviteIds): HiarError {
-  return new HiarError("NOT_FOUND", `collaboration ${ids.collaborationID} not found`, {
-    field: "collaborationID",
-  });
-}
-
-/** NOT_FOUND for a session the app does not have in that collaboration. */
-export function sessionNotFound(ids: InviteIds): HiarError {
-  return new HiarError(
-    "NOT_FOUND",
-    `session ${ids.sessionID} not found in collaboration ${ids.collaborationID}`,
-    { field: "sessionID" },
-  );
-}
-
-/**
- * NOT_FOUND when the app has no such collaboration, or no such session in it (another app's
- * objects were never read, so they are indistinguishable from absent ones); INVALID_STATE when
- * the session or the collaboration has ended.
- */
-export function assertInviteTarget<T extends InviteTarget>(
-  target: T,
-  ids: InviteIds,
-): asserts target is T & {
-  collaboration: NonNullable<T["collaboration"]>;
-  session: NonNullable<T["session"]>;
-} {
-  if (target.collaboration === null) throw collaborationNotFound(ids);
-  if (target.session === null) throw sessionNotFound(ids);
-  if (target.session.state === "SESSION_END") {
-    throw new HiarError("INVALID_STATE", `session ${ids.sessionID} has ended`, {
-      field: "sessionID",
-    });
-  }
-  if (target.collaboration.state === "COLLABORATION_END") {
-    throw new HiarError("INVALID_STATE", `collaboration ${ids.collaborationID} has ended`, {
-      field: "collaborationID",
-    });
-  }
 }
 
 /** What to do with one invitee, given its current state (null = not a member). */

@@ -9,24 +9,25 @@ import {
   type MemberSessionStateName,
   type MemberTransitionResult,
 } from "@collab/contracts";
+import { type Database, newId } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
-  type Database,
-  newId,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { acceptCall } from "./accept-call";
 import type { DomainContext } from "./context";
-import { declineCall } from "./decline-call";
 import { endSession } from "./end-session";
-import { inviteMembers } from "./invite-members";
-import { kickOutMember } from "./kick-out-member";
-import { leaveSession } from "./leave-session";
-import { reportBusy } from "./report-busy";
-import { reportOffline } from "./report-offline";
+import { inviteSession } from "./invite-session";
+import {
+  acceptCall,
+  declineCall,
+  kickoutMember,
+  leaveSession,
+  reportBusy,
+  reportOffline,
+} from "./member-actions";
 import {
   contextFor,
   inviteRequest,
@@ -70,7 +71,7 @@ const ACTIONS: readonly {
     to: "MEMBER_KICKOUT",
     event: "member.kicked_out",
     run: (ctx, s, userID) =>
-      kickOutMember(ctx, KickoutRequest.parse({ ...ids(s), userID: s.creator, memberID: userID })),
+      kickoutMember(ctx, KickoutRequest.parse({ ...ids(s), userID: s.creator, memberID: userID })),
   },
 ];
 
@@ -109,7 +110,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
   async function memberIn(state: MemberSessionStateName) {
     const s = await newSession(ctx);
     const member = uid("m");
-    await inviteMembers(ctx, inviteRequest(s, s.creator, [member]));
+    await inviteSession(ctx, inviteRequest(s, s.creator, [member]));
     if (state !== "MEMBER_CALLING") await setStates(prisma, s.sessionID, { [member]: state });
     return { s, member };
   }
@@ -186,14 +187,14 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     it("after the session ended every transition and invite is INVALID_STATE", async () => {
       const s = await newSession(ctx);
       const [calling, talking] = [uid("c"), uid("t")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [calling, talking]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [calling, talking]));
       await acceptCall(ctx, memberAction(s, talking));
       await endSession(ctx, EndSessionRequest.parse({ ...ids(s), userID: s.creator }));
       const before = await sessionSnapshot(prisma, s.sessionID);
       for (const action of ACTIONS) {
         expect(await reasonOf(action.run(ctx, s, talking))).toBe("INVALID_STATE");
       }
-      expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [calling])))).toBe(
+      expect(await reasonOf(inviteSession(ctx, inviteRequest(s, s.creator, [calling])))).toBe(
         "INVALID_STATE",
       );
       expect(
@@ -208,7 +209,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
       const starter = uid("starter");
       const [kicker, target] = [uid("kicker"), uid("target")];
       const s = await newSession(ctx, { creator: starter, request: { ruleSettings } });
-      await inviteMembers(
+      await inviteSession(
         ctx,
         inviteRequest(s, starter, [
           { userID: kicker, roles: [2] },
@@ -222,7 +223,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
       return { s, kicker, target };
     }
     const kick = (s: SessionFixture, userID: string, memberID: string) =>
-      kickOutMember(ctx, KickoutRequest.parse({ ...ids(s), userID, memberID }));
+      kickoutMember(ctx, KickoutRequest.parse({ ...ids(s), userID, memberID }));
 
     it("without role control: the starter / creator may, another member may not", async () => {
       const { s, kicker, target } = await talkingPair();
@@ -270,7 +271,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     it("moves CALLING and TALKING members to LEFT, ends session and collaboration", async () => {
       const s = await newSession(ctx, { members: [uid("idle")] });
       const [calling, talking, declined] = [uid("c"), uid("t"), uid("d")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [calling, talking, declined]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [calling, talking, declined]));
       await acceptCall(ctx, memberAction(s, talking));
       await declineCall(ctx, memberAction(s, declined));
       const before = await sessionSnapshot(prisma, s.sessionID);
@@ -312,7 +313,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     it("only the starter or the creator may end it", async () => {
       const s = await newSession(ctx, { members: [uid("member")] });
       const other = uid("m");
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [other]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [other]));
       const before = await sessionSnapshot(prisma, s.sessionID);
       expect(
         await reasonOf(endSession(ctx, EndSessionRequest.parse({ ...ids(s), userID: other }))),
@@ -401,7 +402,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
     it("the invite sets each rung member's deadline at invited_at + the timeout; a re-ring a new one", async () => {
       const s = await newSession(ctx);
       const [a, b] = [uid("a"), uid("b")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [a, b]), {
+      await inviteSession(ctx, inviteRequest(s, s.creator, [a, b]), {
         callingTimeoutSeconds: 42.5,
       });
       for (const member of [a, b]) {
@@ -413,7 +414,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
       // Ringing again sets the deadline from the new ring.
       await declineCall(ctx, memberAction(s, a));
       expect((await rowOf(s, a)).callingDeadline).toBeNull();
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [a]), { callingTimeoutSeconds: 5 });
+      await inviteSession(ctx, inviteRequest(s, s.creator, [a]), { callingTimeoutSeconds: 5 });
       const again = await rowOf(s, a);
       expect(again.callingDeadline?.getTime()).toBe((again.invitedAt?.getTime() ?? 0) + 5_000);
     });
@@ -464,7 +465,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
       const ring = async () => {
         const s = await newSession(ctx);
         const member = uid("m");
-        await inviteMembers(ctx, inviteRequest(s, s.creator, [member]), {
+        await inviteSession(ctx, inviteRequest(s, s.creator, [member]), {
           callingTimeoutSeconds: 1,
         });
         return { s, member };
@@ -475,7 +476,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
       await declineCall(ctx, memberAction(declined.s, declined.member));
       const rerung = await ring();
       await declineCall(ctx, memberAction(rerung.s, rerung.member));
-      await inviteMembers(ctx, inviteRequest(rerung.s, rerung.s.creator, [rerung.member]), {
+      await inviteSession(ctx, inviteRequest(rerung.s, rerung.s.creator, [rerung.member]), {
         callingTimeoutSeconds: 60,
       });
       const ended = await ring();
@@ -532,7 +533,7 @@ describe.each(testDatabaseTargets())("call lifecycle on %s", (target) => {
 
       for (const n of [1, 30]) {
         const e = await newSession(ctx);
-        await inviteMembers(
+        await inviteSession(
           ctx,
           inviteRequest(
             e,

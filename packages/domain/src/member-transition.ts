@@ -1,23 +1,22 @@
 import {
   canTransition,
   HiarError,
-  type MemberActionRequest,
   type MemberSessionStateName,
   type MemberTransitionResult,
   type SessionStateName,
 } from "@collab/contracts";
 import {
   appendSessionEvents,
-  type LifecycleMemberRow,
-  lockSessionForLifecycle,
+  type LockedMemberRow,
+  lockSession,
   type NewSessionEvent,
   updateMemberState,
 } from "@collab/db";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES, type EventType } from "./events";
 import { isStoredId } from "./ids";
-import { assertInviteTarget, collaborationNotFound, sessionNotFound } from "./invite-plan";
 import { holdsKickRight, memberNotFound, refusedTransition } from "./lifecycle-rules";
+import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./targets";
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 // The one transaction every member transition requested by a client runs (accept, decline, busy,
@@ -52,7 +51,7 @@ export interface MemberTransitionSpec {
 }
 
 function kickerMayKick(
-  actor: LifecycleMemberRow | undefined,
+  actor: LockedMemberRow | undefined,
   actorID: string,
   target: { starterId: string; creatorId: string; ruleSettings: unknown },
 ): void {
@@ -90,13 +89,13 @@ export async function transitionMember(
   if (!isStoredId(spec.sessionID)) throw sessionNotFound(ids);
 
   return ctx.db.$transaction(async (tx) => {
-    const target = await lockSessionForLifecycle(tx, {
+    const target = await lockSession(tx, {
       appId,
       sessionId: spec.sessionID,
       collaborationId: spec.collaborationID,
       userIds: spec.actorID === spec.subjectID ? [spec.subjectID] : [spec.subjectID, spec.actorID],
     });
-    assertInviteTarget(target, ids);
+    assertSessionTarget(target, ids);
     const members = new Map(target.members.map((m) => [m.userId, m]));
     if (spec.requireKickRight) {
       kickerMayKick(members.get(spec.actorID), spec.actorID, {
@@ -153,27 +152,4 @@ export async function transitionMember(
     const sessionState: SessionStateName = sessionStarted ? "SESSION_START" : target.session.state;
     return { userID: spec.subjectID, fromState: from, memberSessionState: spec.to, sessionState };
   }, TRANSACTION_OPTIONS);
-}
-
-/**
- * A member's report about itself (accept, decline, busy, offline, leave): the member named by
- * `userID` is both the actor and the subject.
- */
-export function transitionSelf(
-  ctx: DomainContext,
-  input: MemberActionRequest,
-  to: MemberSessionStateName,
-  eventType: EventType,
-  origin?: TransitionOrigin,
-): Promise<MemberTransitionResult> {
-  return transitionMember(ctx, {
-    collaborationID: input.collaborationID,
-    sessionID: input.sessionID,
-    subjectID: input.userID,
-    subjectField: "userID",
-    actorID: input.userID,
-    to,
-    eventType,
-    ...(origin?.deviceID === undefined ? {} : { deviceID: origin.deviceID }),
-  });
 }

@@ -1,14 +1,13 @@
+import { createDb, type Database } from "@collab/db";
 import {
-  createDb,
   createStatementLog,
   createTestDatabase,
-  type Database,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DomainContext } from "./context";
-import { inviteMembers } from "./invite-members";
+import { inviteSession } from "./invite-session";
 import { contextFor, inviteRequest, newApp, newSession, uid } from "./test-support";
 import { timeOutDueCalls } from "./time-out-due-calls";
 
@@ -50,7 +49,7 @@ describe.each(testDatabaseTargets())("calling-timeout sweep on %s", (target) => 
     for (const s of sessions) {
       const rung = Array.from({ length: 25 }, () => uid("m"));
       members.set(s.sessionID, rung);
-      await inviteMembers(ctx, inviteRequest(s, s.creator, rung), { callingTimeoutSeconds: 1 });
+      await inviteSession(ctx, inviteRequest(s, s.creator, rung), { callingTimeoutSeconds: 1 });
     }
     const sessionIds = sessions.map((s) => s.sessionID);
     await untilDue(prisma, sessionIds);
@@ -124,8 +123,8 @@ describe.each(testDatabaseTargets())("calling-timeout sweep on %s", (target) => 
   it("is one statement per batch, and reports the next deadline", async () => {
     const s = await newSession(ctx);
     const [soon, later] = [uid("soon"), uid("later")];
-    await inviteMembers(ctx, inviteRequest(s, s.creator, [soon]), { callingTimeoutSeconds: 0.3 });
-    await inviteMembers(ctx, inviteRequest(s, s.creator, [later]), { callingTimeoutSeconds: 30 });
+    await inviteSession(ctx, inviteRequest(s, s.creator, [soon]), { callingTimeoutSeconds: 0.3 });
+    await inviteSession(ctx, inviteRequest(s, s.creator, [later]), { callingTimeoutSeconds: 30 });
     const log = createStatementLog(db.url);
     try {
       await log.prisma.$queryRaw`SELECT 1`;
@@ -153,7 +152,7 @@ describe.each(testDatabaseTargets())("calling-timeout sweep on %s", (target) => 
   it("a full batch asks for another sweep at once; nothing due asks for none", async () => {
     const s = await newSession(ctx);
     const rung = Array.from({ length: 5 }, () => uid("b"));
-    await inviteMembers(ctx, inviteRequest(s, s.creator, rung), { callingTimeoutSeconds: 0.2 });
+    await inviteSession(ctx, inviteRequest(s, s.creator, rung), { callingTimeoutSeconds: 0.2 });
     await untilDue(prisma, [s.sessionID]);
     const first = await timeOutDueCalls({ db: prisma }, { batchSize: 3 });
     expect(first.timedOut).toHaveLength(3);

@@ -1,5 +1,5 @@
 import type { HiarError } from "@collab/contracts";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contextFor, newApp } from "./test-support";
 import { getWebhook, setWebhook } from "./webhook-settings";

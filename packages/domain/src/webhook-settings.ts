@@ -5,14 +5,8 @@ import {
   type WebhookDeliveriesRequest,
   type WebhookSettings,
 } from "@collab/contracts";
-import {
-  findAppWebhook,
-  InvalidAppInputError,
-  listWebhookAttempts,
-  normaliseWebhookUrl,
-  setAppWebhookUrl,
-  webhookStatus,
-} from "@collab/db";
+import { InvalidWebhookUrlError, normaliseWebhookUrl } from "@collab/contracts/webhook-url";
+import { findAppWebhook, listWebhookAttempts, setAppWebhookUrl, webhookStatus } from "@collab/db";
 import type { DomainContext } from "./context";
 
 // The app's webhook, for the console (webhook.get / webhook.set / webhook.deliveries). Delivery
@@ -49,7 +43,7 @@ export async function setWebhook(
       allowPrivateNetworks: ctx.settings.webhooksAllowPrivateNetworks,
     });
   } catch (error) {
-    if (error instanceof InvalidAppInputError) {
+    if (error instanceof InvalidWebhookUrlError) {
       throw new HiarError("INVALID_PARAM", `url: ${error.message}`, { field: "url" });
     }
     throw error;

@@ -58,6 +58,14 @@ describe("createMetrics", () => {
     expect(text).toContain("process_cpu_user_seconds_total");
   });
 
+  it("counts REST requests let through unchecked by an unreachable rate-limit store", async () => {
+    const metrics = createMetrics();
+    expect(sample(await metrics.registry.metrics(), "collab_rate_limit_unchecked_total")).toBe("0");
+    metrics.observeRateLimitUnchecked();
+    metrics.observeRateLimitUnchecked();
+    expect(sample(await metrics.registry.metrics(), "collab_rate_limit_unchecked_total")).toBe("2");
+  });
+
   it("records each timed-out ring's lateness and each webhook attempt's outcome", async () => {
     const metrics = createMetrics();
     metrics.observeSweep({ seconds: 0.004, lateSeconds: [0.02, 0.3, 4] });

@@ -54,6 +54,8 @@ export interface Metrics {
     readonly reason: string;
     readonly seconds: number;
   }): void;
+  /** A REST request let through unchecked: the shared rate-limit store could not be reached. */
+  observeRateLimitUnchecked(): void;
   /** One ring-clock sweep: how long it took and how late each ring it timed out was. */
   observeSweep(sweep: { readonly seconds: number; readonly lateSeconds: readonly number[] }): void;
   /** One webhook POST and its outcome; `delaySeconds` (event → acknowledgement) when delivered. */
@@ -96,6 +98,12 @@ export function createMetrics(): Metrics {
     help: "Time to answer a HiAR REST request, from its first byte to its answer",
     labelNames: ["operation"] as const,
     buckets: DURATION_BUCKETS,
+    registers,
+  });
+
+  const unchecked = new Counter({
+    name: "collab_rate_limit_unchecked_total",
+    help: "REST requests let through without a rate-limit check because the shared store (RATE_LIMIT_STORE) could not be reached",
     registers,
   });
 
@@ -231,6 +239,9 @@ export function createMetrics(): Metrics {
     observeRequest({ operation, status, reason, seconds }) {
       requests.inc({ operation, status: String(status), reason });
       requestDuration.observe({ operation }, seconds);
+    },
+    observeRateLimitUnchecked() {
+      unchecked.inc();
     },
     observeSweep({ seconds, lateSeconds }) {
       sweepDuration.observe(seconds);

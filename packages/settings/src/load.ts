@@ -3,6 +3,7 @@ import {
   ENV_SCHEMA,
   type LogLevel,
   type ParsedEnv,
+  type RateLimitStoreKind,
   type TrustProxy,
   VARIABLE_NAMES,
   type VariableName,
@@ -44,7 +45,7 @@ export interface ProxySettings {
   readonly trust: TrustProxy;
 }
 
-/** The per-app token bucket of the signed REST API (per server instance). */
+/** The per-app token bucket of the signed REST API (shared as LimitSettings say). */
 export interface RateLimit {
   /** Sustained requests per second an app may send (tokens added per second). */
   readonly perSecond: number;
@@ -66,6 +67,16 @@ export interface ConsoleSettings {
   readonly sessionSecret: string | null;
   /** Failed sign-ins per APPID (and per client) within a window; maxFailures 0: off. */
   readonly signInThrottle: { readonly maxFailures: number; readonly windowSeconds: number };
+}
+
+/**
+ * Where the REST rate limit and the console sign-in throttle keep their counts: in this process
+ * (`memory`), or shared by every instance in PostgreSQL or Redis.
+ */
+export interface LimitSettings {
+  readonly store: RateLimitStoreKind;
+  /** The Redis server and key prefix (REDIS_URL, REDIS_KEY_PREFIX); null unless the store is redis. */
+  readonly redis: { readonly url: string; readonly keyPrefix: string } | null;
 }
 
 export interface CallSettings {
@@ -110,6 +121,13 @@ export interface MetricsSettings {
   readonly port: number | null;
 }
 
+export interface TracingSettings {
+  /** OTLP/HTTP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT); null: tracing off. */
+  readonly endpoint: string | null;
+  /** OTEL_SERVICE_NAME, or null for the process's own default. */
+  readonly serviceName: string | null;
+}
+
 export interface LoggingSettings {
   readonly level: LogLevel;
 }
@@ -119,11 +137,13 @@ export interface Settings {
   readonly proxy: ProxySettings;
   readonly rest: RestSettings;
   readonly console: ConsoleSettings;
+  readonly limits: LimitSettings;
   readonly calls: CallSettings;
   readonly worker: WorkerDeploymentSettings;
   readonly database: DatabaseSettings;
   readonly logging: LoggingSettings;
   readonly metrics: MetricsSettings;
+  readonly tracing: TracingSettings;
 }
 
 /** Malformed settings: one line per offending variable, naming it and what it must be. */
@@ -165,6 +185,23 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function limitSettings(env: ParsedEnv): LimitSettings {
+  const store: RateLimitStoreKind =
+    env.RATE_LIMIT_STORE ??
+    (env.REDIS_URL !== undefined
+      ? "redis"
+      : env.DATABASE_URL !== undefined
+        ? "postgres"
+        : "memory");
+  return {
+    store,
+    redis:
+      store === "redis" && env.REDIS_URL !== undefined
+        ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX }
+        : null,
+  };
+}
+
 function toSettings(env: ParsedEnv): Settings {
   const ms = (seconds: number) => Math.round(seconds * 1000);
   return deepFreeze({
@@ -196,6 +233,7 @@ function toSettings(env: ParsedEnv): Settings {
         windowSeconds: env.CONSOLE_SIGN_IN_WINDOW_SECONDS,
       },
     },
+    limits: limitSettings(env),
     calls: { callingTimeoutSeconds: env.HIAR_CALLING_TIMEOUT_SECONDS },
     worker: {
       inServer: env.WORKER_IN_SERVER,
@@ -219,6 +257,10 @@ function toSettings(env: ParsedEnv): Settings {
     },
     logging: { level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info") },
     metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null },
+    tracing: {
+      endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
+      serviceName: env.OTEL_SERVICE_NAME ?? null,
+    },
   });
 }
 

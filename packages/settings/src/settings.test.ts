@@ -41,6 +41,7 @@ describe("every default", () => {
         rateLimit: { perSecond: 100, burst: 200 },
       },
       console: { sessionSecret: null, signInThrottle: { maxFailures: 5, windowSeconds: 300 } },
+      limits: { store: "memory", redis: null },
       calls: { callingTimeoutSeconds: 60 },
       worker: {
         inServer: true,
@@ -64,6 +65,7 @@ describe("every default", () => {
       },
       logging: { level: "info" },
       metrics: { token: null, port: null },
+      tracing: { endpoint: null, serviceName: null },
     });
   });
 
@@ -266,6 +268,46 @@ describe("the console", () => {
   });
 });
 
+describe("the rate-limit store", () => {
+  const pg = "postgres://db.internal/collab";
+  const redis = "redis://:hunter2@cache.internal:6379/0";
+
+  it("is shared when the deployment has a shared database or a Redis, else per process", () => {
+    expect(loadSettings({}).limits).toStrictEqual({ store: "memory", redis: null });
+    expect(loadSettings({ DATABASE_URL: pg }).limits).toStrictEqual({
+      store: "postgres",
+      redis: null,
+    });
+    expect(loadSettings({ DATABASE_URL: pg, REDIS_URL: redis }).limits).toStrictEqual({
+      store: "redis",
+      redis: { url: redis, keyPrefix: "collab:" },
+    });
+  });
+
+  it("takes RATE_LIMIT_STORE over the default, and a key prefix", () => {
+    expect(loadSettings({ DATABASE_URL: pg, RATE_LIMIT_STORE: "memory" }).limits.store).toBe(
+      "memory",
+    );
+    expect(
+      loadSettings({ RATE_LIMIT_STORE: "redis", REDIS_URL: redis, REDIS_KEY_PREFIX: "eu1:" })
+        .limits,
+    ).toStrictEqual({ store: "redis", redis: { url: redis, keyPrefix: "eu1:" } });
+    expect(loadSettings({ RATE_LIMIT_STORE: "postgres", REDIS_URL: redis }).limits).toStrictEqual({
+      store: "postgres",
+      redis: null,
+    });
+  });
+
+  it("refuses redis without REDIS_URL, another store, and a URL that is no Redis one (never echoing it)", () => {
+    refuses({ RATE_LIMIT_STORE: "redis" }, "RATE_LIMIT_STORE");
+    refuses({ RATE_LIMIT_STORE: "etcd" }, "RATE_LIMIT_STORE");
+    const lines = problems({ REDIS_URL: "http://:hunter2@cache.internal" });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(lines[0]).not.toContain("hunter2");
+  });
+});
+
 describe("the calling timeout", () => {
   it("is 60 s by default, HIAR_CALLING_TIMEOUT_SECONDS otherwise (fractions too)", () => {
     expect(loadSettings({ HIAR_CALLING_TIMEOUT_SECONDS: "1.5" }).calls.callingTimeoutSeconds).toBe(
@@ -397,6 +439,22 @@ describe("metrics", () => {
     ]);
     refuses({ METRICS_PORT: "0" }, "METRICS_PORT");
     refuses({ METRICS_PORT: "70000" }, "METRICS_PORT");
+  });
+});
+
+describe("traces", () => {
+  it("are sent to OTEL_EXPORTER_OTLP_ENDPOINT when set, as OTEL_SERVICE_NAME", () => {
+    expect(
+      loadSettings({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+        OTEL_SERVICE_NAME: "collab-eu",
+      }).tracing,
+    ).toStrictEqual({ endpoint: "http://collector:4318", serviceName: "collab-eu" });
+    refuses({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, "OTEL_EXPORTER_OTLP_ENDPOINT");
+    refuses(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: "grpc://collector:4317" },
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+    );
   });
 });
 

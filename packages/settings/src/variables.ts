@@ -16,11 +16,12 @@ export const GROUPS = {
   proxy: "Behind a proxy",
   rest: "REST API: authentication and rate limit",
   console: "Console",
+  limits: "Rate limits across instances",
   calls: "Calling timeout",
   worker: "Worker and webhooks",
   database: "Database",
   logging: "Logging",
-  metrics: "Metrics",
+  metrics: "Metrics and traces",
 } as const;
 
 export type Group = keyof typeof GROUPS;
@@ -179,6 +180,23 @@ const databaseUrl = z.string().transform((raw, ctx) => {
   return raw;
 });
 
+const redisUrl = z.string().transform((raw, ctx) => {
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    return refuse(ctx, "must be a redis:// or rediss:// URL (it does not parse)");
+  }
+  if (protocol !== "redis:" && protocol !== "rediss:") {
+    return refuse(ctx, `must be a redis:// or rediss:// URL, not ${protocol}//…`);
+  }
+  return raw;
+});
+
+/** Where the REST rate limit and the console sign-in throttle keep their counts. */
+export const RATE_LIMIT_STORES = ["memory", "postgres", "redis"] as const;
+export type RateLimitStoreKind = (typeof RATE_LIMIT_STORES)[number];
+
 /** Shortest bearer token accepted for GET /metrics (METRICS_TOKEN). */
 export const MIN_METRICS_TOKEN_LENGTH = 16;
 
@@ -306,6 +324,39 @@ const shape = {
     description: "the sign-in throttle's window",
   }),
 
+  // Rate limits across instances
+  RATE_LIMIT_STORE: setting(
+    "limits",
+    { rule: `one of ${RATE_LIMIT_STORES.join(", ")}`, value: z.enum(RATE_LIMIT_STORES) },
+    undefined,
+    {
+      default:
+        "`redis` when `REDIS_URL` is set, else `postgres` when `DATABASE_URL` is, else `memory`",
+      description:
+        "where the REST rate limit and the console sign-in throttle count: `memory` is per process (N instances allow N times the limit); `postgres` and `redis` are shared by every instance",
+    },
+  ),
+  REDIS_URL: setting(
+    "limits",
+    { rule: "a redis:// or rediss:// URL", value: redisUrl },
+    undefined,
+    {
+      default: "none",
+      description: "the Redis server of `RATE_LIMIT_STORE=redis` (e.g. `redis://127.0.0.1:6379/0`)",
+      secret: true,
+    },
+  ),
+  REDIS_KEY_PREFIX: setting(
+    "limits",
+    { rule: "1 to 64 characters", value: z.string().min(1).max(64) },
+    "collab:",
+    {
+      default: "`collab:`",
+      description:
+        "put before every Redis key this service writes (several deployments may share one Redis)",
+    },
+  ),
+
   // Calling timeout
   HIAR_CALLING_TIMEOUT_SECONDS: setting(
     "calls",
@@ -425,6 +476,23 @@ const shape = {
       secret: true,
     },
   ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting(
+    "metrics",
+    {
+      rule: "an http:// or https:// URL",
+      value: z.url({ protocol: /^https?$/ }),
+    },
+    undefined,
+    {
+      default: "none (no traces)",
+      description:
+        "send OpenTelemetry traces over OTLP/HTTP to `<this>/v1/traces` (headers such as an API key: `OTEL_EXPORTER_OTLP_HEADERS`, read by the exporter)",
+    },
+  ),
+  OTEL_SERVICE_NAME: setting("metrics", { rule: "a name", value: z.string().max(200) }, undefined, {
+    default: "`collab-web` (the server), `collab-worker` (`pnpm worker`)",
+    description: "the traces' `service.name`",
+  }),
   METRICS_PORT: setting("metrics", integer(1, 65_535), undefined, {
     default: "none",
     description:
@@ -438,6 +506,14 @@ const shape = {
  */
 export const ENV_SCHEMA = z
   .object(shape)
+  .refine((env) => env.RATE_LIMIT_STORE !== "redis" || env.REDIS_URL !== undefined, {
+    path: ["RATE_LIMIT_STORE"],
+    message: "redis needs REDIS_URL",
+    when: (payload) =>
+      !payload.issues.some((issue) =>
+        ["RATE_LIMIT_STORE", "REDIS_URL"].includes(String(issue.path?.[0])),
+      ),
+  })
   .refine((env) => env.HTTP_REQUEST_TIMEOUT_SECONDS >= env.HTTP_HEADERS_TIMEOUT_SECONDS, {
     path: ["HTTP_REQUEST_TIMEOUT_SECONDS"],
     message: "must be at least HTTP_HEADERS_TIMEOUT_SECONDS (the headers are part of the request)",

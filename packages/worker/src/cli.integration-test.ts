@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createTestDatabase } from "@collab/db";
+import { createTestDatabase } from "@collab/db/testing";
 import { describe, expect, it } from "vitest";
 
 // `pnpm worker` (src/cli.ts) checks every setting before it opens anything: a malformed one ends

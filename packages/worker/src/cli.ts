@@ -14,6 +14,7 @@
 import { createDb, type Db, redactUrl } from "@collab/db";
 import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import { loadSettings, type Settings, SettingsError } from "@collab/settings";
+import { startTracing } from "@collab/tracing";
 import { consoleWorkerLog, describeError } from "./log";
 import { startWorker } from "./worker";
 
@@ -32,6 +33,11 @@ try {
   process.exit(1);
 }
 const { inServer: _inServer, ...workerSettings } = settings.worker;
+
+const tracing = startTracing({
+  serviceName: settings.tracing.serviceName ?? "collab-worker",
+  ...(settings.tracing.endpoint === null ? {} : { endpoint: settings.tracing.endpoint }),
+});
 
 let db: Db;
 try {
@@ -76,6 +82,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
     await worker.stop();
     await metricsServer?.close();
     await db.close();
+    await tracing?.shutdown();
   } catch (error) {
     consoleWorkerLog.warn({ err: describeError(error) }, "worker stop");
   }

@@ -1,10 +1,6 @@
 import { CreateCollaborationRequest } from "@collab/contracts";
-import {
-  createTestDatabase,
-  type Database,
-  type TestDatabase,
-  testDatabaseTargets,
-} from "@collab/db";
+import type { Database } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { createCollaboration, type DomainContext } from "@collab/domain";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {

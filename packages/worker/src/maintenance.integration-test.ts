@@ -3,13 +3,13 @@ import {
   consumeNonce,
   createConsoleSession,
   createDb,
-  createTestDatabase,
   type Database,
   purgeWebhookAttempts,
   revokeConsoleSession,
-  type TestDatabase,
-  testDatabaseTargets,
+  takeRateLimitToken,
+  takeSignInFailure,
 } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAINTENANCE_TASK, runMaintenance } from "./maintenance";
 import { appContext, eventually, sleep, uid } from "./test-support";
@@ -102,6 +102,27 @@ describe.each(testDatabaseTargets())("maintenance on %s", (target) => {
     expect(await consumeNonce(prisma, { appId, nonce: fresh, expiresAt: new Date(now) })).toBe(
       false,
     );
+  });
+
+  it("one pass purges full rate-limit buckets and ended sign-in windows, and keeps the others", async () => {
+    const bucket = { perSecond: 0.001, burst: 5 };
+    const window = { limit: 5, windowMs: 300_000 };
+    const [full, busy, ended, live] = [uid("rest"), uid("rest"), uid("app"), uid("app")];
+    await takeRateLimitToken(prisma, full, bucket);
+    await takeRateLimitToken(prisma, busy, bucket);
+    await takeSignInFailure(prisma, ended, window);
+    await takeSignInFailure(prisma, live, window);
+    await prisma.$executeRaw`
+      UPDATE "rate_limit_bucket" SET "full_at" = now() - interval '1 ms' WHERE "key" = ${full}`;
+    await prisma.$executeRaw`
+      UPDATE "sign_in_failure" SET "reset_at" = now() - interval '1 ms' WHERE "key" = ${ended}`;
+
+    const purged = await runMaintenance(prisma, { attemptRetentionMs: 30 * DAY });
+    expect(purged.rateLimits).toBeGreaterThanOrEqual(2);
+    const buckets = await prisma.rateLimitBucket.findMany({ where: { key: { in: [full, busy] } } });
+    expect(buckets.map((row) => row.key)).toStrictEqual([busy]);
+    const failures = await prisma.signInFailure.findMany({ where: { key: { in: [ended, live] } } });
+    expect(failures.map((row) => row.key)).toStrictEqual([live]);
   });
 
   it("a periodic run is claimed by exactly one of many concurrent callers per interval", async () => {

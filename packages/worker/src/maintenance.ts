@@ -3,6 +3,7 @@ import {
   type Database,
   purgeConsoleSessions,
   purgeExpiredNonces,
+  purgeRateLimits,
   purgeWebhookAttempts,
 } from "@collab/db";
 import type { WorkerLog } from "./log";
@@ -10,7 +11,8 @@ import { type Loop, type LoopReport, startLoop } from "./loop";
 
 // Housekeeping on the database: tables that only grow would otherwise grow forever. Expired
 // nonces are useless (a replay is refused by the date window already); so are expired or revoked
-// console sessions; delivery attempts are kept for the console for a retention period. One worker per interval runs it, whatever the number of
+// console sessions; so are full rate-limit buckets and ended sign-in failure windows (the shared
+// store RATE_LIMIT_STORE=postgres); delivery attempts are kept for the console for a retention period. One worker per interval runs it, whatever the number of
 // processes: each worker's loop asks regularly, and the `periodic_task` row's conditional upsert
 // (claimPeriodicRun) grants the run to exactly one of them per interval.
 
@@ -21,11 +23,13 @@ export interface MaintenanceResult {
   readonly nonces: number;
   readonly webhookAttempts: number;
   readonly consoleSessions: number;
+  /** Rate-limit buckets full again and sign-in failure windows ended. */
+  readonly rateLimits: number;
 }
 
 /**
- * One maintenance pass: expired nonces, expired or revoked console sessions, and delivery attempts
- * older than the retention.
+ * One maintenance pass: expired nonces, expired or revoked console sessions, rate-limit rows that
+ * mean nothing any more, and delivery attempts older than the retention.
  */
 export async function runMaintenance(
   db: Database,
@@ -37,7 +41,13 @@ export async function runMaintenance(
     olderThan: new Date(now.getTime() - options.attemptRetentionMs),
   });
   const consoleSessions = await purgeConsoleSessions(db);
-  return { nonces, webhookAttempts, consoleSessions };
+  const limits = await purgeRateLimits(db);
+  return {
+    nonces,
+    webhookAttempts,
+    consoleSessions,
+    rateLimits: limits.buckets + limits.signInFailures,
+  };
 }
 
 /**
@@ -73,7 +83,7 @@ export function startMaintenance(options: {
       if (claimed) {
         // A pass that fails after its claim is logged by the loop and runs again next interval.
         const purged = await runMaintenance(db, options);
-        if (purged.nonces + purged.webhookAttempts + purged.consoleSessions > 0)
+        if (Object.values(purged).some((count) => count > 0))
           log.info({ ...purged }, "maintenance");
       }
       return checkMs;

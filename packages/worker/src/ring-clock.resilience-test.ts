@@ -4,14 +4,8 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WebhookEvent } from "@collab/contracts";
-import {
-  createDb,
-  type Database,
-  type Db,
-  type PostgresCluster,
-  startPostgresCluster,
-  webhookStatus,
-} from "@collab/db";
+import { createDb, type Database, type Db, webhookStatus } from "@collab/db";
+import { type PostgresCluster, startPostgresCluster } from "@collab/db/testing";
 import type { DomainContext } from "@collab/domain";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { appContext, eventually, newSession, ring, type Session, sleep, uid } from "./test-support";

@@ -11,7 +11,7 @@ import {
   type DomainContext,
   type DomainSettings,
   type InviteOptions,
-  inviteMembers,
+  inviteSession,
 } from "@collab/domain";
 
 let counter = 0;
@@ -66,7 +66,7 @@ export async function ring(
   members: readonly string[],
   options: InviteOptions,
 ): Promise<void> {
-  await inviteMembers(
+  await inviteSession(
     ctx,
     InviteSessionRequest.parse({
       collaborationID: s.collaborationID,

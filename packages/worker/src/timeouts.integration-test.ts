@@ -1,13 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  createDb,
-  createTestDatabase,
-  type Database,
-  type TestDatabase,
-  testDatabaseTargets,
-} from "@collab/db";
+import { createDb, type Database } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import type { DomainContext } from "@collab/domain";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {

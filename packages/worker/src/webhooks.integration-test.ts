@@ -3,14 +3,12 @@ import type { AddressInfo } from "node:net";
 import { WEBHOOK_EVENT_ID_HEADER, WebhookEvent } from "@collab/contracts";
 import {
   claimDueWebhookStreams,
-  createTestDatabase,
   type Database,
   sessionEventSignalFor,
   setAppWebhookUrl,
-  type TestDatabase,
-  testDatabaseTargets,
   webhookStatus,
 } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import type { DomainContext } from "@collab/domain";
 import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
 import {

@@ -1,11 +1,6 @@
 import { createServer } from "node:net";
-import {
-  createDb,
-  createTestDatabase,
-  type Db,
-  type TestDatabase,
-  testDatabaseTargets,
-} from "@collab/db";
+import { createDb, type Db } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { WorkerLog } from "./log";
 import { eventually } from "./test-support";

@@ -13,7 +13,7 @@ import type pg from "pg";
 import { pgExecutor } from "./pg-executor";
 import {
   assertInviteRequest,
-  assertInviteTarget,
+  assertSessionTarget,
   callingTimeoutSeconds,
   collaborationNotFound,
   type DbExecutor,
@@ -21,7 +21,7 @@ import {
   effectiveCallingTimeoutSeconds,
   type InviteChange,
   isStoredId,
-  lockSessionRow,
+  lockSession,
   type MemberWrite,
   planInvite,
   RING_STATE,
@@ -30,7 +30,7 @@ import {
   writeInviteIfUnchanged,
 } from "./project";
 
-// packages/domain's inviteMembers, step for step, with its statements sent through pg
+// packages/domain's inviteSession, step for step, with its statements sent through pg
 // (./pg-executor) instead of Prisma: the same design (one read, one compare-and-set write on
 // session.event_seq that also sets each rung member's calling deadline, two optimistic attempts,
 // then the same read and write in a transaction behind the session's row lock) and the same SQL,
@@ -38,16 +38,16 @@ import {
 // statements.integration-test.ts checks that it sends the project's statements in the project's
 // order on both paths and writes the same rows.
 
-/** invite-members.ts: states a write may overwrite (never a live member). */
+/** invite-session.ts: states a write may overwrite (never a live member). */
 const RINGABLE_STATES: readonly MemberSessionStateName[] = [
   "MEMBER_UNSPECIFIED",
   ...TERMINAL_MEMBER_STATES,
 ];
 
-/** invite-members.ts: optimistic attempts before the locked fallback. */
+/** invite-session.ts: optimistic attempts before the locked fallback. */
 export const OPTIMISTIC_INVITE_ATTEMPTS = 2;
 
-/** invite-members.ts: sessions whose invites had a conflict within the last second. */
+/** invite-session.ts: sessions whose invites had a conflict within the last second. */
 const recentlyContended = new LRUCache<string, true>({ max: 1_000, ttl: 1_000 });
 
 const STALE = Symbol("stale");
@@ -93,7 +93,7 @@ async function attemptInvite(
     userIds: [input.userID, ...input.members.map((m) => m.userID)],
     countStates: LIVE_MEMBER_STATES,
   });
-  assertInviteTarget(snapshot, ids);
+  assertSessionTarget(snapshot, ids);
   const states = new Map(snapshot.members.map((m) => [m.userId, m.memberSessionState]));
   const plan = planInvite({
     inviterID: input.userID,
@@ -135,7 +135,7 @@ async function attemptInvite(
   return { members: plan.outcomes };
 }
 
-/** POST /session/invite as inviteMembers runs it (see the comment at the top). */
+/** POST /session/invite as inviteSession runs it (see the comment at the top). */
 export async function invite(
   pool: pg.Pool,
   appId: string,
@@ -168,7 +168,12 @@ export async function invite(
   try {
     await client.query("BEGIN");
     const tx = pgExecutor(client);
-    await lockSessionRow(tx, { appId, sessionId: input.sessionID });
+    await lockSession(tx, {
+      appId,
+      sessionId: input.sessionID,
+      collaborationId: null,
+      userIds: [],
+    });
     const result = await attemptInvite(tx, attempt);
     if (result === STALE) throw membersChangedConcurrently(input.members.length);
     await client.query("COMMIT");

@@ -18,26 +18,28 @@ export {
   type AppSecretCache,
   createAppSecretCache,
 } from "../../../../packages/db/src/app-secret-cache";
-export { consumeNonce } from "../../../../packages/db/src/nonces";
 export type { DbExecutor } from "../../../../packages/db/src/repositories/executor";
 export {
-  lockSessionRow,
+  type MemberWrite,
   readInviteSnapshot,
   writeInviteIfUnchanged,
-} from "../../../../packages/db/src/repositories/invites";
-export type { MemberWrite } from "../../../../packages/db/src/repositories/members";
+} from "../../../../packages/db/src/repositories/members";
+export { consumeNonce } from "../../../../packages/db/src/repositories/nonces";
+export { lockSession } from "../../../../packages/db/src/repositories/sessions";
 export { effectiveCallingTimeoutSeconds } from "../../../../packages/domain/src/calling-timeout";
 export { EVENT_TYPES } from "../../../../packages/domain/src/events";
 export { isStoredId } from "../../../../packages/domain/src/ids";
 export {
   assertInviteRequest,
-  assertInviteTarget,
-  collaborationNotFound,
   type InviteChange,
   planInvite,
   RING_STATE,
-  sessionNotFound,
 } from "../../../../packages/domain/src/invite-plan";
+export {
+  assertSessionTarget,
+  collaborationNotFound,
+  sessionNotFound,
+} from "../../../../packages/domain/src/targets";
 export {
   assertJsonContentType,
   parseJsonBody,

@@ -1,14 +1,13 @@
 import { InviteSessionRequest, parseOrThrow } from "@collab/contracts";
+import { consumeNonce, createAppSecretCache } from "@collab/db";
 import {
-  consumeNonce,
-  createAppSecretCache,
   createStatementLog,
   createTestDatabase,
   type StatementLog,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
-import { inviteMembers } from "@collab/domain";
+} from "@collab/db/testing";
+import { inviteSession } from "@collab/domain";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -115,7 +114,7 @@ describe.each(testDatabaseTargets())("the baseline against the project (%s)", (k
     ];
     for (const target of [a, b]) {
       if (setup.before) {
-        await inviteMembers(
+        await inviteSession(
           { db: db.prisma, app: { id: app.id }, trace: { id: "setup" }, settings: SETTINGS },
           params(target, setup.before),
         );
@@ -123,7 +122,7 @@ describe.each(testDatabaseTargets())("the baseline against the project (%s)", (k
     }
     project.clear();
     Object.assign(interference, { left: setup.stale ?? 0, sessionId: a.sessionId });
-    const projectResult = await inviteMembers(
+    const projectResult = await inviteSession(
       { db: project.prisma, app: { id: app.id }, trace: { id: "trace-1" }, settings: SETTINGS },
       params(a, userIds),
     );

@@ -1,4 +1,4 @@
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createBenchApp, type InviteTarget, provisionTargets, resetInviteData } from "./fixtures";

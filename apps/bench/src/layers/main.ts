@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { createCaller } from "@collab/api";
 import { InviteSessionRequest, parseOrThrow } from "@collab/contracts";
 import { consumeNonce, createDb, findAppSecret } from "@collab/db";
-import { inviteMembers } from "@collab/domain";
+import { inviteSession } from "@collab/domain";
 import pg from "pg";
 import { invite as baselineInvite } from "../baseline/invite";
 import { pgExecutor } from "../baseline/pg-executor";
@@ -81,7 +81,7 @@ try {
   ]);
   rows.push([
     `invite (domain through Prisma vs the baseline through pg), ${invitees} invitees`,
-    await project(() => inviteMembers(ctx, next())),
+    await project(() => inviteSession(ctx, next())),
     await base(() => baselineInvite(pgPool, app.id, next(), "layers")),
   ]);
   rows.push([

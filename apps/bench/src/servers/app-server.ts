@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { closeSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { BenchRateLimit } from "../options";
 import { REPO_ROOT } from "../paths";
 import { freePort } from "./free-port";
 import {
@@ -42,11 +43,32 @@ function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: BENCH_DIST_DIR,
     HIAR_CALLING_TIMEOUT_SECONDS: BENCH_CALLING_TIMEOUT_SECONDS,
-    // One app sends every request: the per-app limit (RATE_LIMITED) would measure the limiter.
+    // One app sends every request: the per-app limit (RATE_LIMITED) would measure the limiter
+    // (--rate-limit turns it on with a budget no case reaches: rateLimitEnv).
     HIAR_RATE_LIMIT_PER_SECOND: "0",
     // Production refuses console sign-in without a cookie-signing key; one per run will do.
     CONSOLE_SESSION_SECRET: randomBytes(48).toString("base64url"),
     ...extra,
+  };
+}
+
+/**
+ * The servers' rate-limit settings for `--rate-limit`: off, or a per-app budget of a million a
+ * second (the settings' maximum, never reached here) counted in the chosen store, so a case
+ * measures the check's cost and nothing is refused.
+ */
+export function rateLimitEnv(rateLimit: BenchRateLimit): NodeJS.ProcessEnv {
+  if (rateLimit === "off") return { HIAR_RATE_LIMIT_PER_SECOND: "0" };
+  return {
+    HIAR_RATE_LIMIT_PER_SECOND: "1000000",
+    HIAR_RATE_LIMIT_BURST: "1000000",
+    RATE_LIMIT_STORE: rateLimit,
+    ...(rateLimit === "redis"
+      ? {
+          REDIS_URL: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379/0",
+          REDIS_KEY_PREFIX: `collab-bench:${randomBytes(6).toString("hex")}:`,
+        }
+      : {}),
   };
 }
 
@@ -77,6 +99,8 @@ export async function startAppServer(options: {
   readonly logPath: string;
   readonly cpuProfDir: string | null;
   readonly workerInServer?: boolean;
+  /** Default "off". */
+  readonly rateLimit?: BenchRateLimit;
 }): Promise<ServerProcess> {
   const port = await freePort();
   const profile =
@@ -97,6 +121,7 @@ export async function startAppServer(options: {
       HOST: "127.0.0.1",
       PORT: String(port),
       WORKER_IN_SERVER: options.workerInServer === false ? "0" : "1",
+      ...rateLimitEnv(options.rateLimit ?? "off"),
       ...profile,
     }),
     port,

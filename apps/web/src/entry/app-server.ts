@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import type { LimitStore } from "@collab/api";
 import { errorEnvelope } from "@collab/contracts";
 import { createAppSecretCache, type Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
@@ -36,6 +37,8 @@ export interface AppServerOptions {
   /** This process's metrics: REST requests and live streams are recorded here. */
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** Where the REST rate limit counts (RATE_LIMIT_STORE); a new in-process store when absent. */
+  readonly limitStore?: LimitStore;
   /** How long the worker may be starting or retrying before /healthz fails (tests). */
   readonly workerGraceMs?: number;
 }
@@ -77,7 +80,14 @@ export function createAppServer(options: AppServerOptions): AppServer {
     secrets: createAppSecretCache(db.prisma),
     config: settings.rest,
     settings: domainSettings(settings),
-    limiter: settings.rest.rateLimit === null ? null : new AppRateLimiter(settings.rest.rateLimit),
+    limiter:
+      settings.rest.rateLimit === null
+        ? null
+        : new AppRateLimiter(settings.rest.rateLimit, {
+            log,
+            onUnchecked: () => options.metrics.observeRateLimitUnchecked(),
+            ...(options.limitStore === undefined ? {} : { store: options.limitStore }),
+          }),
     metrics: options.metrics,
     log,
   };

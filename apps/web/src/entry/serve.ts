@@ -1,9 +1,12 @@
 import { closeDb, type Db, getDb, redactUrl } from "@collab/db";
 import { createMetrics, type MetricsServer, startMetricsServer } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
+import { startTracing } from "@collab/tracing";
 import next from "next";
 import { consoleSessionProblem } from "../server/console-session";
+import { closeProcessLimitStore, processLimitStore } from "../server/limit-store";
 import { createLogger } from "../server/logger";
+import { SERVICE_VERSION } from "../server/version";
 import { createAppServer } from "./app-server";
 import { InServerWorker } from "./in-server-worker";
 import { prepareNextDir } from "./standalone";
@@ -25,6 +28,13 @@ export async function serve(settings: Settings): Promise<void> {
     );
   }
 
+  // Before the database: Prisma's spans need the provider in place.
+  const tracing = startTracing({
+    serviceName: settings.tracing.serviceName ?? "collab-web",
+    serviceVersion: SERVICE_VERSION,
+    ...(settings.tracing.endpoint === null ? {} : { endpoint: settings.tracing.endpoint }),
+  });
+
   let db: Db;
   try {
     db = await getDb(settings.database);
@@ -37,6 +47,16 @@ export async function serve(settings: Settings): Promise<void> {
 
   const metrics = createMetrics();
   metrics.trackPool(() => db.poolStats());
+  const limitStore = processLimitStore(settings.limits, db.prisma, logger);
+  // Not awaited for long: a shared store that is down must not keep the server from starting
+  // (REST requests pass unchecked, console sign-ins answer 503, until it is back).
+  limitStore.ready().catch((error: unknown) => {
+    logger.warn(
+      { store: limitStore.kind, error: error instanceof Error ? error.message : String(error) },
+      "rate-limit store not reachable at start",
+    );
+  });
+
   const { inServer, ...workerSettings } = settings.worker;
   const worker = inServer
     ? new InServerWorker(db, workerSettings, logger.child({ component: "worker" }), metrics)
@@ -57,6 +77,7 @@ export async function serve(settings: Settings): Promise<void> {
     worker,
     metrics,
     log: logger,
+    limitStore,
   });
   const address = await appServer.listen();
   let metricsServer: MetricsServer | undefined;
@@ -86,7 +107,9 @@ export async function serve(settings: Settings): Promise<void> {
       mode: settings.server.development ? "development" : "production",
       database: db.kind === "postgres" ? redactUrl(db.url) : "embedded PGlite",
       worker: worker === null ? "elsewhere (WORKER_IN_SERVER=0)" : "in this process",
+      rateLimitStore: limitStore.kind,
       trustProxy: settings.proxy.trust,
+      traces: settings.tracing.endpoint ?? "off",
       metrics:
         metricsServer === undefined
           ? settings.metrics.token === null
@@ -116,7 +139,11 @@ export async function serve(settings: Settings): Promise<void> {
       const { drained } = await appServer.close();
       await metricsServer?.close();
       await app.close();
+      await closeProcessLimitStore();
       await closeDb();
+      await tracing?.shutdown().catch((error: unknown) => {
+        logger.warn({ err: error }, "the last traces could not be exported");
+      });
       logger.info({ drained }, "stopped");
       process.exit(0);
     } catch (error) {

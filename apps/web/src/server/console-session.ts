@@ -6,6 +6,7 @@ import {
   sessionClaimsFromCookieHeader,
 } from "@collab/api";
 import { getDb } from "@collab/db";
+import { processSingleton } from "@collab/db/process-singleton";
 import { currentSettings, type Settings } from "@collab/settings";
 
 // The console's session cookie settings. The signing key is CONSOLE_SESSION_SECRET (a short one
@@ -14,9 +15,6 @@ import { currentSettings, type Settings } from "@collab/settings";
 // is generated per process, so a restart signs everyone out.
 
 type ConsoleSettingsOf = Pick<Settings, "console" | "server">;
-
-const GENERATED_KEY = Symbol.for("@collab/web/console-session-key");
-type KeyStore = Record<symbol, string | undefined>;
 
 /**
  * Why the console cannot sign anyone in with these settings, or null when it can: the server
@@ -36,9 +34,10 @@ export function consoleSessionConfig(settings: ConsoleSettingsOf): ConsoleSessio
   const configured = settings.console.sessionSecret;
   if (configured !== null) return { key: configured, secure };
   // On globalThis: Next.js may load this module in several bundles of one process.
-  const store = globalThis as unknown as KeyStore;
-  store[GENERATED_KEY] ??= randomBytes(32).toString("base64url");
-  return { key: store[GENERATED_KEY], secure };
+  const key = processSingleton("@collab/web/console-session-key", () =>
+    randomBytes(32).toString("base64url"),
+  );
+  return { key, secure };
 }
 
 /**

@@ -1,15 +1,22 @@
 import { createHash } from "node:crypto";
 import { HiarError, isHiarError } from "@collab/contracts";
+import { processSingleton } from "@collab/db/process-singleton";
 import ipaddr from "ipaddr.js";
-import { LRUCache } from "lru-cache";
+import { createLimitStore, type FailureCounter, type LimitStore } from "../limits/store";
 
-// The console sign-in's brute-force throttle (in memory, per process). After `maxFailures` failed
+// The console sign-in's brute-force throttle. After `maxFailures` failed
 // sign-ins for one APPID within `windowSeconds` (counted from the first), further attempts for it
 // are refused with RATE_LIMITED, without checking the secret, until the window has passed; a
 // successful sign-in resets the APPID's count. One client (address, or IPv6 /64) gets
 // CLIENT_FAILURE_FACTOR times as many failures across APPIDs. Secrets never reach the throttle.
 //
-// Every key is chosen by the client, so every table is a fixed-size LRU (lru-cache): memory is
+// Where it counts is its LimitStore (RATE_LIMIT_STORE): in this process by default, or shared by
+// every server instance (PostgreSQL, Redis), so that N instances allow one limit, not N. A shared
+// store that cannot be reached refuses the sign-in (UNAVAILABLE): the throttle fails closed, since
+// failing open would lift the brute-force limit for as long as an attacker can keep it unreachable
+// (docs/decisions.md). In a shared store, a key lives until its window ends.
+//
+// In this process every key is chosen by the client, so every table is a fixed-size LRU: memory is
 // bounded whatever is sent, and the tables are kept apart so that flooding one cannot reset
 // another:
 // - known APPIDs (apps that exist) have their own table: only a failure against a real app adds
@@ -32,8 +39,10 @@ export interface SignInThrottleOptions {
   readonly windowSeconds: number;
   /** Table sizes (entries); SIGN_IN_THROTTLE_BOUNDS by default. */
   readonly bounds?: Partial<SignInThrottleBounds>;
-  /** The clock (ms); Date.now by default. */
+  /** The clock (ms) of the in-process store made when `store` is absent; Date.now by default. */
   readonly now?: () => number;
+  /** Where failures are counted; a new in-process store by default. */
+  readonly store?: LimitStore;
 }
 
 /** How many keys each table of the throttle holds at most (least recently used evicted first). */
@@ -78,100 +87,40 @@ export interface SignInSteps<T> {
   signIn(): Promise<T>;
 }
 
-interface Failures {
-  count: number;
-  /** When the window that started with the first failure ends (ms). */
-  readonly resetAt: number;
-}
-
-/** Failures per key within a window, in a fixed-size LRU. */
-class FailureTable {
-  readonly #entries: LRUCache<string, Failures>;
-  readonly #limit: number;
-  readonly #windowMs: number;
-  readonly #now: () => number;
-
-  constructor(max: number, limit: number, windowMs: number, now: () => number) {
-    this.#entries = new LRUCache({ max });
-    this.#limit = limit;
-    this.#windowMs = windowMs;
-    this.#now = now;
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  #live(key: string): Failures | undefined {
-    const entry = this.#entries.get(key);
-    if (entry !== undefined && entry.resetAt <= this.#now()) {
-      this.#entries.delete(key);
-      return undefined;
-    }
-    return entry;
-  }
-
-  /** Ms until `key` may try again when it has used up its failures, else 0. */
-  blockedFor(key: string): number {
-    const entry = this.#live(key);
-    return entry !== undefined && entry.count >= this.#limit ? entry.resetAt - this.#now() : 0;
-  }
-
-  /** Takes one of `key`'s failures: 0, or the ms until it may try again when none is left. */
-  take(key: string): number {
-    const entry = this.#live(key);
-    if (entry === undefined) {
-      this.#entries.set(key, { count: 1, resetAt: this.#now() + this.#windowMs });
-      return 0;
-    }
-    if (entry.count >= this.#limit) return entry.resetAt - this.#now();
-    entry.count += 1;
-    return 0;
-  }
-
-  /** Gives back a failure taken for an attempt that turned out not to be one. */
-  refund(key: string): void {
-    const entry = this.#live(key);
-    if (entry === undefined) return;
-    entry.count -= 1;
-    if (entry.count <= 0) this.#entries.delete(key);
-  }
-
-  clear(key: string): void {
-    this.#entries.delete(key);
-  }
-}
-
 export class SignInThrottle {
   readonly options: SignInThrottleOptions;
   readonly bounds: SignInThrottleBounds;
-  readonly #byApp: FailureTable | null;
-  readonly #byUnknownApp: FailureTable | null;
-  readonly #byClient: FailureTable | null;
+  readonly #byApp: FailureCounter | null;
+  readonly #byUnknownApp: FailureCounter | null;
+  readonly #byClient: FailureCounter | null;
 
   constructor(options: SignInThrottleOptions = SIGN_IN_THROTTLE_DEFAULTS) {
     this.options = options;
     this.bounds = { ...SIGN_IN_THROTTLE_BOUNDS, ...options.bounds };
     const { maxFailures, windowSeconds } = options;
-    const now = options.now ?? Date.now;
-    const windowMs = windowSeconds * 1000;
     if (maxFailures === 0) {
       this.#byApp = null;
       this.#byUnknownApp = null;
       this.#byClient = null;
       return;
     }
-    this.#byApp = new FailureTable(this.bounds.apps, maxFailures, windowMs, now);
-    this.#byUnknownApp = new FailureTable(this.bounds.unknownApps, maxFailures, windowMs, now);
-    this.#byClient = new FailureTable(
+    const store =
+      options.store ??
+      createLimitStore({
+        kind: "memory",
+        ...(options.now === undefined ? {} : { now: options.now }),
+      });
+    const window = { limit: maxFailures, windowMs: windowSeconds * 1000 };
+    this.#byApp = store.failureCounter("app", window, this.bounds.apps);
+    this.#byUnknownApp = store.failureCounter("unknown", window, this.bounds.unknownApps);
+    this.#byClient = store.failureCounter(
+      "client",
+      { limit: maxFailures * CLIENT_FAILURE_FACTOR, windowMs: window.windowMs },
       this.bounds.clients,
-      maxFailures * CLIENT_FAILURE_FACTOR,
-      windowMs,
-      now,
     );
   }
 
-  /** Entries held per table (diagnostics and tests). */
+  /** Entries held per table by an in-process store (diagnostics and tests); 0 when shared. */
   get sizes(): { apps: number; unknownApps: number; clients: number } {
     return {
       apps: this.#byApp?.size ?? 0,
@@ -183,7 +132,8 @@ export class SignInThrottle {
   /**
    * Runs `steps.signIn` unless the APPID or the client has used up its failures (RATE_LIMITED,
    * naming the seconds left). A wrong APPID or secret (UNAUTHENTICATED) counts as a failure;
-   * success resets the APPID; any other error (e.g. the database is down) does not count.
+   * success resets the APPID; any other error (e.g. the database is down) does not count. When
+   * the store cannot be reached, nothing is checked: UNAVAILABLE.
    */
   async guard<T>(attempt: SignInAttempt, steps: SignInSteps<T>): Promise<T> {
     const byApp = this.#byApp;
@@ -193,23 +143,25 @@ export class SignInThrottle {
 
     const client = attempt.clientAddress === null ? null : clientKey(attempt.clientAddress);
     /** Gives the client its failure back: the attempt was not a failure of its own. */
-    const refundClient = () => {
-      if (client !== null) byClient.refund(client);
+    const refundClient = async () => {
+      if (client !== null) await counted(byClient.refund(client));
     };
 
-    // Reserve before any await, so concurrent attempts cannot slip past the count.
+    // Each take is one atomic operation of the store: concurrent attempts (on any instance)
+    // cannot slip past the count.
     if (client !== null) {
-      const waitMs = byClient.take(client);
+      const waitMs = await counted(byClient.take(client));
       if (waitMs > 0) throw rateLimited(waitMs);
     }
     const unknownKey = digest(attempt.appId);
     // A refused APPID costs no database work.
     const blockedMs = Math.max(
-      byApp.blockedFor(attempt.appId),
-      byUnknownApp.blockedFor(unknownKey),
+      ...(await counted(
+        Promise.all([byApp.blockedFor(attempt.appId), byUnknownApp.blockedFor(unknownKey)]),
+      )),
     );
     if (blockedMs > 0) {
-      refundClient(); // not checked, so not a failure of this client
+      await refundClient(); // not checked, so not a failure of this client
       throw rateLimited(blockedMs);
     }
 
@@ -217,28 +169,40 @@ export class SignInThrottle {
     try {
       known = await steps.appExists();
     } catch (error) {
-      refundClient();
+      await refundClient().catch(() => {});
       throw error;
     }
     const [table, key] = known ? [byApp, attempt.appId] : [byUnknownApp, unknownKey];
-    const waitMs = table.take(key); // synchronous again: a concurrent attempt may have taken the last
+    const waitMs = await counted(table.take(key)); // a concurrent attempt may have taken the last
     if (waitMs > 0) {
-      refundClient();
+      await refundClient();
       throw rateLimited(waitMs);
     }
 
+    let result: T;
     try {
-      const result = await steps.signIn();
-      table.clear(key);
-      refundClient();
-      return result;
+      result = await steps.signIn();
     } catch (error) {
       if (!(isHiarError(error) && error.reason === "UNAUTHENTICATED")) {
-        table.refund(key);
-        refundClient();
+        await Promise.all([table.refund(key), refundClient()]).catch(() => {});
       }
       throw error;
     }
+    // Signed in: a store that fails now costs only a stale count, not the sign-in.
+    await Promise.all([table.clear(key), refundClient()]).catch(() => {});
+    return result;
+  }
+}
+
+/** The store's answer, or UNAVAILABLE when it cannot be reached (the throttle fails closed). */
+async function counted<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (isHiarError(error)) throw error;
+    throw new HiarError("UNAVAILABLE", "the sign-in throttle cannot be reached: try again later", {
+      cause: error,
+    });
   }
 }
 
@@ -270,15 +234,10 @@ function rateLimited(waitMs: number): HiarError {
   });
 }
 
-const DEFAULT_THROTTLE = Symbol.for("@collab/api/sign-in-throttle");
-type ThrottleStore = Record<symbol, SignInThrottle | undefined>;
-
 /**
  * The process's throttle with the defaults, for a browser request that brings none. Kept on
  * globalThis: Next.js may load this module more than once in one process.
  */
 export function defaultSignInThrottle(): SignInThrottle {
-  const store = globalThis as unknown as ThrottleStore;
-  store[DEFAULT_THROTTLE] ??= new SignInThrottle();
-  return store[DEFAULT_THROTTLE];
+  return processSingleton("@collab/api/sign-in-throttle", () => new SignInThrottle());
 }

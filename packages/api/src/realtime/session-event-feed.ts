@@ -1,4 +1,5 @@
 import { type Database, latestEventSeqs } from "@collab/db";
+import { processSingleton } from "@collab/db/process-singleton";
 
 // Wakes live streams when their session gets new events. It watches the session_event table
 // itself (polling each watched session's newest seq), not in-process memory, so an event written
@@ -139,9 +140,6 @@ export class SessionEventFeed {
   }
 }
 
-const FEEDS = Symbol.for("@collab/api/session-event-feeds");
-type FeedStore = Record<symbol, WeakMap<Database, SessionEventFeed> | undefined>;
-
 /**
  * The feed of a database client: one per client per process, so every stream of an instance
  * shares one check. Kept on globalThis because Next.js may load this module more than once.
@@ -150,12 +148,14 @@ export function sessionEventFeedFor(
   db: Database,
   options?: SessionEventFeedOptions,
 ): SessionEventFeed {
-  const store = globalThis as unknown as FeedStore;
-  store[FEEDS] ??= new WeakMap();
-  let feed = store[FEEDS].get(db);
+  const feeds = processSingleton(
+    "@collab/api/session-event-feeds",
+    () => new WeakMap<Database, SessionEventFeed>(),
+  );
+  let feed = feeds.get(db);
   if (feed === undefined) {
     feed = new SessionEventFeed(db, options);
-    store[FEEDS].set(db, feed);
+    feeds.set(db, feed);
   }
   return feed;
 }

@@ -1,4 +1,5 @@
 import { HiarError } from "@collab/contracts";
+import { processSingleton } from "@collab/db/process-singleton";
 
 // Live streams (session.onEvent) hold a connection, a generator and a waiter of the session
 // event feed each for as long as the client keeps them open, so their number is bounded: per app
@@ -77,14 +78,9 @@ export class StreamSlots {
   }
 }
 
-const SLOTS = Symbol.for("@collab/api/live-stream-slots");
-type SlotStore = Record<symbol, StreamSlots | undefined>;
-
 /** The process's slots (on globalThis: Next.js may load this module more than once). */
 export function liveStreamSlots(): StreamSlots {
-  const store = globalThis as unknown as SlotStore;
-  store[SLOTS] ??= new StreamSlots();
-  return store[SLOTS];
+  return processSingleton("@collab/api/live-stream-slots", () => new StreamSlots());
 }
 
 // The user channel's subscriptions (user.onEvent): each holds a connection, a generator and a

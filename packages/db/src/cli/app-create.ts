@@ -3,7 +3,7 @@
  * its APPID and secret. The secret is shown this once; nothing prints it again.
  */
 import { parseArgs } from "node:util";
-import { createApp } from "../apps";
+import { createApp } from "../repositories/apps";
 import { commandSettings, explain, runWithDb } from "./shared";
 
 const usage = 'Usage: pnpm app:create --name "Acme" [--webhook-url https://example.com/hook]';

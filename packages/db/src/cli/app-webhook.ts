@@ -4,8 +4,8 @@
  * the app's secret, see the worker). Never prints the secret.
  */
 import { parseArgs } from "node:util";
+import { normaliseWebhookUrl } from "@collab/contracts/webhook-url";
 import { findAppWebhook, setAppWebhookUrl, webhookStatus } from "../repositories/webhooks";
-import { normaliseWebhookUrl } from "../webhook-url";
 import { commandSettings, explain, runWithDb } from "./shared";
 
 const usage =

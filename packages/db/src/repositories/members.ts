@@ -1,4 +1,10 @@
-import type { ConfirmState, MemberSessionState } from "../generated/prisma/client";
+import type {
+  CollaborationState,
+  ConfirmState,
+  MemberSessionState,
+  SessionState,
+} from "../generated/prisma/client";
+import type { NewSessionEvent } from "./events";
 import { type DbExecutor, intArrayLiteral } from "./executor";
 
 export interface MemberStateRow {
@@ -160,4 +166,471 @@ export async function listSessionMembers(
     invitedAt: row.invited_at,
     createdAt: row.created_at,
   }));
+}
+
+/**
+ * ONE statement: moves one member from `from` to `to`, only if it is still in `from`, and clears
+ * its calling deadline (no transition leads into MEMBER_CALLING: only an invite rings). With
+ * `startSession`, a SESSION_SCHEDULE session becomes SESSION_START in the same statement once the
+ * member moved. Reports what changed.
+ */
+export async function updateMemberState(
+  db: DbExecutor,
+  change: {
+    readonly appId: string;
+    readonly sessionId: string;
+    readonly userId: string;
+    readonly from: MemberSessionState;
+    readonly to: MemberSessionState;
+    readonly startSession?: boolean;
+  },
+): Promise<{ readonly moved: boolean; readonly sessionStarted: boolean }> {
+  if (change.to === "MEMBER_CALLING") {
+    throw new RangeError("updateMemberState: only an invite rings a member (it sets the deadline)");
+  }
+  const rows = await db.$queryRaw<{ moved: number; started: number }[]>`
+    WITH moved AS (
+      UPDATE "session_member" m
+         SET "member_session_state" = ${change.to}::"member_session_state",
+             "calling_deadline" = NULL,
+             "updated_at" = now()
+       WHERE m."app_id" = ${change.appId}
+         AND m."session_id" = ${change.sessionId}
+         AND m."user_id" = ${change.userId}
+         AND m."member_session_state" = ${change.from}::"member_session_state"
+      RETURNING m."user_id"
+    ), started AS (
+      UPDATE "session" s
+         SET "state" = 'SESSION_START', "updated_at" = now()
+       WHERE ${change.startSession === true}::boolean
+         AND s."app_id" = ${change.appId}
+         AND s."id" = ${change.sessionId}
+         AND s."state" = 'SESSION_SCHEDULE'
+         AND EXISTS (SELECT 1 FROM moved)
+      RETURNING s."id"
+    )
+    SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM started)::int AS started`;
+  const row = rows[0];
+  return { moved: (row?.moved ?? 0) > 0, sessionStarted: (row?.started ?? 0) > 0 };
+}
+
+// The invite's statements: optimistic concurrency on session.event_seq (the domain's
+// invite-session.ts explains why it is correct; packages/domain/README.md, "inviteSession").
+//
+// The invariant they rely on, kept by every writer: any change to a session's members or state
+// (or to its collaboration's state or rules, which the invite also reads) advances the session's
+// event_seq in the same transaction, and is made while holding the session's row lock, taken
+// before any member row. Today: the invite (writeInviteIfUnchanged), /create (a new session),
+// the member transitions and /session/end (lockSession in sessions.ts, then appendSessionEvents)
+// and the ring clock's sweep (sweepDueCallingTimeouts). So "event_seq is still what I read" means
+// "nothing I read has changed".
+
+/** The collaboration, session and members as one invite reads them, from ONE snapshot. */
+export interface InviteSnapshot {
+  /** Null when the app has no such collaboration. */
+  readonly collaboration: {
+    readonly state: CollaborationState;
+    /** ruleSettings.numberLimit as stored (0 = none of its own). */
+    readonly numberLimit: number;
+    /** ruleSettings.callingTimeout as stored, in seconds (0 = the deployment's default). */
+    readonly callingTimeoutSeconds: number;
+  } | null;
+  /** Null when the app has no such session in that collaboration. */
+  readonly session: {
+    readonly state: SessionState;
+    /** The last event seq handed out: the version the write compares against. */
+    readonly eventSeq: number;
+  } | null;
+  /** The listed users that are members of the session, with their state. */
+  readonly members: readonly MemberStateRow[];
+  /** How many of the session's members are in one of `countStates`. */
+  readonly count: number;
+}
+
+interface InviteSnapshotRow {
+  collaboration_state: CollaborationState | null;
+  number_limit: number | null;
+  calling_timeout_seconds: number | null;
+  session_state: SessionState | null;
+  event_seq: number | null;
+  members: [string, MemberSessionState][] | null;
+  n: number;
+}
+
+/**
+ * ONE statement, no lock, whatever the number of users: the collaboration (state, member limit,
+ * calling timeout) and the session (state, event_seq) in `appId` — the session only if it
+ * belongs to `collaborationId` — the state of each listed user in the session, and how many of
+ * its members are in `countStates`. One statement reads one snapshot, so the member states and
+ * the count are exactly those of the session at `session.eventSeq`.
+ */
+export async function readInviteSnapshot(
+  db: DbExecutor,
+  query: {
+    readonly appId: string;
+    readonly collaborationId: string;
+    readonly sessionId: string;
+    readonly userIds: readonly string[];
+    readonly countStates: readonly MemberSessionState[];
+  },
+): Promise<InviteSnapshot> {
+  const rows = await db.$queryRaw<InviteSnapshotRow[]>`
+    SELECT c."state"::text AS collaboration_state,
+           c."number_limit" AS number_limit,
+           c."calling_timeout_seconds" AS calling_timeout_seconds,
+           s."state"::text AS session_state,
+           s."event_seq" AS event_seq,
+           (SELECT json_agg(json_build_array(m."user_id", m."member_session_state"))
+              FROM "session_member" m
+             WHERE m."app_id" = s."app_id" AND m."session_id" = s."id"
+               AND m."user_id" = ANY(${query.userIds}::text[])) AS members,
+           (SELECT count(*)::int
+              FROM "session_member" l
+             WHERE l."app_id" = s."app_id" AND l."session_id" = s."id"
+               AND l."member_session_state" = ANY(${query.countStates}::"member_session_state"[])
+           ) AS n
+    FROM (SELECT 1) AS one
+    LEFT JOIN "collaboration" c ON c."app_id" = ${query.appId} AND c."id" = ${query.collaborationId}
+    LEFT JOIN "session" s
+      ON s."app_id" = ${query.appId} AND s."id" = ${query.sessionId}
+     AND s."collaboration_id" = ${query.collaborationId}`;
+  const row = rows[0];
+  return {
+    collaboration:
+      row?.collaboration_state == null
+        ? null
+        : {
+            state: row.collaboration_state,
+            numberLimit: row.number_limit ?? 0,
+            callingTimeoutSeconds: row.calling_timeout_seconds ?? 0,
+          },
+    session:
+      row?.session_state == null
+        ? null
+        : { state: row.session_state, eventSeq: row.event_seq ?? 0 },
+    members: (row?.members ?? []).map(([userId, memberSessionState]) => ({
+      userId,
+      memberSessionState,
+    })),
+    count: row?.n ?? 0,
+  };
+}
+
+/**
+ * What writeInviteIfUnchanged did: `written` (every member and event), `stale` (the session's
+ * event_seq was no longer the one expected: nothing written) or `skipped` (a member row was not
+ * in a state the write may overwrite although event_seq had not moved — a writer broke the
+ * invariant above; the statement failed, so nothing was written either).
+ */
+export type InviteWriteResult =
+  | { readonly status: "written"; readonly seqs: readonly number[] }
+  | { readonly status: "stale" }
+  | { readonly status: "skipped" };
+
+// Raised inside the write statement (an integer cast of this text fails) to roll it back whole.
+const SKIPPED_MARKER = "collab-invite-write: a member row changed without the session lock";
+
+/** The SQLSTATE and message of a database error, through Prisma's and the adapter's wrapping. */
+function databaseError(error: unknown): { code: string; message: string } | null {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (typeof current === "object" && current !== null && !seen.has(current)) {
+    seen.add(current);
+    const { originalCode, originalMessage } = current as {
+      originalCode?: unknown;
+      originalMessage?: unknown;
+    };
+    if (typeof originalCode === "string") {
+      return { code: originalCode, message: String(originalMessage ?? "") };
+    }
+    const { cause, meta } = current as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    current = cause ?? meta?.driverAdapterError;
+  }
+  return null;
+}
+
+/**
+ * ONE statement, autocommit (no BEGIN/COMMIT needed), whatever the number of members: a
+ * compare-and-set on the session's event_seq, then the members and the events — only if it
+ * passed. Data-modifying CTEs:
+ *
+ * 1. `cas`: `UPDATE session SET event_seq = event_seq + events.length WHERE … AND event_seq =
+ *    expectedEventSeq RETURNING event_seq`. It takes the session's row lock (before any member
+ *    row, as every writer does). Under READ COMMITTED, if another transaction changed the row
+ *    after this statement's snapshot, the UPDATE waits for it and re-checks its WHERE on the
+ *    newest version: a writer that committed anything since the read has advanced event_seq,
+ *    so the CAS fails and returns no row.
+ * 2. `upserted`: the members (`INSERT … SELECT FROM cas, json_to_recordset(…) ON CONFLICT DO
+ *    UPDATE … WHERE state = ANY(overwriteStates)`), as upsertMembers writes them (calling
+ *    deadline = now() + `callingTimeoutSeconds` for a member written MEMBER_CALLING; invited_by,
+ *    invited_at = now()). Every CTE runs to completion whatever the main query reads, so each
+ *    write selects FROM `cas`: without its row, it writes nothing.
+ * 3. `appended`: the events, seqs expectedEventSeq + 1 … + events.length in list order (also FROM
+ *    `cas`).
+ *
+ * The main query checks that every member was written when the CAS passed and otherwise raises
+ * an error, which rolls the whole statement back (`skipped`). Members and events travel as one
+ * JSON parameter each: cheaper for Prisma than an array per column.
+ */
+export async function writeInviteIfUnchanged(
+  db: DbExecutor,
+  write: {
+    readonly appId: string;
+    readonly sessionId: string;
+    /** session.event_seq as read; the write happens only if it is still this. */
+    readonly expectedEventSeq: number;
+    readonly members: readonly MemberWrite[];
+    readonly invitedBy: string;
+    readonly overwriteStates: readonly MemberSessionState[];
+    /** Seconds a member written MEMBER_CALLING may ring (fractions allowed). */
+    readonly callingTimeoutSeconds: number;
+    /** At least one; appended with the next seqs, in list order. */
+    readonly events: readonly NewSessionEvent[];
+  },
+): Promise<InviteWriteResult> {
+  const { members, events } = write;
+  if (events.length === 0) throw new RangeError("writeInviteIfUnchanged: no events");
+  if (!(write.callingTimeoutSeconds > 0)) {
+    // A ringing member without a deadline would ring forever.
+    throw new RangeError(
+      `writeInviteIfUnchanged: calling timeout must be > 0, got ${write.callingTimeoutSeconds}`,
+    );
+  }
+  for (const m of members) {
+    for (const value of [...m.medias, ...m.roles, m.deviceType, m.seqId]) {
+      if (!Number.isSafeInteger(value)) {
+        throw new RangeError(`writeInviteIfUnchanged: ${value} is not an integer`);
+      }
+    }
+  }
+  const membersJson = JSON.stringify(
+    members.map((m) => ({
+      user_id: m.userId,
+      confirm_state: m.confirmState,
+      member_session_state: m.memberSessionState,
+      medias: m.medias,
+      tools: m.tools,
+      roles: m.roles,
+      device_type: m.deviceType,
+      seq_id: m.seqId,
+      extra: m.extra,
+    })),
+  );
+  const eventsJson = JSON.stringify(
+    events.map((e) => ({
+      type: e.type,
+      actor_id: e.actorId,
+      subject_id: e.subjectId,
+      from_state: e.fromState,
+      to_state: e.toState,
+      trace_id: e.traceId,
+      payload: e.payload ?? null,
+    })),
+  );
+  const count = events.length;
+  let rows: { advanced: number; written: number }[];
+  try {
+    rows = await db.$queryRaw<{ advanced: number; written: number }[]>`
+      WITH cas AS (
+        UPDATE "session" s
+           SET "event_seq" = s."event_seq" + ${count}::int
+         WHERE s."app_id" = ${write.appId} AND s."id" = ${write.sessionId}
+           AND s."event_seq" = ${write.expectedEventSeq}::int
+        RETURNING s."event_seq"
+      ), upserted AS (
+        INSERT INTO "session_member" AS m
+          ("app_id", "session_id", "user_id", "confirm_state", "member_session_state", "medias",
+           "tools", "roles", "device_type", "seq_id", "extra", "invited_by", "invited_at",
+           "calling_deadline", "created_at", "updated_at")
+        SELECT ${write.appId}, ${write.sessionId}, t.user_id, t.confirm_state,
+               t.member_session_state, t.medias, t.tools, t.roles, t.device_type, t.seq_id,
+               t.extra, ${write.invitedBy}, now(),
+               CASE WHEN t.member_session_state = 'MEMBER_CALLING'
+                    THEN now() + make_interval(secs => ${write.callingTimeoutSeconds}::float8) END,
+               now(), now()
+        FROM cas, json_to_recordset(${membersJson}::json) AS t(
+          user_id text, confirm_state "confirm_state", member_session_state "member_session_state",
+          medias int[], tools jsonb, roles int[], device_type int, seq_id int, extra text)
+        ON CONFLICT ("session_id", "user_id") DO UPDATE SET
+          "confirm_state" = EXCLUDED."confirm_state",
+          "member_session_state" = EXCLUDED."member_session_state",
+          "medias" = EXCLUDED."medias",
+          "tools" = EXCLUDED."tools",
+          "roles" = EXCLUDED."roles",
+          "device_type" = EXCLUDED."device_type",
+          "seq_id" = EXCLUDED."seq_id",
+          "extra" = EXCLUDED."extra",
+          "invited_by" = EXCLUDED."invited_by",
+          "invited_at" = EXCLUDED."invited_at",
+          "calling_deadline" = EXCLUDED."calling_deadline",
+          "updated_at" = EXCLUDED."updated_at"
+        WHERE m."member_session_state" = ANY(${write.overwriteStates}::"member_session_state"[])
+        RETURNING 1
+      ), appended AS (
+        INSERT INTO "session_event"
+          ("app_id", "session_id", "seq", "type", "actor_id", "subject_id", "from_state",
+           "to_state", "trace_id", "payload")
+        SELECT ${write.appId}, ${write.sessionId}, cas."event_seq" - ${count}::int + e.ord::int,
+               e.type, e.actor_id, e.subject_id, e.from_state, e.to_state, e.trace_id, e.payload
+        FROM cas, ROWS FROM (json_to_recordset(${eventsJson}::json) AS (
+          type text, actor_id text, subject_id text, from_state "member_session_state",
+          to_state "member_session_state", trace_id text, payload jsonb
+        )) WITH ORDINALITY AS e(type, actor_id, subject_id, from_state, to_state, trace_id,
+                                payload, ord)
+        ORDER BY e.ord
+        RETURNING 1
+      )
+      SELECT r.advanced,
+             CASE WHEN r.written = r.advanced * ${members.length}::int
+                   AND r.appended = r.advanced * ${count}::int THEN r.written
+                  ELSE (${SKIPPED_MARKER} || ' (' || r.written || ')')::int END AS written
+      FROM (SELECT (SELECT count(*) FROM cas)::int AS advanced,
+                   (SELECT count(*) FROM upserted)::int AS written,
+                   (SELECT count(*) FROM appended)::int AS appended) AS r`;
+  } catch (error) {
+    const cause = databaseError(error);
+    if (cause?.code === "22P02" && cause.message.includes(SKIPPED_MARKER)) {
+      return { status: "skipped" };
+    }
+    throw error;
+  }
+  if ((rows[0]?.advanced ?? 0) === 0) return { status: "stale" };
+  return {
+    status: "written",
+    seqs: events.map((_, i) => write.expectedEventSeq + i + 1),
+  };
+}
+
+// The ring clock. A ringing member's calling timeout is data: session_member.calling_deadline,
+// set by the invite's upsert (now() + the timeout) and cleared by every transition out of
+// MEMBER_CALLING. Workers sweep due rows here, in ONE statement per batch that runs as its own
+// transaction: nothing is locked outside it, so a crash or a database restart mid-sweep rolls it
+// back and the next sweep (of any worker) takes the same rows again.
+
+export interface TimedOutMember {
+  readonly appId: string;
+  readonly sessionId: string;
+  readonly userId: string;
+  /** The seq of its member.timeout event. */
+  readonly seq: number;
+  /** How long past its deadline the ring was when it was timed out (milliseconds). */
+  readonly lateMs: number;
+}
+
+export interface CallingTimeoutSweep {
+  /** Due ringing members this batch looked at (at most the batch size). */
+  readonly due: number;
+  /** The members moved to MEMBER_TIMEOUT, each with its event. */
+  readonly timedOut: readonly TimedOutMember[];
+  /**
+   * Milliseconds (by the database's clock) until the next deadline that was not due yet when the
+   * batch ran; null when no member is ringing with a later deadline.
+   */
+  readonly nextDueInMs: number | null;
+}
+
+/**
+ * ONE statement (data-modifying CTEs): takes up to `batchSize` ringing members whose deadline
+ * has passed, oldest deadline first; locks their sessions FOR UPDATE SKIP LOCKED — first, as every
+ * writer of a session's members does, so a sweep never deadlocks with an invite; a session that
+ * another transaction holds is left for a later sweep — and, in the sessions it locked, moves the
+ * members that are still MEMBER_CALLING and still due (re-checked on the newest row version, so a
+ * member answered or rung again meanwhile is left alone) to MEMBER_TIMEOUT, clearing the deadline.
+ * Each such session's event_seq advances by the number moved and one `eventType` event per member
+ * is appended with consecutive seqs (actor and trace null: the server did it; payload
+ * { collaborationID, invitedAt }), in deadline order. The statement-level webhook trigger on
+ * session_event sees them like any other append. Any number of sweepers may run this at once:
+ * each due member is moved by exactly one of them.
+ *
+ * Also reads the next deadline still to come (through the partial index on CALLING rows), so the
+ * caller knows how long it may sleep.
+ */
+export async function sweepDueCallingTimeouts(
+  db: DbExecutor,
+  sweep: { readonly batchSize: number; readonly eventType: string },
+): Promise<CallingTimeoutSweep> {
+  if (!(Number.isInteger(sweep.batchSize) && sweep.batchSize > 0)) {
+    throw new RangeError(`sweepDueCallingTimeouts: batch size ${sweep.batchSize}`);
+  }
+  const rows = await db.$queryRaw<
+    {
+      due: number;
+      timed_out: TimedOutMember[];
+      next_due_ms: number | null;
+    }[]
+  >`
+    WITH due AS MATERIALIZED (
+      SELECT m."app_id", m."session_id", m."user_id", m."calling_deadline" AS deadline
+      FROM "session_member" m
+      WHERE m."member_session_state" = 'MEMBER_CALLING'
+        AND m."calling_deadline" <= now()
+      ORDER BY m."calling_deadline"
+      LIMIT ${sweep.batchSize}::int
+    ), locked AS MATERIALIZED (
+      SELECT s."app_id", s."id", s."collaboration_id"
+      FROM "session" s
+      WHERE (s."app_id", s."id") IN (SELECT d."app_id", d."session_id" FROM due d)
+      FOR UPDATE SKIP LOCKED
+    ), moved AS (
+      UPDATE "session_member" m
+         SET "member_session_state" = 'MEMBER_TIMEOUT', "calling_deadline" = NULL,
+             "updated_at" = now()
+        FROM due d, locked l
+       WHERE l."app_id" = d."app_id" AND l."id" = d."session_id"
+         AND m."session_id" = d."session_id" AND m."user_id" = d."user_id"
+         AND m."app_id" = d."app_id"
+         -- Re-checked on the newest row version: still ringing, from the ring that was due (a
+         -- re-ring has a later deadline). Spelled so that the partial index on CALLING rows'
+         -- deadlines cannot serve this scan (the ::text defeats its predicate): with statistics
+         -- that predate the due rows, the planner drove the update from that index, a nested
+         -- loop over every due member × the batch (seconds per sweep); by primary key from
+         -- \`due\` it is one lookup per row, whatever the statistics say.
+         AND m."member_session_state"::text = 'MEMBER_CALLING'
+         AND m."calling_deadline" = d.deadline
+      RETURNING m."app_id", m."session_id", m."user_id", m."invited_at", d.deadline,
+                l."collaboration_id"
+    ), numbered AS (
+      SELECT mv.*,
+             row_number() OVER (PARTITION BY mv."app_id", mv."session_id"
+                                ORDER BY mv.deadline, mv."user_id")::int AS ord,
+             count(*) OVER (PARTITION BY mv."app_id", mv."session_id")::int AS n
+      FROM moved mv
+    ), bump AS (
+      UPDATE "session" s
+         SET "event_seq" = s."event_seq" + c.n
+        FROM (SELECT mv."app_id", mv."session_id", count(*)::int AS n
+                FROM moved mv GROUP BY mv."app_id", mv."session_id") c
+       WHERE s."app_id" = c."app_id" AND s."id" = c."session_id"
+      RETURNING s."app_id", s."id", s."event_seq"
+    ), appended AS (
+      INSERT INTO "session_event"
+        ("app_id", "session_id", "seq", "type", "actor_id", "subject_id", "from_state",
+         "to_state", "trace_id", "payload")
+      SELECT nb."app_id", nb."session_id", b."event_seq" - nb.n + nb.ord, ${sweep.eventType},
+             NULL, nb."user_id", 'MEMBER_CALLING', 'MEMBER_TIMEOUT', NULL,
+             jsonb_build_object('collaborationID', nb."collaboration_id",
+                                'invitedAt', to_jsonb(nb."invited_at"))
+      FROM numbered nb
+      JOIN bump b ON b."app_id" = nb."app_id" AND b."id" = nb."session_id"
+      ORDER BY nb."session_id", nb.ord
+      RETURNING "app_id", "session_id", "subject_id", "seq"
+    )
+    SELECT (SELECT count(*) FROM due)::int AS due,
+           (SELECT coalesce(json_agg(json_build_object(
+                     'appId', a."app_id", 'sessionId', a."session_id",
+                     'userId', a."subject_id", 'seq', a."seq",
+                     'lateMs', extract(epoch FROM now() - mv.deadline) * 1000)), '[]'::json)
+              FROM appended a
+              JOIN moved mv ON mv."app_id" = a."app_id" AND mv."session_id" = a."session_id"
+                           AND mv."user_id" = a."subject_id") AS timed_out,
+           (SELECT GREATEST(0, extract(epoch FROM min(n."calling_deadline") - now()) * 1000)
+              FROM "session_member" n
+             WHERE n."member_session_state" = 'MEMBER_CALLING'
+               AND n."calling_deadline" > now())::float8 AS next_due_ms`;
+  const row = rows[0];
+  return {
+    due: row?.due ?? 0,
+    timedOut: row?.timed_out ?? [],
+    nextDueInMs: row?.next_due_ms ?? null,
+  };
 }

@@ -1,6 +1,6 @@
 import type { MemberSessionState, WebhookOutcome } from "../generated/prisma/client";
+import { type SessionEventRow, toSessionEventRow } from "./events";
 import type { DbExecutor } from "./executor";
-import type { SessionEventRow } from "./session-events";
 
 // The webhook outbox. session_event is the outbox; webhook_stream (one row per session whose app
 // has a webhook, kept by a trigger on session_event) is the delivery cursor; webhook_attempt logs
@@ -181,15 +181,7 @@ export async function readWebhookBatch(
     events.push({
       id: row.id,
       collaborationId: row.collaboration_id ?? "",
-      seq: row.seq,
-      type: row.type,
-      actorId: row.actor_id,
-      subjectId: row.subject_id,
-      fromState: row.from_state,
-      toState: row.to_state,
-      traceId: row.trace_id,
-      payload: row.payload,
-      createdAt: row.created_at,
+      ...toSessionEventRow({ ...row, seq: row.seq, type: row.type, created_at: row.created_at }),
     });
   }
   return { app: { url: first.url, secret: first.secret }, events };

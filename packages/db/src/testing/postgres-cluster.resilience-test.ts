@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PostgresCluster, startPostgresCluster } from "../testing";
+import { type PostgresCluster, startPostgresCluster } from ".";
 
 // The fault tests' own PostgreSQL (testing/postgres-cluster.ts): it starts on a free port, loses
 // its connections on an immediate stop (a crash), comes back on the same port with every

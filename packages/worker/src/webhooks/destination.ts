@@ -1,6 +1,10 @@
 import { lookup as dnsLookup } from "node:dns";
 import type { LookupFunction } from "node:net";
-import { ALLOW_PRIVATE_NETWORKS_HINT, ipAddressRange, nonPublicAddressReason } from "@collab/db";
+import {
+  ALLOW_PRIVATE_NETWORKS_HINT,
+  ipAddressRange,
+  nonPublicAddressReason,
+} from "@collab/contracts/webhook-url";
 import { Agent, type Dispatcher } from "undici";
 
 // Where a webhook POST may connect (README "Private networks"). Unless private networks are

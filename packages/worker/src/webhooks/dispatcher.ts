@@ -8,9 +8,11 @@ import {
   releaseWebhookStream,
   type SessionEventSignal,
   sessionEventSignalFor,
+  type WebhookEventRow,
   type WebhookOutcome,
 } from "@collab/db";
 import type { Metrics } from "@collab/metrics";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { describeError, type WorkerLog } from "../log";
 import { type Loop, type LoopReport, loopRetryDelayMs, startLoop } from "../loop";
 import { type WebhookSettings, webhookLeaseMs } from "../settings";
@@ -68,6 +70,7 @@ export function startWebhookDispatcher(options: {
   const retryBaseMs = options.retryBaseMs ?? 100;
   const retryMaxMs = options.retryMaxMs ?? 2_000;
   let stopped = false;
+  const tracer = trace.getTracer("@collab/worker");
 
   async function deliverStream(stream: ClaimedWebhookStream, token: string): Promise<void> {
     const key = { appId: stream.appId, sessionId: stream.sessionId };
@@ -83,15 +86,63 @@ export function startWebhookDispatcher(options: {
       await releaseWebhookStream(db, { ...key, token, skipPending: true });
       return;
     }
+    const secret = batch.app.secret;
     let failures = stream.attempts;
     for (const event of batch.events) {
       // Stopping: finish the POST in flight, start no other; the stream is due again at once.
       if (stopped) break;
       const attempt = failures + 1;
+      const next = await tracer.startActiveSpan(
+        "webhook POST",
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            "hiar.app_id": stream.appId,
+            "hiar.session_id": stream.sessionId,
+            "hiar.event.seq": event.seq,
+            "hiar.event.type": event.type,
+            "webhook.attempt": attempt,
+          },
+        },
+        async (span) => {
+          try {
+            const outcome = await deliverEvent(stream, token, url, secret, event, attempt);
+            span.setAttribute("webhook.outcome", outcome.outcome);
+            if (outcome.httpStatus !== null) {
+              span.setAttribute("http.response.status_code", outcome.httpStatus);
+            }
+            if (outcome.outcome !== "DELIVERED") span.setStatus({ code: SpanStatusCode.ERROR });
+            return outcome.next;
+          } finally {
+            span.end();
+          }
+        },
+      );
+      if (next === "stop") return;
+      failures = 0;
+    }
+    await releaseWebhookStream(db, { ...key, token });
+  }
+
+  /**
+   * One attempt at one event: the POST, its record (which moves the cursor unless it failed) and
+   * whether the stream goes on: "stop" when it failed (it waits for its retry) or when our lease
+   * expired (another worker owns the stream now).
+   */
+  async function deliverEvent(
+    stream: ClaimedWebhookStream,
+    token: string,
+    url: string,
+    secret: string,
+    event: WebhookEventRow,
+    attempt: number,
+  ): Promise<{ outcome: WebhookOutcome; httpStatus: number | null; next: "go on" | "stop" }> {
+    const key = { appId: stream.appId, sessionId: stream.sessionId };
+    {
       const result = await postWebhook({
         url,
         appId: stream.appId,
-        secret: batch.app.secret,
+        secret,
         body: webhookEventBody(stream.appId, stream.sessionId, event),
         attempt,
         timeoutMs: settings.timeoutMs,
@@ -149,11 +200,9 @@ export function startWebhookDispatcher(options: {
           "webhook event abandoned after the retry window",
         );
       }
-      if (!held) return; // our lease expired: another worker owns the stream now
-      if (outcome === "FAILED") return; // the stream waits for its retry (lease released)
-      failures = 0;
+      const next = !held || outcome === "FAILED" ? "stop" : "go on";
+      return { outcome, httpStatus: result.httpStatus, next };
     }
-    await releaseWebhookStream(db, { ...key, token });
   }
 
   // Streams being delivered by this worker. A slow receiver occupies one slot, not the loop:

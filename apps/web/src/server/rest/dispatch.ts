@@ -5,6 +5,8 @@ import { type AppSecretCache, type Database, sessionEventSignalFor } from "@coll
 import type { DomainSettings } from "@collab/domain";
 import { type Metrics, OK_REASON, UNKNOWN_OPERATION } from "@collab/metrics";
 import type { RestSettings } from "@collab/settings";
+import { inRequestSpan } from "@collab/tracing";
+import { type Span, SpanStatusCode } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { traceIdFrom } from "../trace";
 import { authenticate } from "./authenticate";
@@ -65,6 +67,33 @@ export async function serveRest(
   const startedAt = performance.now();
   const traceId = traceIdFrom(req.headers);
   const { route } = request;
+  // Operation paths only in metrics and span names: a path that names none must not add series.
+  const operation = route.kind === "operation" ? route.operation.path : UNKNOWN_OPERATION;
+  return inRequestSpan(
+    {
+      name: `POST ${operation}`,
+      headers: req.headers,
+      hiarTrace: traceId,
+      attributes: { "http.request.method": req.method ?? "", "http.route": operation },
+    },
+    (span) => answerRest(deps, request, req, res, { startedAt, traceId, operation, span }),
+  );
+}
+
+async function answerRest(
+  deps: RestDependencies,
+  request: RestRequest,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: {
+    readonly startedAt: number;
+    readonly traceId: string;
+    readonly operation: string;
+    readonly span: Span;
+  },
+): Promise<void> {
+  const { startedAt, traceId, operation, span } = context;
+  const { route } = request;
   const routeName =
     route.kind === "operation" ? route.operation.path : request.path.slice(0, MAX_LOGGED_PATH);
   let appId: string | undefined;
@@ -89,7 +118,7 @@ export async function serveRest(
         deps,
       )
     ).appId;
-    const limited = deps.limiter?.take(appId);
+    const limited = await deps.limiter?.take(appId);
     if (limited !== undefined && !limited.allowed) {
       retryAfterSeconds = limited.retryAfterSeconds;
       const { perSecond, burst } = deps.limiter?.config ?? { perSecond: 0, burst: 0 };
@@ -133,12 +162,17 @@ export async function serveRest(
   if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
   const durationMs = performance.now() - startedAt;
   deps.metrics?.observeRequest({
-    // Operation paths only: a path that names none must not become a label value.
-    operation: route.kind === "operation" ? route.operation.path : UNKNOWN_OPERATION,
+    operation,
     status,
     reason: failure?.reason ?? OK_REASON,
     seconds: durationMs / 1_000,
   });
+  span.setAttribute("http.response.status_code", status);
+  if (appId !== undefined) span.setAttribute("hiar.app_id", appId);
+  if (failure !== undefined) {
+    span.setAttribute("error.type", failure.reason);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: failure.reason });
+  }
   // Logged before the answer leaves: whoever reads the answer finds the line already written.
   deps.log.info({
     trace: traceId,

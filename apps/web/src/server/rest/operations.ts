@@ -12,9 +12,9 @@ import {
   type DomainContext,
   declineCall,
   endSession,
-  inviteMembers,
+  inviteSession,
   issueUserToken,
-  kickOutMember,
+  kickoutMember,
   leaveSession,
   queryCollaborationsByUser,
   reportBusy,
@@ -52,7 +52,7 @@ function serve<I, R>(
 const empty = () => EMPTY_ANY;
 
 export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation<Input<K>> } = {
-  inviteSession: serve(inviteMembers, empty),
+  inviteSession: serve(inviteSession, empty),
   createCollaboration: serve(createCollaboration, createRespAny),
   queryCollaborationsByUser: serve(queryCollaborationsByUser, queryByUserRespAny, false),
   acceptCall: serve(acceptCall, empty),
@@ -60,7 +60,7 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   reportBusy: serve(reportBusy, empty),
   reportOffline: serve(reportOffline, empty),
   leaveSession: serve(leaveSession, empty),
-  kickoutMember: serve(kickOutMember, empty),
+  kickoutMember: serve(kickoutMember, empty),
   endSession: serve(endSession, empty),
   issueUserToken: serve(issueUserToken, userTokenRespAny, false),
 };

@@ -1,5 +1,5 @@
 import { InviteSessionRequest, InviteSessionResult } from "@collab/contracts";
-import { inviteMembers } from "@collab/domain";
+import { inviteSession } from "@collab/domain";
 import { appProcedure, router } from "../../trpc";
 import { sessionConsoleProcedures } from "./console";
 import { sessionLifecycleProcedures } from "./lifecycle";
@@ -12,5 +12,5 @@ export const sessionRouter = router({
   invite: appProcedure
     .input(InviteSessionRequest)
     .output(InviteSessionResult)
-    .mutation(({ ctx, input }) => inviteMembers(ctx, input)),
+    .mutation(({ ctx, input }) => inviteSession(ctx, input)),
 });

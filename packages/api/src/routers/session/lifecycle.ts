@@ -9,7 +9,7 @@ import {
   acceptCall,
   declineCall,
   endSession,
-  kickOutMember,
+  kickoutMember,
   leaveSession,
   reportBusy,
   reportOffline,
@@ -35,7 +35,7 @@ export const sessionLifecycleProcedures = {
   kickout: appProcedure
     .input(KickoutRequest)
     .output(MemberTransitionResult)
-    .mutation(({ ctx, input }) => kickOutMember(ctx, input)),
+    .mutation(({ ctx, input }) => kickoutMember(ctx, input)),
   /** POST /session/end: live members → LEFT, session and collaboration ended. */
   end: appProcedure
     .input(EndSessionRequest)

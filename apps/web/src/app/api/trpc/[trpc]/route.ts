@@ -10,6 +10,7 @@ import { currentSettings } from "@collab/settings";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { consoleSessionConfig } from "@/server/console-session";
 import { domainSettings } from "@/server/domain-settings";
+import { processLimitStore } from "@/server/limit-store";
 import { appLogger } from "@/server/logger";
 import { consoleSignInThrottle } from "@/server/sign-in-throttle";
 import { traceIdFrom } from "@/server/trace";
@@ -32,17 +33,19 @@ async function handler(request: Request): Promise<Response> {
     req: limitRequestBody(request, CONSOLE_ENDPOINT_LIMITS.maxBodyBytes),
     router: appRouter,
     maxBatchSize: CONSOLE_ENDPOINT_LIMITS.maxBatchSize,
-    createContext: async ({ req, resHeaders, info }) =>
-      createOuterContext({
+    createContext: async ({ req, resHeaders, info }) => {
+      const db = (await getDb(settings.database)).prisma;
+      return createOuterContext({
         req,
         resHeaders,
         connectionParams: info.connectionParams,
-        db: (await getDb(settings.database)).prisma,
+        db,
         trace: { id: traceId },
         settings: domainSettings(settings),
         session: consoleSessionConfig(settings),
-        signInThrottle: consoleSignInThrottle(),
-      }),
+        signInThrottle: consoleSignInThrottle(processLimitStore(settings.limits, db, logger)),
+      });
+    },
     onError: ({ error, path }) => {
       const hiar = toHiarError(error);
       const line = {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "./apps";
-import { consumeNonce, findAppSecret, purgeExpiredNonces } from "./nonces";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "../testing";
+import { createApp, findAppSecret } from "./apps";
+import { consumeNonce, purgeExpiredNonces } from "./nonces";
 
 describe.each(testDatabaseTargets())("nonces and app secrets on %s", (target) => {
   let db: TestDatabase;

@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../client";
+import { sessionEventSignalFor } from "../event-signal";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "../testing";
 import { createApp } from "./apps";
-import { createDb } from "./client";
-import { sessionEventSignalFor } from "./event-signal";
-import {
-  appendSessionEvents,
-  currentEventCursor,
-  type NewSessionEvent,
-  readCommittedEventsAfter,
-} from "./index";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
+import { currentEventCursor, readCommittedEventsAfter } from "./event-tail";
+import { appendSessionEvents, type NewSessionEvent } from "./events";
 
 // The user channel's tail: events come in an order no later commit can insert into, and the
 // session event signal crosses processes on PostgreSQL. On a shared PostgreSQL server another

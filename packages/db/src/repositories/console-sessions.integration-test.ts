@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createStatementLog,
+  createTestDatabase,
+  type TestDatabase,
+  testDatabaseTargets,
+} from "../testing";
 import { createApp } from "./apps";
 import {
   createConsoleSession,
@@ -6,9 +12,7 @@ import {
   purgeConsoleSessions,
   revokeAppConsoleSessions,
   revokeConsoleSession,
-} from "./repositories/console-sessions";
-import { createStatementLog } from "./statement-log";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
+} from "./console-sessions";
 
 describe.each(testDatabaseTargets())("console sessions on %s", (target) => {
   let db: TestDatabase;

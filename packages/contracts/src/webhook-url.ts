@@ -1,8 +1,16 @@
 import ipaddr from "ipaddr.js";
-import { InvalidAppInputError } from "./apps";
+import { MAX_WEBHOOK_URL_LENGTH } from "./webhook";
 
-/** Longest webhook URL accepted (a URL, not a payload). */
-export const MAX_WEBHOOK_URL_LENGTH = 2048;
+// Why here, in contracts: three layers apply this one policy — the database package's operator
+// commands and createApp (app:create, app:webhook), the domain when the console saves a URL
+// (webhook.set) and the worker when it connects. Dependencies point contracts → domain → db,
+// adapters (worker) on top, and contracts is the one package all three may import. It is a
+// subpath (@collab/contracts/webhook-url), so what a browser bundles from contracts stays zod only.
+
+/** A webhook URL that may not be stored; the message says why, for the operator. */
+export class InvalidWebhookUrlError extends Error {
+  override readonly name = "InvalidWebhookUrlError";
+}
 
 // Webhook destinations and private networks (SSRF guard). The worker POSTs from inside the
 // operator's network, so by default a webhook may only reach public unicast addresses: the
@@ -89,7 +97,7 @@ export function privateWebhookHostReason(hostname: string): string | null {
  * characters; "" or null clears it (null). Unless private networks are allowed
  * (`allowPrivateNetworks`, the deployment's WEBHOOK_ALLOW_PRIVATE_NETWORKS; default false), its
  * host must not be an IP address outside public unicast nor localhost. Throws
- * InvalidAppInputError otherwise.
+ * InvalidWebhookUrlError otherwise.
  */
 export function normaliseWebhookUrl(
   input: string | null | undefined,
@@ -98,7 +106,7 @@ export function normaliseWebhookUrl(
   const url = input?.trim() ?? "";
   if (url === "") return null;
   if (url.length > MAX_WEBHOOK_URL_LENGTH) {
-    throw new InvalidAppInputError(
+    throw new InvalidWebhookUrlError(
       `The webhook URL must be at most ${MAX_WEBHOOK_URL_LENGTH} characters.`,
     );
   }
@@ -106,21 +114,21 @@ export function normaliseWebhookUrl(
   try {
     parsed = new URL(url);
   } catch {
-    throw new InvalidAppInputError(`The webhook URL is not a URL: ${url}`);
+    throw new InvalidWebhookUrlError(`The webhook URL is not a URL: ${url}`);
   }
   if (parsed.protocol !== "https:" && parsed.protocol !== "http:") {
-    throw new InvalidAppInputError("The webhook URL must be http(s).");
+    throw new InvalidWebhookUrlError("The webhook URL must be http(s).");
   }
   // Credentials in the URL would be logged with every attempt; the HiAR signature authenticates.
   if (parsed.username !== "" || parsed.password !== "") {
-    throw new InvalidAppInputError("The webhook URL must not contain credentials.");
+    throw new InvalidWebhookUrlError("The webhook URL must not contain credentials.");
   }
   if (options.allowPrivateNetworks !== true) {
     // URL has already canonicalised the host: 0x7f.1 and 2130706433 read 127.0.0.1, IPv6 is
     // compressed and bracketed.
     const reason = privateWebhookHostReason(parsed.hostname);
     if (reason !== null) {
-      throw new InvalidAppInputError(
+      throw new InvalidWebhookUrlError(
         `The webhook URL's host ${parsed.hostname} is ${reason}; webhooks may only reach ` +
           `public addresses (${ALLOW_PRIVATE_NETWORKS_HINT} private networks).`,
       );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvalidAppInputError } from "./apps";
 import {
+  InvalidWebhookUrlError,
   ipAddressRange,
   nonPublicAddressReason,
   normaliseWebhookUrl,
@@ -130,7 +130,7 @@ describe("normaliseWebhookUrl", () => {
     try {
       normaliseWebhookUrl(url, options);
     } catch (error) {
-      expect(error).toBeInstanceOf(InvalidAppInputError);
+      expect(error).toBeInstanceOf(InvalidWebhookUrlError);
       return (error as Error).message;
     }
     return null;

@@ -10,7 +10,7 @@ import {
 } from "@collab/contracts";
 import {
   type DbExecutor,
-  lockSessionRow,
+  lockSession,
   type MemberWrite,
   type NewSessionEvent,
   readInviteSnapshot,
@@ -21,15 +21,8 @@ import { effectiveCallingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
-import {
-  assertInviteRequest,
-  assertInviteTarget,
-  collaborationNotFound,
-  type InviteChange,
-  planInvite,
-  RING_STATE,
-  sessionNotFound,
-} from "./invite-plan";
+import { assertInviteRequest, type InviteChange, planInvite, RING_STATE } from "./invite-plan";
+import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./targets";
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 /** States a write may overwrite: the ones an invite rings again (never a live member). */
@@ -81,7 +74,7 @@ const recentlyContended = new LRUCache<string, true>({ max: 1_000, ttl: 1_000 })
 
 // How the invite stays correct without a transaction on its common path.
 //
-// Invariant (kept by every writer; packages/db/src/repositories/invites.ts lists them): any
+// Invariant (kept by every writer; packages/db/src/repositories/members.ts lists them): any
 // change to a session's members or state, or to its collaboration's state or rules, advances the
 // session's event_seq in the same transaction, made while holding the session's row lock (taken
 // before any member row).
@@ -140,7 +133,7 @@ async function attemptInvite(
     userIds: [input.userID, ...input.members.map((m) => m.userID)],
     countStates: LIVE_MEMBER_STATES,
   });
-  assertInviteTarget(snapshot, ids);
+  assertSessionTarget(snapshot, ids);
   const states = new Map(snapshot.members.map((m) => [m.userId, m.memberSessionState]));
   const plan = planInvite({
     inviterID: input.userID,
@@ -208,7 +201,7 @@ function membersChangedConcurrently(expected: number): HiarError {
  * not the collaboration's), INVALID_STATE (session or collaboration ended), PERMISSION_DENIED
  * (inviter not a member, or KICKOUT), MEMBER_LIMIT_EXCEEDED, INVALID_PARAM (request rules).
  */
-export async function inviteMembers(
+export async function inviteSession(
   ctx: DomainContext,
   input: InviteSessionRequest,
   options: InviteOptions = {},
@@ -237,7 +230,12 @@ export async function inviteMembers(
   // Contended: queue on the session's row lock like every other writer; nothing can move
   // event_seq between this read and this write.
   return ctx.db.$transaction(async (tx) => {
-    await lockSessionRow(tx, { appId: attempt.appId, sessionId: input.sessionID });
+    await lockSession(tx, {
+      appId: attempt.appId,
+      sessionId: input.sessionID,
+      collaborationId: null,
+      userIds: [],
+    });
     const result = await attemptInvite(tx, attempt);
     if (result === STALE) throw membersChangedConcurrently(input.members.length);
     return result;

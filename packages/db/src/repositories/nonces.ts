@@ -1,15 +1,4 @@
-import type { PrismaClient } from "./generated/prisma/client";
-
-/**
- * The app's signing secret, or null for an unknown app id (the verifier hides which). ONE
- * statement, a primary-key lookup (Prisma's findUnique: measured as cheap in Node CPU as the
- * same SELECT through $queryRaw). Request authentication reads it through createAppSecretCache
- * (app-secret-cache.ts).
- */
-export async function findAppSecret(db: PrismaClient, appId: string): Promise<string | null> {
-  const app = await db.app.findUnique({ where: { id: appId }, select: { secret: true } });
-  return app?.secret ?? null;
-}
+import type { PrismaClient } from "../generated/prisma/client";
 
 export interface NonceUse {
   readonly appId: string;

@@ -5,19 +5,17 @@ import {
   type MemberSessionStateName,
   TERMINAL_MEMBER_STATES,
 } from "@collab/contracts";
+import { type Database, newId } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
-  type Database,
-  newId,
   type TestDatabase,
   testDatabaseTargets,
-} from "@collab/db";
+} from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { acceptCall } from "./accept-call";
 import type { DomainContext } from "./context";
-import { declineCall } from "./decline-call";
-import { inviteMembers } from "./invite-members";
+import { inviteSession } from "./invite-session";
+import { acceptCall, declineCall } from "./member-actions";
 import {
   contextFor,
   inviteRequest,
@@ -33,7 +31,7 @@ import {
 } from "./test-support";
 import { timeOutDueCalls } from "./time-out-due-calls";
 
-describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
+describe.each(testDatabaseTargets())("inviteSession on %s", (target) => {
   let db: TestDatabase;
   let prisma: Database;
   let appId: string;
@@ -56,7 +54,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const [a, b] = [uid("a"), uid("b")];
       const before = await sessionSnapshot(prisma, s.sessionID);
       const t0 = Date.now();
-      const result = await inviteMembers(
+      const result = await inviteSession(
         { ...ctx, trace: { id: "trace-added" } },
         inviteRequest(s, s.creator, [
           {
@@ -165,7 +163,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const before = await sessionSnapshot(prisma, s.sessionID);
 
       const invitees = [...terminal.map((t) => t.userID), unspecified];
-      const result = await inviteMembers(
+      const result = await inviteSession(
         ctx,
         inviteRequest(
           s,
@@ -216,7 +214,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         [talking]: "MEMBER_TALKING",
       });
       const before = await sessionSnapshot(prisma, s.sessionID);
-      const result = await inviteMembers(
+      const result = await inviteSession(
         ctx,
         inviteRequest(s, s.creator, [
           { userID: calling, extra: "ignored" },
@@ -231,9 +229,9 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
 
       // Idempotent: inviting the same new member twice adds once, then leaves it.
       const fresh = uid("fresh");
-      const first = await inviteMembers(ctx, inviteRequest(s, s.creator, [fresh]));
+      const first = await inviteSession(ctx, inviteRequest(s, s.creator, [fresh]));
       const mid = await sessionSnapshot(prisma, s.sessionID);
-      const second = await inviteMembers(ctx, inviteRequest(s, s.creator, [fresh, calling]));
+      const second = await inviteSession(ctx, inviteRequest(s, s.creator, [fresh, calling]));
       expect(first.members[0]?.outcome).toBe("added");
       expect(second.members.map((m) => m.outcome)).toStrictEqual(["unchanged", "unchanged"]);
       expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(mid);
@@ -249,7 +247,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         [left]: "MEMBER_LEFT",
       });
       const before = await sessionSnapshot(prisma, s.sessionID);
-      const result = await inviteMembers(ctx, inviteRequest(s, s.creator, [left, talking, fresh]));
+      const result = await inviteSession(ctx, inviteRequest(s, s.creator, [left, talking, fresh]));
       expect(result.members).toStrictEqual([
         { userID: left, outcome: "rung_again", memberSessionState: "MEMBER_CALLING" },
         { userID: talking, outcome: "unchanged", memberSessionState: "MEMBER_TALKING" },
@@ -295,7 +293,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const unknown = newId();
       const e1 = await expectRefused(
         () =>
-          inviteMembers(
+          inviteSession(
             ctx,
             inviteRequest({ ...s, collaborationID: unknown }, s.creator, [invitee]),
           ),
@@ -304,7 +302,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       );
       expect(e1.field).toBe("collaborationID");
       const e2 = await expectRefused(
-        () => inviteMembers(ctx, inviteRequest({ ...s, sessionID: unknown }, s.creator, [invitee])),
+        () => inviteSession(ctx, inviteRequest({ ...s, sessionID: unknown }, s.creator, [invitee])),
         "NOT_FOUND",
         [s.sessionID],
       );
@@ -312,7 +310,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const malformed = (id: string) => [`${id} `, ` ${id}`, id.toUpperCase(), "x", id.slice(1)];
       for (const bad of malformed(s.sessionID)) {
         await expectRefused(
-          () => inviteMembers(ctx, inviteRequest({ ...s, sessionID: bad }, s.creator, [invitee])),
+          () => inviteSession(ctx, inviteRequest({ ...s, sessionID: bad }, s.creator, [invitee])),
           "NOT_FOUND",
           [s.sessionID],
         );
@@ -320,7 +318,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       for (const bad of malformed(s.collaborationID)) {
         await expectRefused(
           () =>
-            inviteMembers(ctx, inviteRequest({ ...s, collaborationID: bad }, s.creator, [invitee])),
+            inviteSession(ctx, inviteRequest({ ...s, collaborationID: bad }, s.creator, [invitee])),
           "NOT_FOUND",
           [s.sessionID],
         );
@@ -332,7 +330,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const s2 = await newSession(ctx, { creator: s1.creator });
       await expectRefused(
         () =>
-          inviteMembers(
+          inviteSession(
             ctx,
             inviteRequest(
               { collaborationID: s1.collaborationID, sessionID: s2.sessionID },
@@ -354,13 +352,13 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const invitee = uid();
 
       const foreign = await expectRefused(
-        () => inviteMembers(ctx, inviteRequest(theirs, inviter, [invitee])),
+        () => inviteSession(ctx, inviteRequest(theirs, inviter, [invitee])),
         "NOT_FOUND",
         [theirs.sessionID, ours.sessionID],
       );
       const absent = await expectRefused(
         () =>
-          inviteMembers(
+          inviteSession(
             ctx,
             inviteRequest({ collaborationID: newId(), sessionID: newId() }, inviter, [invitee]),
           ),
@@ -374,7 +372,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       // Our collaboration with their session, their collaboration with our session.
       await expectRefused(
         () =>
-          inviteMembers(
+          inviteSession(
             ctx,
             inviteRequest(
               { collaborationID: ours.collaborationID, sessionID: theirs.sessionID },
@@ -387,7 +385,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       );
       await expectRefused(
         () =>
-          inviteMembers(
+          inviteSession(
             ctx,
             inviteRequest(
               { collaborationID: theirs.collaborationID, sessionID: ours.sessionID },
@@ -399,7 +397,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         [theirs.sessionID, ours.sessionID],
       );
       // The owner can invite.
-      const ok = await inviteMembers(otherCtx, inviteRequest(theirs, inviter, [invitee]));
+      const ok = await inviteSession(otherCtx, inviteRequest(theirs, inviter, [invitee]));
       expect(ok.members[0]?.outcome).toBe("added");
     });
 
@@ -407,7 +405,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const s1 = await newSession(ctx);
       await prisma.session.update({ where: { id: s1.sessionID }, data: { state: "SESSION_END" } });
       await expectRefused(
-        () => inviteMembers(ctx, inviteRequest(s1, s1.creator, [uid()])),
+        () => inviteSession(ctx, inviteRequest(s1, s1.creator, [uid()])),
         "INVALID_STATE",
         [s1.sessionID],
         /session .* has ended/,
@@ -418,7 +416,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         data: { state: "COLLABORATION_END" },
       });
       await expectRefused(
-        () => inviteMembers(ctx, inviteRequest(s2, s2.creator, [uid()])),
+        () => inviteSession(ctx, inviteRequest(s2, s2.creator, [uid()])),
         "INVALID_STATE",
         [s2.sessionID],
         /collaboration .* has ended/,
@@ -430,7 +428,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         data: { state: "SESSION_START" },
       });
       expect(
-        (await inviteMembers(ctx, inviteRequest(s3, s3.creator, [uid()]))).members,
+        (await inviteSession(ctx, inviteRequest(s3, s3.creator, [uid()]))).members,
       ).toHaveLength(1);
     });
 
@@ -439,7 +437,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const s = await newSession(ctx, { members: [member] });
       const outsider = uid("outsider");
       const e1 = await expectRefused(
-        () => inviteMembers(ctx, inviteRequest(s, outsider, [uid()])),
+        () => inviteSession(ctx, inviteRequest(s, outsider, [uid()])),
         "PERMISSION_DENIED",
         [s.sessionID],
         /not a member/,
@@ -449,13 +447,13 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const elsewhere = await newSession(ctx, { creator: outsider });
       expect(elsewhere.creator).toBe(outsider);
       await expectRefused(
-        () => inviteMembers(ctx, inviteRequest(s, outsider, [uid()])),
+        () => inviteSession(ctx, inviteRequest(s, outsider, [uid()])),
         "PERMISSION_DENIED",
         [s.sessionID],
       );
       await setStates(prisma, s.sessionID, { [member]: "MEMBER_KICKOUT" });
       await expectRefused(
-        () => inviteMembers(ctx, inviteRequest(s, member, [uid()])),
+        () => inviteSession(ctx, inviteRequest(s, member, [uid()])),
         "PERMISSION_DENIED",
         [s.sessionID],
         /kicked out/,
@@ -463,7 +461,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       // Even when every invitee would be unchanged.
       await setStates(prisma, s.sessionID, { [s.creator]: "MEMBER_TALKING" });
       await expectRefused(
-        () => inviteMembers(ctx, inviteRequest(s, member, [s.creator])),
+        () => inviteSession(ctx, inviteRequest(s, member, [s.creator])),
         "PERMISSION_DENIED",
         [s.sessionID],
       );
@@ -483,7 +481,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const s = await newSession(ctx);
       for (const state of states) {
         await setStates(prisma, s.sessionID, { [s.creator]: state });
-        const result = await inviteMembers(ctx, inviteRequest(s, s.creator, [uid(state)]));
+        const result = await inviteSession(ctx, inviteRequest(s, s.creator, [uid(state)]));
         expect(result.members[0]?.outcome).toBe("added");
       }
     });
@@ -506,7 +504,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         [[{ ...member, userID: s.creator }], "members[0].userID"],
       ] as const) {
         const error = await expectRefused(
-          () => inviteMembers(ctx, { ...base, members: [...members] }),
+          () => inviteSession(ctx, { ...base, members: [...members] }),
           "INVALID_PARAM",
           [s.sessionID],
         );
@@ -520,11 +518,11 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const s = await newSession(ctx, { numberLimit: 3 });
       // The inviter is MEMBER_UNSPECIFIED: not live.
       const [a, b, c, d] = [uid("a"), uid("b"), uid("c"), uid("d")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [a, b]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [a, b]));
       expect(await liveCount(prisma, s.sessionID)).toBe(2);
 
       const before = await sessionSnapshot(prisma, s.sessionID);
-      const error = (await inviteMembers(ctx, inviteRequest(s, s.creator, [c, d])).catch(
+      const error = (await inviteSession(ctx, inviteRequest(s, s.creator, [c, d])).catch(
         (e: unknown) => e,
       )) as HiarError;
       expect(error).toBeInstanceOf(HiarError);
@@ -533,27 +531,27 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
 
       // Unchanged (already live) invitees do not count twice.
-      const ok = await inviteMembers(ctx, inviteRequest(s, s.creator, [a, b, c]));
+      const ok = await inviteSession(ctx, inviteRequest(s, s.creator, [a, b, c]));
       expect(ok.members.map((m) => m.outcome)).toStrictEqual(["unchanged", "unchanged", "added"]);
       expect(await liveCount(prisma, s.sessionID)).toBe(3);
       // Full: an invite that changes nothing still passes; one that rings someone fails.
-      expect((await inviteMembers(ctx, inviteRequest(s, s.creator, [a]))).members[0]?.outcome).toBe(
+      expect((await inviteSession(ctx, inviteRequest(s, s.creator, [a]))).members[0]?.outcome).toBe(
         "unchanged",
       );
-      expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [d])))).toBe(
+      expect(await reasonOf(inviteSession(ctx, inviteRequest(s, s.creator, [d])))).toBe(
         "MEMBER_LIMIT_EXCEEDED",
       );
       // A member leaving frees a place; ringing them again takes it back.
       await setStates(prisma, s.sessionID, { [a]: "MEMBER_LEFT" });
-      expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [a, d])))).toBe(
+      expect(await reasonOf(inviteSession(ctx, inviteRequest(s, s.creator, [a, d])))).toBe(
         "MEMBER_LIMIT_EXCEEDED",
       );
-      const rung = await inviteMembers(ctx, inviteRequest(s, s.creator, [a]));
+      const rung = await inviteSession(ctx, inviteRequest(s, s.creator, [a]));
       expect(rung.members[0]?.outcome).toBe("rung_again");
       expect(await liveCount(prisma, s.sessionID)).toBe(3);
       // TALKING counts like CALLING.
       await setStates(prisma, s.sessionID, { [a]: "MEMBER_TALKING", [b]: "MEMBER_TALKING" });
-      expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [d])))).toBe(
+      expect(await reasonOf(inviteSession(ctx, inviteRequest(s, s.creator, [d])))).toBe(
         "MEMBER_LIMIT_EXCEEDED",
       );
     });
@@ -561,7 +559,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
     it("numberLimit 1: the limit counts the live inviter too", async () => {
       const s = await newSession(ctx, { numberLimit: 1 });
       await setStates(prisma, s.sessionID, { [s.creator]: "MEMBER_TALKING" });
-      expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [uid()])))).toBe(
+      expect(await reasonOf(inviteSession(ctx, inviteRequest(s, s.creator, [uid()])))).toBe(
         "MEMBER_LIMIT_EXCEEDED",
       );
     });
@@ -578,13 +576,13 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         expect(await liveCount(prisma, s.sessionID)).toBe(498); // with the creator
         const [x, y, z] = [uid("x"), uid("y"), uid("z")];
         const before = await sessionSnapshot(prisma, s.sessionID);
-        expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [x, y, z])))).toBe(
+        expect(await reasonOf(inviteSession(ctx, inviteRequest(s, s.creator, [x, y, z])))).toBe(
           "MEMBER_LIMIT_EXCEEDED",
         );
         expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
-        await inviteMembers(ctx, inviteRequest(s, s.creator, [x, y]));
+        await inviteSession(ctx, inviteRequest(s, s.creator, [x, y]));
         expect(await liveCount(prisma, s.sessionID)).toBe(500);
-        expect(await reasonOf(inviteMembers(ctx, inviteRequest(s, s.creator, [z])))).toBe(
+        expect(await reasonOf(inviteSession(ctx, inviteRequest(s, s.creator, [z])))).toBe(
           "MEMBER_LIMIT_EXCEEDED",
         );
       },
@@ -605,7 +603,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         type: "test.blocker",
       },
     });
-    await expect(inviteMembers(ctx, inviteRequest(s, s.creator, [left, fresh]))).rejects.toThrow();
+    await expect(inviteSession(ctx, inviteRequest(s, s.creator, [left, fresh]))).rejects.toThrow();
     const after = await sessionSnapshot(prisma, s.sessionID);
     expect(after.members).toStrictEqual(before.members);
     expect(after.session).toStrictEqual(before.session);
@@ -631,7 +629,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         const pctx = contextFor(client, appId);
         const invitees = Array.from({ length: 10 }, () => uid("racer"));
         const results = await Promise.allSettled(
-          invitees.map((id) => inviteMembers(pctx, inviteRequest(s, s.creator, [id]))),
+          invitees.map((id) => inviteSession(pctx, inviteRequest(s, s.creator, [id]))),
         );
         const ok = results.filter((r) => r.status === "fulfilled");
         const refused = results.filter((r) => r.status === "rejected");
@@ -661,7 +659,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
           return [...new Set(picked as string[])];
         });
         const results = await Promise.allSettled(
-          invites.map((m) => inviteMembers(pctx, inviteRequest(s, s.creator, m))),
+          invites.map((m) => inviteSession(pctx, inviteRequest(s, s.creator, m))),
         );
         const live = await liveCount(prisma, s.sessionID);
         expect(live).toBeLessThanOrEqual(7);
@@ -690,7 +688,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         const pctx = contextFor(log.prisma, appId);
         const invitees = Array.from({ length: 50 }, () => uid("crowd"));
         const results = await Promise.allSettled(
-          invitees.map((id) => inviteMembers(pctx, inviteRequest(s, s.creator, [id]))),
+          invitees.map((id) => inviteSession(pctx, inviteRequest(s, s.creator, [id]))),
         );
         const ok = results.filter((r) => r.status === "fulfilled");
         const refused = results.filter((r) => r.status === "rejected");
@@ -722,7 +720,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         const who = uid("same");
         const before = await sessionSnapshot(prisma, s.sessionID);
         const results = await Promise.all(
-          Array.from({ length: 10 }, () => inviteMembers(pctx, inviteRequest(s, s.creator, [who]))),
+          Array.from({ length: 10 }, () => inviteSession(pctx, inviteRequest(s, s.creator, [who]))),
         );
         expect(results.map((r) => r.members[0]?.outcome).sort()).toStrictEqual([
           "added",
@@ -744,7 +742,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       await log.prisma.$queryRaw`SELECT 1`; // connect outside the measurement
       const count = async (members: string[], inviter = s.creator) => {
         log.clear();
-        await inviteMembers(lctx, inviteRequest(s, inviter, members)).catch(() => {});
+        await inviteSession(lctx, inviteRequest(s, inviter, members)).catch(() => {});
         return log.statements.map(statementKind);
       };
       // No transaction: the read, then the write (CAS on event_seq + members with their calling
@@ -776,14 +774,14 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       expect(await count(Array.from({ length: 100 }, () => uid()))).toStrictEqual(["read"]);
       log.clear();
       await expect(
-        inviteMembers(lctx, inviteRequest({ ...s, sessionID: newId() }, s.creator, [uid()])),
+        inviteSession(lctx, inviteRequest({ ...s, sessionID: newId() }, s.creator, [uid()])),
       ).rejects.toMatchObject({ reason: "NOT_FOUND" });
       expect(log.statements.map(statementKind)).toStrictEqual(["read"]);
       expect(await sessionSnapshot(prisma, s.sessionID)).toStrictEqual(before);
       // A malformed ID: nothing at all.
       log.clear();
       await expect(
-        inviteMembers(lctx, inviteRequest({ ...s, sessionID: "nope" }, s.creator, [uid()])),
+        inviteSession(lctx, inviteRequest({ ...s, sessionID: "nope" }, s.creator, [uid()])),
       ).rejects.toBeInstanceOf(HiarError);
       expect(log.statements).toHaveLength(0);
     } finally {
@@ -819,10 +817,10 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
     it("an accept between the read and the write: read again, the member stays TALKING", async () => {
       const s = await newSession(ctx);
       const [m, n] = [uid("m"), uid("n")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [m]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [m]));
       const log = interleaved(1, () => acceptCall(ctx, action(s, m)));
       try {
-        const result = await inviteMembers(
+        const result = await inviteSession(
           contextFor(log.prisma, appId),
           inviteRequest(s, s.creator, [m, n]),
         );
@@ -848,10 +846,10 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
     it("a decline between the read and the write: the member is rung again, not left", async () => {
       const s = await newSession(ctx);
       const [m, n] = [uid("m"), uid("n")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [m]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [m]));
       const log = interleaved(1, () => declineCall(ctx, action(s, m)));
       try {
-        const result = await inviteMembers(
+        const result = await inviteSession(
           contextFor(log.prisma, appId),
           inviteRequest(s, s.creator, [m, n]),
         );
@@ -879,14 +877,14 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
     it("the ring clock's sweep between the read and the write: the timed-out member is rung again", async () => {
       const s = await newSession(ctx);
       const [m, n] = [uid("m"), uid("n")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [m]), { callingTimeoutSeconds: 3600 });
+      await inviteSession(ctx, inviteRequest(s, s.creator, [m]), { callingTimeoutSeconds: 3600 });
       await makeDue(prisma, s.sessionID, [m]);
       const log = interleaved(1, async () => {
         const sweep = await timeOutDueCalls({ db: prisma });
         expect(sweep.timedOut.map((t) => t.userId)).toContain(m);
       });
       try {
-        const result = await inviteMembers(
+        const result = await inviteSession(
           contextFor(log.prisma, appId),
           inviteRequest(s, s.creator, [m, n]),
           { callingTimeoutSeconds: 3600 },
@@ -914,11 +912,11 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
     it("another invite between the read and the write: planned again, refused for the limit", async () => {
       const s = await newSession(ctx, { numberLimit: 2 });
       const [a, b, c] = [uid("a"), uid("b"), uid("c")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [a]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [a]));
       // b's invite read live = 1 (room for b); c's invite takes the last place meanwhile.
-      const log = interleaved(1, () => inviteMembers(ctx, inviteRequest(s, s.creator, [c])));
+      const log = interleaved(1, () => inviteSession(ctx, inviteRequest(s, s.creator, [c])));
       try {
-        const error = await inviteMembers(
+        const error = await inviteSession(
           contextFor(log.prisma, appId),
           inviteRequest(s, s.creator, [b]),
         ).catch((e: unknown) => e);
@@ -940,12 +938,12 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       const [x, y1, y2] = [uid("x"), uid("y1"), uid("y2")];
       const rivals = [y1, y2];
       const log = interleaved(2, () =>
-        inviteMembers(ctx, inviteRequest(s, s.creator, [rivals.shift() as string])),
+        inviteSession(ctx, inviteRequest(s, s.creator, [rivals.shift() as string])),
       );
       try {
         await log.prisma.$queryRaw`SELECT 1`;
         log.clear();
-        const result = await inviteMembers(
+        const result = await inviteSession(
           contextFor(log.prisma, appId),
           inviteRequest(s, s.creator, [x]),
         );
@@ -971,7 +969,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
         // locks at once, 5 statements. (Unless this machine stalled past that second.)
         const conflictedAt = performance.now();
         log.clear();
-        const next = await inviteMembers(
+        const next = await inviteSession(
           contextFor(log.prisma, appId),
           inviteRequest(s, s.creator, [uid("z")]),
         );
@@ -993,7 +991,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
     it("a member changed without advancing event_seq: the write fails whole, INVALID_STATE", async () => {
       const s = await newSession(ctx);
       const [left, fresh] = [uid("left"), uid("fresh")];
-      await inviteMembers(ctx, inviteRequest(s, s.creator, [left]));
+      await inviteSession(ctx, inviteRequest(s, s.creator, [left]));
       await setStates(prisma, s.sessionID, { [left]: "MEMBER_LEFT" });
       // A writer breaking the invariant: the row turns live behind the session's back.
       const log = interleaved(
@@ -1005,7 +1003,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       try {
         const lctx = contextFor(log.prisma, appId);
         const before = await sessionSnapshot(prisma, s.sessionID);
-        const error = await inviteMembers(lctx, inviteRequest(s, s.creator, [fresh, left])).catch(
+        const error = await inviteSession(lctx, inviteRequest(s, s.creator, [fresh, left])).catch(
           (e: unknown) => e,
         );
         expect(error).toBeInstanceOf(HiarError);
@@ -1029,7 +1027,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
       async () => {
         const s = await newSession(ctx);
         const [m, n] = [uid("m"), uid("n")];
-        await inviteMembers(ctx, inviteRequest(s, s.creator, [m]));
+        await inviteSession(ctx, inviteRequest(s, s.creator, [m]));
         // The decline runs on a client that stops before its COMMIT: it holds the session's row
         // lock, with m already DECLINE and event_seq advanced, until `commit` is called.
         let commit = () => {};
@@ -1054,7 +1052,7 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
           await declineAtCommit;
         });
         try {
-          const invited = inviteMembers(
+          const invited = inviteSession(
             contextFor(log.prisma, appId),
             inviteRequest(s, s.creator, [m, n]),
           );
@@ -1100,12 +1098,12 @@ describe.each(testDatabaseTargets())("inviteMembers on %s", (target) => {
   });
 });
 
-/** What an invite's statement is, by its SQL (packages/db/src/repositories/invites.ts). */
+/** What an invite's statement is, by its SQL (packages/db/src/repositories/members.ts, sessions.ts). */
 function statementKind(text: string): string {
   const head = /^\s*(BEGIN|COMMIT|ROLLBACK)\b/.exec(text);
   if (head) return head[1] as string;
   if (text.includes("WITH cas AS")) return "write";
-  if (text.includes("AS locked")) return "lock";
+  if (text.includes("WITH locked AS")) return "lock";
   if (text.includes('LEFT JOIN "session" s')) return "read";
   return text;
 }

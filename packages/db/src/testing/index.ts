@@ -1,6 +1,11 @@
+/**
+ * @collab/db/testing — what tests (and the benchmark) use and the server never does: scratch
+ * databases on PGlite or PostgreSQL, a fault test's own PostgreSQL cluster, and a log of the SQL
+ * statements a piece of code sends.
+ */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { createDb, type Db } from "./client";
+import { createDb, type Db } from "../client";
 
 export type TestDatabaseTarget = "pglite" | "postgres";
 
@@ -97,4 +102,5 @@ export {
   type PostgresStopMode,
   type StartPostgresClusterOptions,
   startPostgresCluster,
-} from "./testing/postgres-cluster";
+} from "./postgres-cluster";
+export { createStatementLog, type StatementLog, type StatementLogOptions } from "./statement-log";
