@@ -37,7 +37,7 @@ export const INVITEE_COUNTS = [1, 5, 25, 100] as const;
 export const HALF_RATE_SHARE = 0.5;
 export const HALF_RATE_REFERENCE = "rest-5";
 
-/** The calling timeout the product defaults to (product.md): the second sustained case's. */
+/** The calling timeout the product defaults to (docs/decisions.md, "Calling timeout"): the second sustained case's. */
 export const DEFAULT_CALLING_TIMEOUT_SECONDS = 60;
 /** The timeout-accuracy case's (and the two-instance case's) calling timeout. */
 export const SHORT_CALLING_TIMEOUT_SECONDS = 2;

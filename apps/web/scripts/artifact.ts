@@ -33,6 +33,7 @@ const ARTIFACT_ENTRIES = {
   migrate: "the migration runner (`pnpm db:migrate`)",
   "app-create": 'registers an app (`pnpm app:create --name "Acme"`)',
   "app-webhook": "sets or removes an app's webhook URL (`pnpm app:webhook`)",
+  "app-manage": "shows, disables, enables or deletes an app; its usage (`pnpm app:manage`)",
 } as const;
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));

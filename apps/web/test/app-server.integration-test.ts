@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Writable } from "node:stream";
-import { type CreatedApp, createApp, createDb } from "@collab/db";
+import { type CreatedApp, createApp, createDb, readAppUsage, setAppDisabled } from "@collab/db";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createMetrics } from "@collab/metrics";
@@ -575,6 +575,52 @@ describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
       } finally {
         await server.server.close();
       }
+    });
+  });
+
+  describe("an app's usage, and a disabled app", () => {
+    it("counts each authenticated request per day (refusals as errors), saved by shutdown at the latest", async () => {
+      const counted = await createApp(db.prisma, { name: "Usage test" });
+      const server = await start(db);
+      const post = (path: string, body: string, auth = true) =>
+        send(server.port, {
+          method: "POST",
+          path,
+          headers: {
+            "content-type": "application/json",
+            ...(auth ? signed(counted, server.port, path) : {}),
+          },
+          body,
+        });
+      expect((await post("/create", JSON.stringify({ userID: "alice" }))).status).toBe(200);
+      expect((await post("/create", "{")).status).toBe(400);
+      // Unauthenticated: no app to count it for.
+      expect((await post("/create", "{}", false)).status).toBe(401);
+      await server.server.close();
+      const [today] = (await readAppUsage(db.prisma, counted.id, { days: 1 })).slice(-1);
+      expect(today).toMatchObject({ requests: 2, errors: 1 });
+    });
+
+    it("refuses a disabled app's requests as an unknown APPID, and serves it again once enabled", async () => {
+      const paused = await createApp(db.prisma, { name: "Disabled test" });
+      const create = () =>
+        send(running.port, {
+          method: "POST",
+          path: "/create",
+          headers: {
+            "content-type": "application/json",
+            ...signed(paused, running.port, "/create"),
+          },
+          body: JSON.stringify({ userID: "alice" }),
+        });
+      expect((await create()).status).toBe(200);
+      await setAppDisabled(db.prisma, paused.id, true);
+      // Within the secret cache's lifetime (a few seconds).
+      await expect
+        .poll(async () => JSON.parse((await create()).body).reason, { timeout: 15_000 })
+        .toBe("UNAUTHENTICATED");
+      await setAppDisabled(db.prisma, paused.id, false);
+      await expect.poll(async () => (await create()).status, { timeout: 15_000 }).toBe(200);
     });
   });
 

@@ -6,7 +6,7 @@ import { WebSocket } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./server";
 
-// Memory bounds against the production server (issue 11): failed console sign-ins with fresh
+// Memory bounds against the production server (nothing unauthenticated grows memory): failed console sign-ins with fresh
 // APPIDs and forwarded addresses, and unauthenticated REST requests with made-up HiAR headers,
 // must not grow the server's memory. The sign-in throttle once kept ~25 KB per such attempt
 // forever (a fresh server died after ~7,500); 20,000 attempts would then add ~500 MB.

@@ -202,7 +202,7 @@ describe.each(testDatabaseTargets())("the OpenAPI document and the server on %s"
       );
     });
 
-    // The lifecycle operations (issue 5), when present: answering a call, and a refused
+    // The lifecycle operations (docs/hiar-api.md, "The call lifecycle"), when present: answering a call, and a refused
     // transition (INVALID_STATE).
     it.runIf("acceptCall" in HIAR_OPERATIONS)("a lifecycle success and INVALID_STATE", async () => {
       const { creator, ...ids } = await created();

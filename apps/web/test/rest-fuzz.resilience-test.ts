@@ -13,7 +13,8 @@ import {
   type TableCounts,
 } from "./table-counts";
 
-// Property-based fuzzing of every documented REST operation (issue 11, first "done when"), against
+// Property-based fuzzing of every documented REST operation (docs/errors.md: bad input is a
+// documented envelope and changes nothing), against
 // the production build on a real database. Each operation gets its own app ("lane") and at least
 // FUZZ_RUNS generated signed requests: valid bodies built from the lane's live model of its
 // sessions (real IDs, members in the right states), mutated or not, and garbage of every kind

@@ -1,4 +1,5 @@
 import { createInnerContext, type InnerContext } from "./context";
+import { signedInAppRouter } from "./routers/app/_router";
 import { authRouter } from "./routers/auth/_router";
 import { collaborationRouter } from "./routers/collaboration/_router";
 import { sessionRouter } from "./routers/session/_router";
@@ -8,6 +9,7 @@ import { createCallerFactory, router } from "./trpc";
 
 /** The whole API: a plain object of procedures, grouped by HiAR noun. */
 export const appRouter = router({
+  app: signedInAppRouter,
   auth: authRouter,
   collaboration: collaborationRouter,
   session: sessionRouter,

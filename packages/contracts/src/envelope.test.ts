@@ -44,7 +44,7 @@ describe("TYPE_URLS and Any", () => {
     expect(EmptyAny.safeParse({ "@type": TYPE_URLS.Empty }).success).toBe(false);
   });
 
-  test("CreateResp rides beside its @type (product.md)", () => {
+  test("CreateResp rides beside its @type (docs/hiar-api.md)", () => {
     expect(JSON.stringify(createRespAny({ collaborationID: "c", sessionID: "s" }))).toBe(
       '{"@type":"type.googleapis.com/hileia_core_collaboration.v1.CreateResp","collaborationID":"c","sessionID":"s"}',
     );

@@ -1,4 +1,4 @@
-// The error catalogue of product.md as data: every adapter (REST, tRPC, console) derives the
+// The error catalogue (docs/errors.md) as data: every adapter (REST, tRPC, console) derives the
 // envelope code and the HTTP status from here, so they cannot drift apart.
 
 export const ERROR_REASONS = [

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ERROR_CATALOGUE, ERROR_REASONS, isErrorReason } from "./error-catalogue";
 import { HiarError, isHiarError } from "./hiar-error";
 
-// The table of product.md, written out independently of the catalogue.
+// The catalogue of docs/errors.md, written out independently of the catalogue.
 const TABLE = [
   [1001, "INVALID_PARAM", 400],
   [1002, "UNAUTHENTICATED", 401],
@@ -20,7 +20,7 @@ const TABLE = [
 ] as const;
 
 describe("ERROR_CATALOGUE", () => {
-  test("has the 13 reasons of product.md, and no others", () => {
+  test("has the 13 reasons of docs/errors.md, and no others", () => {
     expect(Object.keys(ERROR_CATALOGUE)).toHaveLength(13);
     expect(Object.keys(ERROR_CATALOGUE).sort()).toStrictEqual(TABLE.map(([, r]) => r).sort());
     expect([...ERROR_REASONS].sort()).toStrictEqual(TABLE.map(([, r]) => r).sort());

@@ -1,5 +1,6 @@
 // @collab/contracts: every wire shape of the HiAR-compatible API, as zod schemas and TS types.
 
+export * from "./app";
 export * from "./console";
 export * from "./create";
 export * from "./enums";

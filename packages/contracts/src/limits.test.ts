@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { LIMITS, memberLimitFor } from "./limits";
 
 describe("LIMITS", () => {
-  test("holds the numbers of product.md", () => {
+  test("holds the numbers of docs/hiar-api.md", () => {
     expect(LIMITS).toStrictEqual({
       maxBodyBytes: 1048576,
       maxInviteMembers: 100,

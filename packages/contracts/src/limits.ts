@@ -1,5 +1,5 @@
 // Every numeric limit of the wire contract, in one place, so the REST adapter, the domain and
-// the console enforce (and document) the same numbers. Values come from product.md.
+// the console enforce (and document) the same numbers. docs/hiar-api.md, "Limits", states them.
 
 export const LIMITS = {
   /** Largest accepted request body, in bytes (1 MiB); larger bodies get PAYLOAD_TOO_LARGE. */

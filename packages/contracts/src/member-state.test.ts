@@ -18,7 +18,7 @@ const TERMINAL = [
   "MEMBER_DECLINE",
 ];
 
-// Written out from product.md, independently of MEMBER_TRANSITIONS (plus UNSPECIFIED → CALLING).
+// Written out from docs/state-machine.md, independently of MEMBER_TRANSITIONS (plus UNSPECIFIED → CALLING).
 const ALLOWED = new Set([
   "MEMBER_CALLING>MEMBER_TALKING",
   "MEMBER_CALLING>MEMBER_DECLINE",

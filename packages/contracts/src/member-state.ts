@@ -1,6 +1,6 @@
 import type { MemberSessionStateName } from "./enums";
 
-// The member state machine of product.md, as data, so the domain, the database checks and the
+// The member state machine (docs/state-machine.md, "Members"), as data, so the domain, the database checks and the
 // console all refuse the same transitions.
 
 /** States a member ends in; a new invite rings them again. */
@@ -26,7 +26,7 @@ const RING = Object.freeze(["MEMBER_CALLING"] as const);
 /**
  * Allowed transitions, `from → to[]`. Anything not listed is INVALID_STATE. Staying in the same
  * state is not a transition (an invite of a CALLING/TALKING member leaves it unchanged).
- * MEMBER_UNSPECIFIED (a member added by /create, never rung) → CALLING is our addition: product.md
+ * MEMBER_UNSPECIFIED (a member added by /create, never rung) → CALLING is our addition: the original product brief
  * is silent, and without it a member listed at creation could never be invited.
  */
 export const MEMBER_TRANSITIONS: Readonly<

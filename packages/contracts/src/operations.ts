@@ -18,6 +18,10 @@ import { UserTokenRequest, UserTokenResponse } from "./user-token";
 
 // The documented HiAR POST paths as data: the REST adapter serves them, the OpenAPI document
 // describes them and the SDK calls them, all from this one list.
+//
+// Names: an operation's key here (e.g. inviteSession) is also the name of its use case in
+// packages/domain, of its line in the REST table and of the SDK's method; its path names the
+// console's tRPC procedure (/session/invite → session.invite).
 
 export interface HiarOperation {
   /** Path on the service; also served under the capability prefix (e.g. /leliaRTC). */

@@ -140,6 +140,8 @@ const FULL_BODIES: Record<string, Record<string, unknown>> = {
   SessionEventsSubscriptionRequest: { sessionID: "session", lastEventId: "42" },
   SetWebhookRequest: { url: "https://example.com/hooks/hiar?x=1" },
   WebhookDeliveriesRequest: { limit: 10, before: "12", sessionID: "session" },
+  AppUsageRequest: { days: 7 },
+  DeleteAppRequest: { confirmAppId: "hiar-app" },
 };
 
 function isSchema(value: unknown): value is z.ZodType {

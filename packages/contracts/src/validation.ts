@@ -1,7 +1,7 @@
 import type * as z from "zod";
 import { HiarError } from "./hiar-error";
 
-// Turning a failed parse into INVALID_PARAM whose message names the field, as product.md asks.
+// Turning a failed parse into INVALID_PARAM whose message names the field, as docs/errors.md ("Messages and fields") says.
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 

@@ -34,6 +34,7 @@ export {
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
 export { type PingResult, ping } from "./ping";
+export * from "./repositories/app-usage";
 export * from "./repositories/apps";
 export * from "./repositories/backlog";
 export * from "./repositories/collaborations";

@@ -19,13 +19,12 @@ import { timeRange } from "./times";
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 /**
- * POST /create (product.md, "The neighbours"): a new collaboration (COLLABORATION_START, the
+ * POST /create (docs/decisions.md, "/create"): a new collaboration (COLLABORATION_START, the
  * request's ruleSettings stored, numberLimit, confirmControl and callingTimeout copied, begin/end
  * time with 0 = unset) and its session (SESSION_SCHEDULE, starter = the creator, the
  * collaboration's times), with the creator and the listed members as MEMBER_UNSPECIFIED; the
- * event log gets "session.created" then one "member.added" per member (seq 1 … n+1). ONE
- * transaction of 6 statements whatever the number of members (BEGIN; collaboration; session;
- * members; event_seq + events; COMMIT).
+ * event log gets "session.created" then one "member.added" per member (seq 1 … n+1). One
+ * transaction whatever the number of members (statement counts: packages/domain/README.md, "Statements per use case").
  */
 export async function createCollaboration(
   ctx: DomainContext,

@@ -5,7 +5,7 @@ import {
   LIMITS,
 } from "@collab/contracts";
 
-// The rules of POST /create (product.md, "The neighbours") that need no database.
+// The rules of POST /create (docs/decisions.md, "/create") that need no database.
 
 /**
  * The members the new session starts with, each MEMBER_UNSPECIFIED: the creator first (as listed,

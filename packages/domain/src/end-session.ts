@@ -24,8 +24,8 @@ import { TRANSACTION_OPTIONS } from "./transaction";
  * Events: one member.left per member moved (actor = the ender, payload reason "session_ended"),
  * in the order they joined, then session.ended. Refusals: NOT_FOUND (unknown collaboration or
  * session), INVALID_STATE (already ended), PERMISSION_DENIED (neither starter nor creator).
- * ONE transaction of 5 statements whatever the number of members: BEGIN · lock · end members,
- * session and collaboration (one statement) · event_seq + events · COMMIT.
+ * One transaction whatever the number of members: lock · end members, session and collaboration
+ * in one statement · event_seq + events (packages/domain/README.md, "Statements per use case").
  */
 export async function endSession(
   ctx: DomainContext,

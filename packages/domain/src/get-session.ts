@@ -15,7 +15,7 @@ function sessionNotFound(): HiarError {
 
 /**
  * The app's session, or NOT_FOUND (field sessionID) exactly as if it did not exist when it is
- * another app's. One statement; an ID that cannot be stored is NOT_FOUND without a query. Used
+ * another app's; an ID that cannot be stored is NOT_FOUND without a query. Used
  * by the reads below and the live stream to check the session before streaming it.
  */
 export async function findSessionOrThrow(
@@ -31,7 +31,7 @@ export async function findSessionOrThrow(
 /**
  * The console's session page: the session, its collaboration, the limit that applies and its
  * members in the order they joined (state, roles, device type, who invited them and when).
- * Two statements, no transaction (the page refreshes on every event anyway).
+ * No transaction (the page refreshes on every event anyway).
  */
 export async function getSession(
   ctx: DomainContext,

@@ -1,6 +1,7 @@
-// @collab/domain: framework-free use cases, one module per HiAR operation. Input is the contracts'
-// parsed output; errors are HiarErrors with a catalogue reason.
+// @collab/domain: framework-free use cases, one function per operation (named as its contract).
+// Input is the contracts' parsed output; errors are HiarErrors with a catalogue reason.
 
+export { deleteOwnApp, readUsage } from "./app-operations";
 export { effectiveCallingTimeoutSeconds, MAX_CALLING_TIMEOUT_SECONDS } from "./calling-timeout";
 export type { DomainContext, DomainSettings } from "./context";
 export { createCollaboration } from "./create-collaboration";

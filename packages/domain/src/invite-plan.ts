@@ -10,7 +10,7 @@ import {
   type MemberSessionStateName,
 } from "@collab/contracts";
 
-// The invite's rules (product.md, "Invite semantics"), as pure functions: inviteSession feeds them
+// The invite's rules (docs/decisions.md, "Invite"), as pure functions: inviteSession feeds them
 // what it read under the session's lock and writes what they decide.
 
 /** The state every rung invitee gets. */
@@ -48,7 +48,7 @@ export function inviteOutcomeFor(current: MemberSessionStateName | null): Invite
   if (current === null) return "added";
   if (isLiveMemberState(current)) return "unchanged";
   if (canTransition(current, RING_STATE)) return "rung_again";
-  // Unreachable with product.md's state machine (every non-live state may be rung); kept so a
+  // Unreachable with the state machine (docs/state-machine.md) (every non-live state may be rung); kept so a
   // new state cannot slip through silently.
   throw new HiarError("INVALID_STATE", `a ${current} member cannot be rung`, {
     details: { from: current, to: RING_STATE },

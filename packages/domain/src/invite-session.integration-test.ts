@@ -467,7 +467,7 @@ describe.each(testDatabaseTargets())("inviteSession on %s", (target) => {
       );
     });
 
-    it("any other inviter state may invite (product.md: only KICKOUT is refused)", async () => {
+    it("any other inviter state may invite (docs/decisions.md: only KICKOUT is refused)", async () => {
       const states: MemberSessionStateName[] = [
         "MEMBER_UNSPECIFIED",
         "MEMBER_CALLING",

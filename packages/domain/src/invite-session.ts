@@ -156,6 +156,7 @@ async function attemptInvite(
     callingTimeoutSeconds: effectiveCallingTimeoutSeconds(
       snapshot.collaboration.callingTimeoutSeconds,
       attempt.deploymentTimeoutSeconds,
+      input.callingTimeout,
     ),
     events: plan.changes.map(
       (change): NewSessionEvent => ({
@@ -185,17 +186,18 @@ function membersChangedConcurrently(expected: number): HiarError {
 }
 
 /**
- * POST /session/invite (product.md, "Invite semantics"): rings `members` into an ongoing session
- * of the caller's app, all or nothing, in TWO statements whatever the number of invitees and
- * without a transaction: one read (collaboration with its limit and calling timeout, session with
+ * POST /session/invite (docs/decisions.md, "Invite"): rings `members` into an ongoing session
+ * of the caller's app, all or nothing, whatever the number of invitees and without a
+ * transaction: one read (collaboration with its limit and calling timeout, session with
  * its event_seq, inviter's and invitees' states, live count), then one write that advances
  * event_seq only if it is still the one read, and upserts the rung members (each with its calling
  * deadline — now() + the collaboration's own timeout, else the deployment's — which the workers'
  * ring clock sweeps) and appends their events (see the comment above for why the member limit
- * holds under any interleaving). 1 statement when nobody changes or the invite is refused, 0 for
- * a malformed ID. When the session changed in between, it reads and plans again; after
- * OPTIMISTIC_INVITE_ATTEMPTS such conflicts it locks the session row in a transaction (BEGIN ·
- * lock · read · write · COMMIT). Returns one outcome per invitee, in request order.
+ * holds under any interleaving); only the read when nobody changes or the invite is refused.
+ * When the session changed in between, it reads and plans again; after
+ * OPTIMISTIC_INVITE_ATTEMPTS such conflicts it locks the session row in a transaction (lock ·
+ * read · write). Statement counts: packages/domain/README.md, "Statements per use case". Returns
+ * one outcome per invitee, in request order.
  *
  * Errors (HiarError): NOT_FOUND (collaboration or session unknown to the app, or the session is
  * not the collaboration's), INVALID_STATE (session or collaboration ended), PERMISSION_DENIED

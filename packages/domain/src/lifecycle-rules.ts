@@ -5,7 +5,7 @@ import {
   type RuleSettings as RuleSettingsType,
 } from "@collab/contracts";
 
-// The lifecycle's rules as pure functions (product.md "Member state machine", issue 5): the use
+// The lifecycle's rules as pure functions (docs/state-machine.md, "Who may cause what"): the use
 // cases feed them what they read under the session's lock.
 
 /** NOT_FOUND for a user who is not a member of the session. */

@@ -10,7 +10,7 @@ import type { DomainContext } from "./context";
  * The console's collaborations list: the app's collaborations newest first (created_at DESC, id
  * DESC), `offset` then `limit` of them, each with its current session's state and its live
  * (CALLING or TALKING) and total member counts, plus the app's total for pagination. Ended
- * collaborations are included. One statement.
+ * collaborations are included.
  */
 export async function listCollaborations(
   ctx: DomainContext,

@@ -34,7 +34,7 @@ export function sessionEventView(row: SessionEventRow): SessionEventView {
 
 /**
  * The session's event timeline, newest first, `limit` at a time, paging back with `beforeSeq`.
- * NOT_FOUND for a session that is not the app's. Two statements (the session check, the page).
+ * NOT_FOUND for a session that is not the app's. Checks the session, then reads the page.
  */
 export async function listSessionEvents(
   ctx: DomainContext,
@@ -56,7 +56,7 @@ export async function listSessionEvents(
 
 /**
  * The live stream's read: up to `limit` events after `afterSeq`, oldest first. The caller has
- * already checked the session (findSessionOrThrow); the app filter still applies. One statement.
+ * already checked the session (findSessionOrThrow); the app filter still applies.
  */
 export async function readSessionEventsAfter(
   ctx: DomainContext,

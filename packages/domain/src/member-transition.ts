@@ -20,10 +20,10 @@ import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./t
 import { TRANSACTION_OPTIONS } from "./transaction";
 
 // The one transaction every member transition requested by a client runs (accept, decline, busy,
-// offline, leave, kickout): 5 statements — BEGIN · lock the session + read its collaboration and
-// the members concerned · move the member (conditional UPDATE, plus the session's start on an
-// accept) · advance event_seq + append the events · COMMIT. A refusal costs 3 (… · ROLLBACK) and
-// changes nothing. Concurrent transitions of one session queue on the session's row lock (taken
+// offline, leave, kickout): lock the session + read its collaboration and the members concerned ·
+// move the member (conditional UPDATE, plus the session's start on an accept) · advance event_seq
+// + append the events (statement counts: packages/domain/README.md, "Statements per use case"). A refusal
+// rolls back and changes nothing. Concurrent transitions of one session queue on the session's row lock (taken
 // first, as the invite does, so the two never deadlock), and the UPDATE only moves a member that
 // is still in the state read: of two concurrent transitions of one member exactly one wins; the
 // other then reads the new state and is refused with INVALID_STATE.

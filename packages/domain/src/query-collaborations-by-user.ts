@@ -36,13 +36,13 @@ function memberInfo(m: MemberRow): MemberInfoInit {
 }
 
 /**
- * POST /user/query (product.md, "The neighbours"): the caller app's collaborations whose session
+ * POST /user/query (docs/decisions.md, "/user/query"): the caller app's collaborations whose session
  * has `userID` as a member, newest first (created_at DESC, id DESC), `offset` then `limit` of
  * them (0 → 20, at most 100). `history` false hides COLLABORATION_END. `beginTime`/`endTime`
  * (0 = unbounded) select the collaborations whose own [beginTime, endTime] overlaps the window,
  * ends included, an unset collaboration time counting as open on that side. Each comes with its
- * sessionInfo and its members map, in exact protojson. 2 statements whatever the page size
- * (1 when the page is empty), no transaction.
+ * sessionInfo and its members map, in exact protojson. No transaction; as many statements
+ * whatever the page size (packages/domain/README.md, "Statements per use case").
  */
 export async function queryCollaborationsByUser(
   ctx: DomainContext,

@@ -14,10 +14,10 @@ function digest(value: string): Buffer {
 }
 
 /**
- * The console's sign-in (product.md, "Tenancy": secrets compared in constant time): the app whose
+ * The console's sign-in (docs/decisions.md, "Tenancy": secrets compared in constant time): the app whose
  * APPID and secret these are, or UNAUTHENTICATED with one message whichever part is wrong. The
  * secrets are compared as SHA-256 digests (always 32 bytes, so timingSafeEqual never sees
- * different lengths and the secret's length does not leak). One statement.
+ * different lengths and the secret's length does not leak).
  */
 export async function signIn(
   ctx: { readonly db: Database },
@@ -33,7 +33,7 @@ export async function signIn(
 
 /**
  * The signed-in app, for the console's header. An app deleted since sign-in is UNAUTHENTICATED,
- * so the console sends its operator back to the sign-in page. One statement.
+ * so the console sends its operator back to the sign-in page.
  */
 export async function currentApp(ctx: DomainContext): Promise<ConsoleApp> {
   const app = await findAppSummary(ctx.db, ctx.app.id);

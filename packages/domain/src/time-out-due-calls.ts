@@ -18,7 +18,7 @@ export interface CallingTimeoutSweepResult {
 }
 
 /**
- * The calling timeout (product.md: a rung member who does not answer within the timeout becomes
+ * The calling timeout (docs/decisions.md, "Calling timeout": a rung member who does not answer within the timeout becomes
  * MEMBER_TIMEOUT), run by the workers' ring clock. The invite stored each ring's deadline; this
  * takes up to `batchSize` rings that are past it and, for those still MEMBER_CALLING, makes the
  * change every transition makes — under the session's lock (taken first, SKIP LOCKED), the member

@@ -16,7 +16,7 @@ function appNotFound(): HiarError {
   return new HiarError("NOT_FOUND", "app not found");
 }
 
-/** webhook.get: the app's webhook URL and its outbox backlog. Two statements. */
+/** webhook.get: the app's webhook URL and its outbox backlog. */
 export async function getWebhook(ctx: DomainContext): Promise<WebhookSettings> {
   const app = await findAppWebhook(ctx.db, ctx.app.id);
   if (app === null) throw appNotFound();

@@ -1,4 +1,4 @@
-/** Default allowed clock skew, both directions (product.md: ±300 s, configurable). */
+/** Default allowed clock skew, both directions (docs/hiar-api.md, "Date window and nonces": ±300 s, configurable). */
 export const DEFAULT_WINDOW_SECONDS = 300;
 
 export type DateWindowResult =

@@ -25,7 +25,7 @@ export interface VerifySignatureInput {
 
 /**
  * Whether `signature` matches any signing string a conforming client could have produced
- * (product.md): method lower or upper case × query as sent or canonical × path with or without
+ * (docs/hiar-api.md, "Verification"): method lower or upper case × query as sent or canonical × path with or without
  * the capability prefix. Identical candidates are computed once. Every candidate is computed
  * and compared with `timingSafeEqual` without stopping at a match, so timing does not reveal
  * which variant matched or how close a guess came.

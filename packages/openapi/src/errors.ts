@@ -14,7 +14,7 @@ import { HIAR_DOC_INVITE_EXAMPLE } from "./examples";
 // The error catalogue in the document: one schema per reason (its code and reason as constants),
 // and per operation one response per HTTP status listing the reasons that can answer with it.
 
-/** When each reason is answered (product.md's table), for readers of the document. */
+/** When each reason is answered (docs/errors.md, "The catalogue"), for readers of the document. */
 export const ERROR_WHEN = {
   INVALID_PARAM: "Validation failed (malformed JSON included); the message names the field.",
   UNAUTHENTICATED:

@@ -13,7 +13,7 @@ import { SUSTAINED_MINUTES } from "../options";
 import { type CaseResult, isMeasured, type MeasuredCase } from "../results";
 import { duration } from "./format";
 
-// The targets of issue 12, measured (never asserted): each met, missed by how much, or not
+// The performance targets (BENCHMARKS.md, "The targets"), measured (never asserted): each met, missed by how much, or not
 // measured. A run fails (exit 1) on errors and broken data only, never on a missed target.
 
 export interface TargetVerdict {
@@ -24,7 +24,7 @@ export interface TargetVerdict {
 
 export const RATIO_TARGET = 0.5;
 /**
- * The baseline's req/s at 5 invitees before issue 12 (BENCHMARKS.md, run of 2026-11-28: the
+ * The baseline's req/s at 5 invitees before the ring clock (BENCHMARKS.md, run of 2026-11-28: the
  * calling timeouts were graphile-worker jobs whose NOTIFY serialised commits database-wide). The
  * baseline, doing the same work with the new design, must reach twice that.
  */

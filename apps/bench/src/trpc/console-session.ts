@@ -5,7 +5,7 @@ export type ConsoleSession =
   | { readonly ok: true; readonly cookie: string }
   | { readonly ok: false; readonly reason: string };
 
-/** The console's sign-in procedure (issue 4): the app's APPID and secret in, a cookie out. */
+/** The console's sign-in procedure: the app's APPID and secret in, a cookie out. */
 export const SIGN_IN_PROCEDURE = "auth.signIn";
 
 /** Signs in through tRPC as the console does; a missing procedure means the console has not landed. */
@@ -22,7 +22,7 @@ export async function signInToConsole(baseUrl: string, app: BenchApp): Promise<C
   if (response.status === 404 || errorCode(text) === "NOT_FOUND") {
     return {
       ok: false,
-      reason: `no \`${SIGN_IN_PROCEDURE}\` procedure on /api/trpc yet (console sign-in, issue 4, has not landed)`,
+      reason: `no \`${SIGN_IN_PROCEDURE}\` procedure on /api/trpc yet (a server without the console sign-in)`,
     };
   }
   const cookies = response.headers.getSetCookie().map((c) => c.split(";", 1)[0] ?? "");

@@ -62,6 +62,11 @@ const NAV = [
     label: "Webhook",
     active: (path: string) => path === "/console/webhook",
   },
+  {
+    href: "/console/app",
+    label: "App",
+    active: (path: string) => path === "/console/app",
+  },
 ] as const;
 
 /** The console's sections; the current one is marked (aria-current). */

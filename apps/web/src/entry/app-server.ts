@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { LimitStore } from "@collab/api";
 import { errorEnvelope } from "@collab/contracts";
-import { createAppSecretCache, type Db } from "@collab/db";
+import { addAppUsage, createAppSecretCache, type Db } from "@collab/db";
 import { splitRequestTarget } from "@collab/hiar-auth";
 import { METRICS_PATH, type Metrics, serveMetrics } from "@collab/metrics";
 import type { Settings } from "@collab/settings";
@@ -12,6 +12,7 @@ import { domainSettings } from "../server/domain-settings";
 import { serveRest } from "../server/rest/dispatch";
 import { AppRateLimiter } from "../server/rest/rate-limit";
 import { restRoutes } from "../server/rest/routes";
+import { UsageRecorder } from "../server/rest/usage";
 import { answerWithReconnectHint, EventStreams, isEventStreamRequest } from "./event-streams";
 import { applyResolvedClient, compileTrust, resolveClient } from "./forwarded";
 import { healthChecker, serveHealthz } from "./healthz";
@@ -89,8 +90,10 @@ export function createAppServer(options: AppServerOptions): AppServer {
             ...(options.limitStore === undefined ? {} : { store: options.limitStore }),
           }),
     metrics: options.metrics,
+    usage: new UsageRecorder((rows) => addAppUsage(db.prisma, rows), log),
     log,
   };
+  rest.usage.start();
   const trust = compileTrust(settings.proxy.trust);
   const streams = new EventStreams();
   options.metrics.trackLiveStreams(() => streams.size);
@@ -214,6 +217,8 @@ export function createAppServer(options: AppServerOptions): AppServer {
         server.closeAllConnections();
       }
       await workerStopped;
+      // The last counts, once no request can add to them.
+      await rest.usage.close();
       return { drained };
     },
   };

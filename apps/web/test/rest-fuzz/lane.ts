@@ -76,7 +76,7 @@ const MEMBER_ACTION_TARGET: Partial<Record<HiarOperationName, MemberSessionState
 /** Setup rings members into a session only while it has fewer live ones than this. */
 const ROOMY_LIVE_MEMBERS = 40;
 
-/** Past these, a body may be refused for its parse cost alone (issue 11 item 5). */
+/** Past these, a body may be refused for its parse cost alone (src/server/rest/read-body.ts). */
 const COSTLY_DEPTH = 10;
 const COSTLY_VALUES = 500;
 

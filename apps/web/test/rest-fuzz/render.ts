@@ -146,7 +146,7 @@ export function garbageBytes(body: GarbageBody): Uint8Array {
 
 /**
  * Nesting depth and number of values of JSON text (strings skipped), without parsing it: a body
- * past these may be refused for its parse cost alone (issue 11), whatever the contract says.
+ * past these may be refused for its parse cost alone (src/server/rest/read-body.ts), whatever the contract says.
  */
 export function jsonBulk(text: string): { depth: number; values: number } {
   let depth = 0;

@@ -35,7 +35,7 @@ export interface PostgresCluster {
   databaseUrl(name: string): string;
   /** Creates a database (a fresh uniquely named one by default) and returns its URL. */
   createDatabase(name?: string): Promise<string>;
-  /** Whether the server is up (as far as this helper started and stopped it). */
+  /** Whether the server is up (as far as this module started and stopped it). */
   isRunning(): boolean;
   /** Starts it again after stop(): same port, same data; resolves once it accepts connections. */
   start(): Promise<void>;

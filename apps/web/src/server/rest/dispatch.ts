@@ -13,6 +13,7 @@ import { authenticate } from "./authenticate";
 import type { AppRateLimiter } from "./rate-limit";
 import { assertJsonContentType, parseJsonBody, readBodyCapped } from "./read-body";
 import type { RestRoute } from "./routes";
+import type { UsageRecorder } from "./usage";
 
 /** Retry-After of UNAVAILABLE (and of a RATE_LIMITED the limiter did not time). */
 const DEFAULT_RETRY_AFTER_SECONDS = 1;
@@ -38,6 +39,8 @@ export interface RestDependencies {
   readonly limiter: AppRateLimiter | null;
   /** Every answer is counted here (by operation, status and reason) with its duration. */
   readonly metrics?: Metrics;
+  /** Each authenticated request is counted for its app's usage per day. */
+  readonly usage?: UsageRecorder;
   readonly log: Logger;
 }
 
@@ -167,6 +170,7 @@ async function answerRest(
     reason: failure?.reason ?? OK_REASON,
     seconds: durationMs / 1_000,
   });
+  if (appId !== undefined) deps.usage?.record(appId, status >= 400);
   span.setAttribute("http.response.status_code", status);
   if (appId !== undefined) span.setAttribute("hiar.app_id", appId);
   if (failure !== undefined) {
