@@ -40,6 +40,11 @@ export interface TailedEvent {
   readonly createdAt: Date;
   /** The session's members (user ids) as of the event (joined no later): who it concerns. */
   readonly members: readonly string[];
+  /**
+   * A ring's deadline: the subject's calling deadline when read, if the subject is still ringing
+   * from this very ring (its invited_at is the event's time); null otherwise.
+   */
+  readonly callingDeadline: Date | null;
 }
 
 export interface TailRead {
@@ -71,6 +76,7 @@ interface TailDbRow {
   payload: unknown;
   created_at: Date;
   members: string[] | null;
+  calling_deadline: Date | null;
 }
 
 /** The current end of the tail: a reader starting here gets only events committed from now on. */
@@ -109,7 +115,12 @@ export async function readCommittedEventsAfter(
              WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id"
                -- Members when the event happened, not when it is read: a live read and a later
                -- resume then agree (a member does not see what preceded joining).
-               AND m."created_at" <= e."created_at") AS members
+               AND m."created_at" <= e."created_at") AS members,
+           (SELECT r."calling_deadline"
+              FROM "session_member" r
+             WHERE r."session_id" = e."session_id" AND r."user_id" = e."subject_id"
+               AND r."member_session_state" = 'MEMBER_CALLING'
+               AND r."invited_at" = e."created_at") AS calling_deadline
     FROM b
     LEFT JOIN LATERAL (
       SELECT ev.*
@@ -145,6 +156,7 @@ export async function readCommittedEventsAfter(
       payload: row.payload,
       createdAt: row.created_at,
       members: row.members ?? [],
+      callingDeadline: row.calling_deadline,
     });
   }
   const last = events.at(-1)?.cursor;
