@@ -12,6 +12,7 @@ const nextConfig: NextConfig = {
   // Workspace packages export TypeScript source; Next compiles them.
   transpilePackages: [
     "@collab/api",
+    "@collab/client",
     "@collab/contracts",
     "@collab/db",
     "@collab/domain",

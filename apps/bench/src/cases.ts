@@ -7,9 +7,11 @@ export type BenchPath = "rest" | "trpc" | "baseline";
  * - `timeouts`: rings members with a short timeout at the REST path's max rate, then checks the
  *   ring clock (database/ring-clock.ts);
  * - `instances`: two app servers (WORKER_IN_SERVER=0) and one `pnpm worker` on a database of
- *   their own, the load split across both servers, then the same ring-clock check.
+ *   their own, the load split across both servers, then the same ring-clock check;
+ * - `channel`: the user channel: two app servers, idle subscribers, throughput without and with
+ *   them, and the latency from an invite's commit to the ring at a subscriber (run-channel.ts).
  */
-export type CaseKind = "load" | "sustained" | "timeouts" | "instances";
+export type CaseKind = "load" | "sustained" | "timeouts" | "instances" | "channel";
 
 /** How fast a case sends: flat out, at half of rest-5's req/s, or at the REST path's max. */
 export type RateSource = "max" | "half" | "max-rest";
@@ -44,6 +46,10 @@ export const SUSTAINED_QUIET = "sustained-5@1h";
 export const SUSTAINED_FIRING = "sustained-5@60s";
 export const TIMEOUTS_CASE = "timeouts-5@2s";
 export const INSTANCES_CASE = "instances-5@2s";
+export const CHANNEL_CASE = "channel-1@100";
+/** The channel case's idle subscribers, and its latency phase's invites/s. */
+export const CHANNEL_IDLE_SUBSCRIBERS = 1_000;
+export const CHANNEL_LATENCY_RATE = 100;
 
 /**
  * Where the timeout-accuracy case takes "the REST path's max sustained invite rate" from, first
@@ -97,6 +103,15 @@ export function allCases(): CaseSpec[] {
     invitees: 5,
     rate: "max",
     callingTimeoutSeconds: SHORT_CALLING_TIMEOUT_SECONDS,
+    optIn: false,
+  });
+  cases.push({
+    id: CHANNEL_CASE,
+    kind: "channel",
+    path: "rest",
+    invitees: 1,
+    rate: "max",
+    callingTimeoutSeconds: 0,
     optIn: false,
   });
   return cases;

@@ -16,6 +16,36 @@ export interface InstancesReport {
   readonly worker: { readonly cpuMsPerRequest: number; readonly peakRssBytes: number };
 }
 
+/** Invite commit → ring at a subscribed device, ms. */
+export interface ChannelLatency {
+  readonly count: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/**
+ * The user channel case: `measured` is server A's invite throughput with the idle subscribers
+ * connected, `withoutSubscribers` the same before they connected; then the paced latency phase.
+ */
+export interface ChannelReport {
+  readonly idleSubscribers: number;
+  readonly withoutSubscribers: DriveResult;
+  /** req/s with the idle subscribers ÷ without. */
+  readonly throughputRatio: number;
+  /** Both servers' RSS growth once the idle subscribers connected, per subscriber. */
+  readonly memoryPerIdleSubscriberBytes: number;
+  /** Invites/s actually sent in the latency phase. */
+  readonly latencyRate: number;
+  /** The watched subscriber on the server that took the invites. */
+  readonly sameInstance: ChannelLatency;
+  /** The watched subscriber on the other server. */
+  readonly otherInstance: ChannelLatency;
+  readonly missingRings: number;
+  readonly duplicateRings: number;
+  readonly inviteErrors: number;
+}
+
 export interface MeasuredCase {
   readonly id: string;
   readonly kind: CaseKind;
@@ -59,6 +89,7 @@ export interface MeasuredCase {
   /** Cases whose rings come due: what the ring clock did (database/ring-clock.ts). */
   readonly ringClock?: RingClockReport;
   readonly instances?: InstancesReport;
+  readonly channel?: ChannelReport;
 }
 
 export interface SkippedCase {

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import pg from "pg";
 import {
   type CaseSpec,
+  CHANNEL_IDLE_SUBSCRIBERS,
+  CHANNEL_LATENCY_RATE,
   HALF_RATE_REFERENCE,
   HALF_RATE_SHARE,
   MAX_REST_REFERENCES,
@@ -18,6 +20,7 @@ import type { BenchOptions } from "./options";
 import { WEB_DIR } from "./paths";
 import { type BenchResult, type CaseResult, isMeasured, type MeasuredCase } from "./results";
 import { type BenchContext, type CasePlan, runCase } from "./run-case";
+import { runChannelCase } from "./run-channel";
 import { runInstancesCase } from "./run-instances";
 import { BENCH_DIST_DIR, buildApp, startAppServer } from "./servers/app-server";
 import { startBaseline } from "./servers/baseline";
@@ -177,21 +180,38 @@ export async function runBenchmark(
     const rate = plan.rate === null ? "" : ` at ${plan.rate} req/s (${plan.rateSource})`;
     log(`${spec.id}${rate}, ${plan.seconds} s …`);
     const result =
-      spec.kind === "instances"
-        ? await runInstancesCase(
+      spec.kind === "channel"
+        ? await runChannelCase(
             {
               adminUrl: options.adminUrl,
-              statistics,
               runDir,
               connections: options.connections,
-              warmupSeconds: options.warmupSeconds,
+              // A smoke run only proves the case works: a tenth of the subscribers.
+              idleSubscribers: options.smoke
+                ? CHANNEL_IDLE_SUBSCRIBERS / 10
+                : CHANNEL_IDLE_SUBSCRIBERS,
+              latencyRate: CHANNEL_LATENCY_RATE,
               rateLimit: options.rateLimit,
               log,
             },
             spec,
             plan,
           )
-        : await runCase(ctx, spec, plan);
+        : spec.kind === "instances"
+          ? await runInstancesCase(
+              {
+                adminUrl: options.adminUrl,
+                statistics,
+                runDir,
+                connections: options.connections,
+                warmupSeconds: options.warmupSeconds,
+                rateLimit: options.rateLimit,
+                log,
+              },
+              spec,
+              plan,
+            )
+          : await runCase(ctx, spec, plan);
     log(`${spec.id}: ${summary(result)}`);
     cases.push(result);
   }

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 // Debian's Chromium driven by playwright-core: headless, offline-friendly (nothing phones home),
 // a fresh profile per run. .ci/run installs /usr/bin/chromium when it is missing.
@@ -74,4 +74,22 @@ export async function launchBrowser(folder: string): Promise<TestBrowser> {
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Chromium for several separate profiles (browser.newContext(), each its own cookies and
+ * storage: several devices). Sound may play without a click, as on a phone the user set up.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `Chromium not found at ${executablePath}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+    );
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"],
+  });
 }

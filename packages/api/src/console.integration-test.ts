@@ -317,6 +317,61 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
   });
 
   describe("collaborations and sessions", () => {
+    it("opens the phone as a member: a one-hour token of that member, a device of its own", async () => {
+      const caller = callerFor(appA.id);
+      const ids = await caller.collaboration.create({
+        userID: "olga",
+        detail: "open as",
+        members: [{ userID: "pete" }],
+      });
+      const before = Date.now();
+      const first = await caller.session.openAsMember({ sessionID: ids.sessionID, userID: "pete" });
+      const second = await caller.session.openAsMember({
+        sessionID: ids.sessionID,
+        userID: "pete",
+      });
+      expect(first.userID).toBe("pete");
+      expect(first.deviceID).toMatch(/^console-/);
+      expect(second.deviceID).not.toBe(first.deviceID);
+      expect(first.expiresAt).toBeGreaterThanOrEqual(before + 3_599_000);
+      expect(first.expiresAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+      // The token acts as that member through the user procedures.
+      const asPete = createCaller({
+        db: db.prisma,
+        app: null,
+        trace,
+        settings,
+        userToken: first.token,
+      });
+      const calls = await asPete.user.calls();
+      expect(calls).toEqual({ current: [], missed: [] });
+
+      // Not a member, another app's session, or no session: refused.
+      expect(
+        await reasonOf(caller.session.openAsMember({ sessionID: ids.sessionID, userID: "nobody" })),
+      ).toBe("NOT_FOUND");
+      expect(
+        await reasonOf(
+          callerFor(appB.id).session.openAsMember({ sessionID: ids.sessionID, userID: "pete" }),
+        ),
+      ).toBe("NOT_FOUND");
+      expect(
+        await reasonOf(
+          callerFor(null).session.openAsMember({ sessionID: ids.sessionID, userID: "pete" }),
+        ),
+      ).toBe("UNAUTHENTICATED");
+      // A console mutation from another site is refused, as every other.
+      const crossSite = fakeBrowser(false).browser;
+      expect(
+        await reasonOf(
+          callerFor(appA.id, crossSite).session.openAsMember({
+            sessionID: ids.sessionID,
+            userID: "pete",
+          }),
+        ),
+      ).toBe("PERMISSION_DENIED");
+    });
+
     it("lists the app's collaborations newest first with counts, paginated, tenant-only", async () => {
       const caller = callerFor(appB.id);
       const made: string[] = [];

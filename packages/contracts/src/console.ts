@@ -89,6 +89,23 @@ export type CollaborationPage = z.output<typeof CollaborationPage>;
 export const GetSessionRequest = z.object({ sessionID: Id });
 export type GetSessionRequest = z.output<typeof GetSessionRequest>;
 
+/**
+ * The console's "open as <member>": a short-lived user token for one member of a session, to
+ * open the web phone as them (docs/user-channel.md, "The web phone").
+ */
+export const OpenAsMemberRequest = z.object({ sessionID: Id, userID: Id });
+export type OpenAsMemberRequest = z.output<typeof OpenAsMemberRequest>;
+
+export const OpenAsMemberResult = z.object({
+  userID: z.string(),
+  /** A fresh device id per opening: each phone opened is a device of its own. */
+  deviceID: z.string(),
+  token: z.string(),
+  /** Unix milliseconds. */
+  expiresAt: z.number().int(),
+});
+export type OpenAsMemberResult = z.output<typeof OpenAsMemberResult>;
+
 export const SessionMemberView = z.object({
   userID: z.string(),
   memberSessionState: z.enum(MEMBER_SESSION_STATES),

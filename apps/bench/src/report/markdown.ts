@@ -19,6 +19,7 @@ export const PATH_LABEL = {
 } as const;
 
 function pathLabel(result: CaseResult): string {
+  if (result.kind === "channel") return "REST + user channel";
   return result.kind === "instances" ? "REST, 2 servers" : PATH_LABEL[result.path];
 }
 
@@ -143,6 +144,18 @@ function instancesSection(cases: readonly MeasuredCase[]): string[] {
   ];
 }
 
+function channelSection(cases: readonly MeasuredCase[]): string[] {
+  const c = cases.find((x) => x.channel !== undefined);
+  const ch = c?.channel;
+  if (!c || !ch) return [];
+  const latency = (l: typeof ch.sameInstance) =>
+    `p50 ${fixed(l.p50)} ms, p99 ${fixed(l.p99)} ms, max ${fixed(l.max)} ms (${l.count} rings)`;
+  return [
+    "",
+    `**User channel** (\`${c.id}\`, two servers on a database of their own): with ${ch.idleSubscribers} idle subscribers connected (half on each server), server 1 took ${fixed(c.measured.requestsPerSecond)} invites/s flat out vs ${fixed(ch.withoutSubscribers.requestsPerSecond)} without (${fixed(ch.throughputRatio * 100)} %); memory per idle subscriber ${fixed(ch.memoryPerIdleSubscriberBytes / 1024, 1)} KiB (RSS growth of both servers). Invite commit → ring at a subscriber, at ${fixed(ch.latencyRate)} invites/s through server 1: subscriber on server 1 ${latency(ch.sameInstance)}; on server 2 ${latency(ch.otherInstance)}. Missing rings ${ch.missingRings}, duplicates ${ch.duplicateRings}, invite errors ${ch.inviteErrors}.`,
+  ];
+}
+
 function shared(result: BenchResult): string {
   const busy = result.cases.filter(isMeasured).map((c) => c.backgroundCpuBusy);
   const worst = busy.length === 0 ? 0 : Math.max(...busy);
@@ -177,6 +190,7 @@ export function resultsMarkdown(result: BenchResult): string {
     ...sustainedSection(measured),
     ...ringClockSection(measured),
     ...instancesSection(measured),
+    ...channelSection(measured),
     "",
     "| target | status | measured |",
     "| --- | --- | --- |",

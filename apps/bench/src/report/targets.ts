@@ -1,4 +1,5 @@
 import {
+  CHANNEL_CASE,
   HALF_RATE_REFERENCE,
   INSTANCES_CASE,
   INVITEE_COUNTS,
@@ -37,6 +38,11 @@ export const SUSTAINED_RPS_SHARE = 0.9;
 /** …and a p99 within this factor of theirs. */
 export const SUSTAINED_P99_FACTOR = 2;
 export const LATENESS_P99_TARGET_MS = 1_000;
+/** The user channel: invite commit → ring at a subscriber, on either instance. */
+export const CHANNEL_P50_TARGET_MS = 100;
+export const CHANNEL_P99_TARGET_MS = 300;
+/** Idle subscribers may cost the invite throughput at most this share. */
+export const CHANNEL_THROUGHPUT_SHARE = 0.9;
 
 function find(cases: readonly CaseResult[], id: string): MeasuredCase | undefined {
   const found = cases.find((c) => c.id === id);
@@ -227,6 +233,34 @@ function instancesTarget(cases: readonly CaseResult[]): TargetVerdict {
   );
 }
 
+function channelTargets(cases: readonly CaseResult[]): TargetVerdict[] {
+  const latency = `user channel: invite commit → ring p50 ≤ ${CHANNEL_P50_TARGET_MS} ms, p99 ≤ ${CHANNEL_P99_TARGET_MS} ms at 100 invites/s with 1,000 subscribers, on the same and on another instance`;
+  const throughput = `user channel: invite throughput with 1,000 idle subscribers ≥ ${fixed(CHANNEL_THROUGHPUT_SHARE * 100)} % of without`;
+  const c = find(cases, CHANNEL_CASE);
+  const ch = c?.channel;
+  if (!c || !ch) {
+    return [
+      notMeasured(latency, `${CHANNEL_CASE} did not run`),
+      notMeasured(throughput, `${CHANNEL_CASE} did not run`),
+    ];
+  }
+  const within = (l: typeof ch.sameInstance) =>
+    l.count > 0 && l.p50 <= CHANNEL_P50_TARGET_MS && l.p99 <= CHANNEL_P99_TARGET_MS;
+  const show = (l: typeof ch.sameInstance) => `p50 ${fixed(l.p50)} ms, p99 ${fixed(l.p99)} ms`;
+  return [
+    verdict(
+      latency,
+      within(ch.sameInstance) && within(ch.otherInstance) && ch.missingRings === 0,
+      `${ch.idleSubscribers} idle subscribers, ${fixed(ch.latencyRate)} invites/s: same instance ${show(ch.sameInstance)}; other instance ${show(ch.otherInstance)}; ${ch.missingRings} missing`,
+    ),
+    verdict(
+      throughput,
+      ch.throughputRatio >= CHANNEL_THROUGHPUT_SHARE,
+      `${fixed(c.measured.requestsPerSecond)} vs ${fixed(ch.withoutSubscribers.requestsPerSecond)} req/s (${fixed(ch.throughputRatio * 100)} %) with ${ch.idleSubscribers} idle subscribers; ${fixed(ch.memoryPerIdleSubscriberBytes / 1024, 1)} KiB per idle subscriber`,
+    ),
+  ];
+}
+
 export function evaluateTargets(cases: readonly CaseResult[]): TargetVerdict[] {
   return [
     ratioTarget(cases),
@@ -240,5 +274,6 @@ export function evaluateTargets(cases: readonly CaseResult[]): TargetVerdict[] {
     sustainedTarget(cases, SUSTAINED_FIRING, "60 s timeouts firing throughout"),
     timeoutAccuracyTarget(cases),
     instancesTarget(cases),
+    ...channelTargets(cases),
   ];
 }

@@ -3,6 +3,7 @@ import type { SessionMemberView, SessionView } from "@collab/contracts";
 import { Badge, Box, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import { MemberStateBadge } from "./badges";
 import classes from "./console.module.css";
+import { OpenAsMember } from "./open-as-member";
 import { Time } from "./time";
 
 function CreatorTag() {
@@ -44,6 +45,7 @@ function MemberRows({ session }: { session: SessionView }) {
           <Table.Th>Roles</Table.Th>
           <Table.Th>Device</Table.Th>
           <Table.Th>Invited</Table.Th>
+          <Table.Th>Phone</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -72,6 +74,9 @@ function MemberRows({ session }: { session: SessionView }) {
             </Table.Td>
             <Table.Td>
               <Invited member={m} />
+            </Table.Td>
+            <Table.Td>
+              <OpenAsMember sessionID={session.sessionID} userID={m.userID} />
             </Table.Td>
           </Table.Tr>
         ))}
@@ -118,6 +123,9 @@ function MemberCards({ session }: { session: SessionView }) {
                 "added at creation"
               )}
             </Text>
+            <Group mt={6}>
+              <OpenAsMember sessionID={session.sessionID} userID={m.userID} />
+            </Group>
           </Paper>
         );
       })}

@@ -81,6 +81,30 @@ describe.each(testDatabaseTargets())("the session event tail on %s", (target) =>
     ).toEqual([]);
   });
 
+  it("lists the members as of each event: one who joined later is not among an earlier event's", async () => {
+    const start = await currentEventCursor(db.prisma);
+    const s = await session();
+    await appendSessionEvents(db.prisma, { appId, sessionId: s.sessionId, events: [event("bob")] });
+    // The timestamps have millisecond precision: let the clock move on before carol joins.
+    const appended = Date.now();
+    await expect.poll(() => Date.now() - appended, { interval: 1 }).toBeGreaterThan(2);
+    await db.prisma.sessionMember.create({
+      data: { appId, sessionId: s.sessionId, userId: "carol" },
+    });
+    await appendSessionEvents(db.prisma, { appId, sessionId: s.sessionId, events: [event("dan")] });
+    let events: Awaited<ReturnType<typeof readCommittedEventsAfter>>["events"] = [];
+    await expect
+      .poll(async () => {
+        ({ events } = await readCommittedEventsAfter(db.prisma, { after: start, limit: 10 }));
+        return events.length;
+      })
+      .toBe(2);
+    expect(events.map((e) => [e.subjectId, [...e.members].sort()])).toEqual([
+      ["bob", ["alice"]],
+      ["dan", ["alice", "carol"]],
+    ]);
+  });
+
   it("pages with `limit`, in order, without repeating", async () => {
     const start = await currentEventCursor(db.prisma);
     const s = await session();

@@ -38,7 +38,7 @@ export interface TailedEvent {
   readonly toState: MemberSessionState | null;
   readonly payload: unknown;
   readonly createdAt: Date;
-  /** The session's members (user ids) when read: who the event concerns. */
+  /** The session's members (user ids) as of the event (joined no later): who it concerns. */
   readonly members: readonly string[];
   /**
    * A ring's deadline: the subject's calling deadline when read, if the subject is still ringing
@@ -112,7 +112,10 @@ export async function readCommittedEventsAfter(
            e."created_at",
            (SELECT array_agg(m."user_id")
               FROM "session_member" m
-             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id") AS members,
+             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id"
+               -- Members when the event happened, not when it is read: a live read and a later
+               -- resume then agree (a member does not see what preceded joining).
+               AND m."created_at" <= e."created_at") AS members,
            (SELECT r."calling_deadline"
               FROM "session_member" r
              WHERE r."session_id" = e."session_id" AND r."user_id" = e."subject_id"

@@ -1,6 +1,10 @@
+import { randomUUID } from "node:crypto";
 import {
   GetSessionRequest,
+  HiarError,
   ListSessionEventsRequest,
+  OpenAsMemberRequest,
+  OpenAsMemberResult,
   SessionEventPage,
   SessionEventsSubscriptionRequest,
   SessionView,
@@ -8,6 +12,7 @@ import {
 import {
   findSessionOrThrow,
   getSession,
+  issueUserToken,
   listSessionEvents,
   readSessionEventsAfter,
 } from "@collab/domain";
@@ -15,6 +20,9 @@ import { tracked } from "@trpc/server";
 import { sessionEventFeedFor } from "../../realtime/session-event-feed";
 import { liveStreamSlots } from "../../realtime/stream-slots";
 import { appProcedure } from "../../trpc";
+
+/** How long a token minted by "open as <member>" lasts: a test call, not a day's use. */
+export const OPEN_AS_MEMBER_TTL_SECONDS = 3_600;
 
 /** Events sent per read while catching up; a longer backlog is read in several. */
 const STREAM_BATCH = 100;
@@ -26,6 +34,34 @@ export const sessionConsoleProcedures = {
     .input(GetSessionRequest)
     .output(SessionView)
     .query(({ ctx, input }) => getSession(ctx, input)),
+
+  /**
+   * "Open as <member>": a user token for a member of this session, to open the web phone as
+   * them. Allowed to the app's signed-in operator in every environment: signing in took the
+   * app's secret, which mints any of its users' tokens anyway (docs/user-channel.md). Only for a
+   * member of the session (NOT_FOUND otherwise); a fresh device id each time; one hour.
+   */
+  openAsMember: appProcedure
+    .input(OpenAsMemberRequest)
+    .output(OpenAsMemberResult)
+    .mutation(async ({ ctx, input }) => {
+      const session = await getSession(ctx, { sessionID: input.sessionID });
+      if (!session.members.some((m) => m.userID === input.userID)) {
+        throw new HiarError("NOT_FOUND", "no such member in this session");
+      }
+      const deviceID = `console-${randomUUID().slice(0, 8)}`;
+      const issued = await issueUserToken(ctx, {
+        userID: input.userID,
+        deviceID,
+        ttlSeconds: OPEN_AS_MEMBER_TTL_SECONDS,
+      });
+      return {
+        userID: input.userID,
+        deviceID,
+        token: issued.token,
+        expiresAt: Number(issued.expireTime) * 1000,
+      };
+    }),
 
   /** The session's event timeline, newest first, paging back with beforeSeq. */
   events: appProcedure

@@ -1,0 +1,289 @@
+import { join } from "node:path";
+import { signRequestHeaders } from "@collab/hiar-auth";
+import { createUserToken } from "@collab/user-token";
+import pg from "pg";
+import type { CaseSpec } from "./cases";
+import { type Subscriber, subscribe } from "./channel/subscriber";
+import { onCleanup, once } from "./cleanup";
+import { analyze, createBenchApp, INVITER_ID, provisionTargets } from "./database/fixtures";
+import { createScratchDatabase } from "./database/scratch-database";
+import { Tally } from "./load/autocannon-run";
+import { type DriveResult, drive } from "./load/drive";
+import { INVITE_PATH, signedInvite } from "./load/invite-request";
+import { percentile } from "./load/stats";
+import { backgroundCpuBusy } from "./machine/cpu-idle";
+import { backendCpu, cpuMsBetween, serverCpu } from "./machine/cpu-time";
+import type { BenchRateLimit } from "./options";
+import type { CaseResult, ChannelLatency, ChannelReport } from "./results";
+import { type CasePlan, CaseTargets, dataCheck } from "./run-case";
+import { APP_APPLICATION_NAME, startAppServer } from "./servers/app-server";
+import { sampleRss, treeRss } from "./servers/rss";
+import type { ServerProcess, StartedProcess } from "./servers/server-process";
+
+// The user channel under load (docs/user-channel.md): two app servers on a database of their
+// own, N idle subscribers (users never rung) split across both, and two watched subscribers, one
+// on each server. Measured: the invite throughput on server A without and with the idle
+// subscribers connected, the memory each idle subscriber costs a server, and the latency from an
+// invite's commit to the ring at a watched subscriber, at a paced invite rate, when the
+// subscriber is on the server that took the invite and when it is on the other one.
+
+export interface ChannelContext {
+  readonly adminUrl: string;
+  readonly runDir: string;
+  readonly connections: number;
+  /** Idle subscribers (1,000; fewer in a smoke run). */
+  readonly idleSubscribers: number;
+  /** Invites/s of the latency phase. */
+  readonly latencyRate: number;
+  readonly rateLimit: BenchRateLimit;
+  readonly log: (line: string) => void;
+}
+
+/** How long the latency phase waits for the last rings to arrive. */
+const ARRIVAL_GRACE_MS = 5_000;
+/** Idle subscribers connecting at once (a few hundred sockets opening in one go is a burst). */
+const CONNECT_BATCH = 100;
+
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function summarise(values: readonly number[]): ChannelLatency {
+  const sorted = Float64Array.from(values).sort();
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? 0,
+  };
+}
+
+export async function runChannelCase(
+  ctx: ChannelContext,
+  spec: CaseSpec,
+  plan: CasePlan,
+): Promise<CaseResult> {
+  const background = await backgroundCpuBusy();
+  const database = await createScratchDatabase(ctx.adminUrl);
+  onCleanup(() => database.drop());
+  const db = new pg.Pool({
+    connectionString: database.url,
+    max: 2,
+    application_name: "collab-bench",
+  });
+  db.on("error", () => {});
+  const endDb = once(() => db.end());
+  onCleanup(endDb);
+  const started: StartedProcess[] = [];
+  const subscribers: Subscriber[] = [];
+  const closeSubscribers = () => {
+    for (const s of subscribers.splice(0)) s.close();
+  };
+  const stopAll = () => {
+    closeSubscribers();
+    return Promise.all(started.map((p) => p.stop())).then(() => {});
+  };
+  onCleanup(stopAll);
+  try {
+    const app = await createBenchApp(db);
+    const servers: ServerProcess[] = await Promise.all(
+      ["a", "b"].map((name) =>
+        startAppServer({
+          databaseUrl: database.url,
+          logPath: join(ctx.runDir, `channel-${name}.log`),
+          cpuProfDir: null,
+          workerInServer: false,
+          rateLimit: ctx.rateLimit,
+        }),
+      ),
+    );
+    started.push(...servers);
+    const [serverA, serverB] = servers as [ServerProcess, ServerProcess];
+    ctx.log(
+      `  ${spec.id}: servers ${servers.map((s) => `${s.baseUrl} (pid ${s.pid})`).join(", ")}, database ${database.name}`,
+    );
+    const token = (userID: string) =>
+      createUserToken({ appId: app.id, secret: app.secret, userID, ttlSeconds: 3_600 });
+
+    // Throughput on server A, flat out: the same invites without and with idle subscribers.
+    const targets = new CaseTargets(db, app.id, spec, ctx.connections, ctx.log);
+    await targets.ensure(plan.seconds * 2, null);
+    await analyze(db);
+    const throughput = async (): Promise<{
+      result: DriveResult;
+      cpuMs: number;
+      dbCpuMs: number;
+    }> => {
+      const before = {
+        server: serverCpu(serverA.pid),
+        db: await backendCpu(db, APP_APPLICATION_NAME),
+      };
+      const result = await drive(
+        {
+          baseUrl: serverA.baseUrl,
+          connections: ctx.connections,
+          seconds: plan.seconds,
+          nextRequest: () => signedInvite(app, targets.take()),
+        },
+        new Tally(),
+      );
+      const requests = Math.max(1, result.ok + result.errors);
+      return {
+        result,
+        cpuMs: cpuMsBetween(before.server, serverCpu(serverA.pid)) / requests,
+        dbCpuMs: cpuMsBetween(before.db, await backendCpu(db, APP_APPLICATION_NAME)) / requests,
+      };
+    };
+    const rss = sampleRss([serverA.pid, serverB.pid]);
+    const without = await throughput();
+
+    // Idle subscribers, half on each server; memory per subscriber from each server's RSS.
+    await settle(1_000);
+    const rssBefore = servers.map((s) => treeRss(s.pid));
+    for (let i = 0; i < ctx.idleSubscribers; i += CONNECT_BATCH) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(CONNECT_BATCH, ctx.idleSubscribers - i) }, async (_, j) =>
+          subscribe(
+            (i + j) % 2 === 0 ? serverA.baseUrl : serverB.baseUrl,
+            await token(`idle-${i + j}`),
+            { watch: false },
+          ),
+        ),
+      );
+      subscribers.push(...batch);
+      await Promise.all(batch.map((s) => s.connected));
+    }
+    await settle(1_000);
+    const rssAfter = servers.map((s) => treeRss(s.pid));
+    const perSubscriber =
+      rssAfter.reduce((sum, after, i) => sum + (after - (rssBefore[i] ?? after)), 0) /
+      Math.max(1, ctx.idleSubscribers);
+    ctx.log(`  ${spec.id}: ${ctx.idleSubscribers} idle subscribers connected`);
+
+    await targets.ensure(plan.seconds, without.result.requestsPerSecond * 2);
+    const withIdle = await throughput();
+
+    // Latency: invites through server A at a steady rate, each ringing a watched user in a
+    // session of its own, alternately the one on A and the one on B.
+    const watched = [
+      { userID: "watch-same", server: serverA },
+      { userID: "watch-other", server: serverB },
+    ];
+    const watchers = await Promise.all(
+      watched.map(async (w) => subscribe(w.server.baseUrl, await token(w.userID), { watch: true })),
+    );
+    subscribers.push(...watchers);
+    await Promise.all(watchers.map((w) => w.connected));
+    const invites = Math.max(2, Math.round(ctx.latencyRate * plan.seconds));
+    const sessions = await provisionTargets(db, app.id, invites);
+    const sentFor = new Map<string, number>();
+    let inviteErrors = 0;
+    let sent = 0;
+    const startedAt = performance.now();
+    const inFlight: Promise<void>[] = [];
+    while (sent < invites) {
+      const due = startedAt + (sent * 1000) / ctx.latencyRate;
+      const wait = due - performance.now();
+      if (wait > 0) await settle(wait);
+      const target = sessions[sent];
+      const watcher = sent % 2;
+      sent += 1;
+      if (target === undefined) break;
+      const body = JSON.stringify({
+        collaborationID: target.collaborationId,
+        sessionID: target.sessionId,
+        userID: INVITER_ID,
+        members: [{ userID: watched[watcher]?.userID, medias: [1] }],
+      });
+      inFlight.push(
+        fetch(`${serverA.baseUrl}${INVITE_PATH}`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            ...signRequestHeaders({
+              appId: app.id,
+              secret: app.secret,
+              method: "POST",
+              path: INVITE_PATH,
+            }),
+          },
+          body,
+        }).then(
+          async (response) => {
+            await response.arrayBuffer();
+            if (response.status === 200) sentFor.set(target.sessionId, watcher);
+            else inviteErrors += 1;
+          },
+          () => {
+            inviteErrors += 1;
+          },
+        ),
+      );
+    }
+    // The rate sent: over the sending itself, not the wait for the last answers.
+    const latencySeconds = Math.max(1e-3, (performance.now() - startedAt) / 1000);
+    await Promise.all(inFlight);
+    const expected = [0, 1].map((w) => [...sentFor.values()].filter((x) => x === w).length);
+    const deadline = Date.now() + ARRIVAL_GRACE_MS;
+    while (Date.now() < deadline && watchers.some((w, i) => w.rings.length < (expected[i] ?? 0))) {
+      await settle(50);
+    }
+    const peak = rss.stop();
+    const latencyOf = (i: number) => {
+      const mine = new Set([...sentFor].filter(([, w]) => w === i).map(([s]) => s));
+      const arrivals = (watchers[i]?.rings ?? []).filter((r) => mine.has(r.sessionID));
+      return {
+        latency: summarise(arrivals.map((r) => Math.max(0, r.receivedAt - r.at))),
+        missing: mine.size - new Set(arrivals.map((r) => r.sessionID)).size,
+        duplicates: arrivals.length - new Set(arrivals.map((r) => r.sessionID)).size,
+      };
+    };
+    const same = latencyOf(0);
+    const other = latencyOf(1);
+    closeSubscribers();
+
+    const channel: ChannelReport = {
+      idleSubscribers: ctx.idleSubscribers,
+      withoutSubscribers: without.result,
+      throughputRatio:
+        withIdle.result.requestsPerSecond / Math.max(1e-9, without.result.requestsPerSecond),
+      memoryPerIdleSubscriberBytes: perSubscriber,
+      latencyRate: sent / latencySeconds,
+      sameInstance: same.latency,
+      otherInstance: other.latency,
+      missingRings: same.missing + other.missing,
+      duplicateRings: same.duplicates + other.duplicates,
+      inviteErrors,
+    };
+    const ok = without.result.ok + withIdle.result.ok + sentFor.size;
+    const check = await dataCheck(db, spec, ok, targets.pool.taken + sent, undefined);
+    return {
+      id: spec.id,
+      kind: spec.kind,
+      path: spec.path,
+      invitees: spec.invitees,
+      connections: ctx.connections,
+      targetRate: null,
+      rateSource: null,
+      callingTimeoutSeconds: spec.callingTimeoutSeconds,
+      warmup: without.result,
+      measured: withIdle.result,
+      peakRssBytes: peak,
+      cpuMsPerRequest: { server: withIdle.cpuMs, database: withIdle.dbCpuMs },
+      backgroundCpuBusy: background,
+      sessionsProvisioned: targets.provisioned + sessions.length,
+      analyzedDuringCase: [],
+      check: {
+        ...check,
+        ok:
+          check.ok &&
+          channel.missingRings === 0 &&
+          channel.duplicateRings === 0 &&
+          inviteErrors === 0,
+      },
+      channel,
+    };
+  } finally {
+    await stopAll();
+    await endDb().catch(() => {});
+    await database.drop();
+  }
+}

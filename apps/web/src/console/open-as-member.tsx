@@ -1,0 +1,50 @@
+"use client";
+import { Button, Tooltip } from "@mantine/core";
+import { useMutation } from "@tanstack/react-query";
+import { consoleErrorOf, describeError } from "./errors";
+import { useTRPC } from "./trpc";
+
+export const PHONE_PATH = "/phone";
+
+/**
+ * "Open as <member>": mints a user token for the member (session.openAsMember) and opens the web
+ * phone with it in a new tab. The tab is opened during the click (browsers block a window opened
+ * later) and pointed at the phone once the token is there; the token travels in the fragment,
+ * which no server sees.
+ */
+export function OpenAsMember({ sessionID, userID }: { sessionID: string; userID: string }) {
+  const trpc = useTRPC();
+  const mint = useMutation(trpc.session.openAsMember.mutationOptions());
+  const open = () => {
+    const tab = window.open("about:blank", "_blank");
+    if (tab !== null) tab.opener = null;
+    mint.mutate(
+      { sessionID, userID },
+      {
+        onSuccess: ({ token }) => {
+          const url = `${PHONE_PATH}#token=${encodeURIComponent(token)}`;
+          if (tab === null) window.open(url, "_blank", "noopener");
+          else tab.location.href = url;
+        },
+        onError: () => tab?.close(),
+      },
+    );
+  };
+  const error = mint.error ? describeError(consoleErrorOf(mint.error)) : null;
+  return (
+    <Tooltip label={error ?? `Open the phone as ${userID} in a new tab`} withArrow withinPortal>
+      <Button
+        size="compact-xs"
+        variant="light"
+        color={error === null ? undefined : "red"}
+        loading={mint.isPending}
+        onClick={open}
+        aria-label={`Open the phone as ${userID}`}
+        data-testid="open-as"
+        data-user={userID}
+      >
+        Open as {userID}
+      </Button>
+    </Tooltip>
+  );
+}

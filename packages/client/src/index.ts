@@ -1,0 +1,24 @@
+// @collab/client: a device of one user on the user channel (browser and Node.js).
+
+export type {
+  UserCall,
+  UserCalls,
+  UserChannelEvent,
+  UserRingEndedEvent,
+  UserRingEvent,
+  UserTransitionResult,
+} from "@collab/contracts";
+export { type BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from "./backoff";
+export {
+  type CallRef,
+  type ConnectionStatus,
+  createUserClient,
+  type EventSourceConstructor,
+  errorReason,
+  type TokenSource,
+  type UserClient,
+  type UserClientEvents,
+  type UserClientOptions,
+} from "./client";
+export { RingBook, type RingEnd } from "./rings";
+export { readUserToken, type UserTokenInfo } from "./token";
