@@ -146,6 +146,7 @@ const FULL_BODIES: Record<string, Record<string, unknown>> = {
   UserCallRequest: { collaborationID: "collab", sessionID: "session" },
   UserEventsSubscriptionRequest: { lastEventId: "42" },
   RotateAppSecretRequest: { overlapHours: 24 },
+  OpenAsMemberRequest: { sessionID: "session", userID: "bob" },
 };
 
 function isSchema(value: unknown): value is z.ZodType {
