@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Writable } from "node:stream";
-import { type CreatedApp, createApp, createDb, readAppUsage, setAppDisabled } from "@collab/db";
+import {
+  type CreatedApp,
+  createApp,
+  createDb,
+  deleteApp,
+  readAppUsage,
+  setAppDisabled,
+} from "@collab/db";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createMetrics } from "@collab/metrics";
@@ -599,6 +606,25 @@ describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
       await server.server.close();
       const [today] = (await readAppUsage(db.prisma, counted.id, { days: 1 })).slice(-1);
       expect(today).toMatchObject({ requests: 2, errors: 1 });
+    });
+
+    it("refuses a deleted app's requests as an unknown APPID at once, though its secret is cached", async () => {
+      const doomed = await createApp(db.prisma, { name: "Deleted test" });
+      const create = () =>
+        send(running.port, {
+          method: "POST",
+          path: "/create",
+          headers: {
+            "content-type": "application/json",
+            ...signed(doomed, running.port, "/create"),
+          },
+          body: JSON.stringify({ userID: "alice" }),
+        });
+      expect((await create()).status).toBe(200); // its secret is now in the cache
+      expect(await deleteApp(db.prisma, doomed.id)).toBe(true);
+      const refused = await create();
+      expect(refused.status).toBe(401);
+      expect(JSON.parse(refused.body)).toMatchObject({ reason: "UNAUTHENTICATED" });
     });
 
     it("refuses a disabled app's requests as an unknown APPID, and serves it again once enabled", async () => {

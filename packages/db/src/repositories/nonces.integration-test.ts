@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "../testing";
 import { createApp, findAppSecret } from "./apps";
-import { consumeNonce, purgeExpiredNonces } from "./nonces";
+import { consumeNonce, purgeExpiredNonces, UnknownAppError } from "./nonces";
 
 describe.each(testDatabaseTargets())("nonces and app secrets on %s", (target) => {
   let db: TestDatabase;
@@ -23,6 +23,16 @@ describe.each(testDatabaseTargets())("nonces and app secrets on %s", (target) =>
     const secret = await findAppSecret(db.prisma, appId);
     expect(secret).toMatch(/^[A-Za-z0-9]{32,}$/);
     expect(await findAppSecret(db.prisma, "hiar-no-such-app")).toBeNull();
+  });
+
+  it("refuses a nonce of an app that does not exist (deleted after its secret was cached)", async () => {
+    await expect(
+      consumeNonce(db.prisma, {
+        appId: "hiar-deleted-app",
+        nonce: crypto.randomUUID(),
+        expiresAt: inFiveMinutes(),
+      }),
+    ).rejects.toBeInstanceOf(UnknownAppError);
   });
 
   it("accepts a nonce once per app", async () => {

@@ -6,9 +6,10 @@ import {
   CorruptSecretError,
   consumeNonce,
   type Database,
+  UnknownAppError,
   UnknownSecretKeyError,
 } from "@collab/db";
-import { verifyRequest } from "@collab/hiar-auth";
+import { INVALID_CREDENTIALS_MESSAGE, verifyRequest } from "@collab/hiar-auth";
 import type { RestSettings } from "@collab/settings";
 import type { Logger } from "pino";
 
@@ -70,11 +71,20 @@ export async function authenticate(
   });
   if (!verified.ok) throw new HiarError(verified.reason, verified.message);
 
-  const fresh = await consumeNonce(db, {
-    appId: verified.appId,
-    nonce: verified.nonce,
-    expiresAt: new Date(verified.nonceExpiresAtMs),
-  });
+  let fresh: boolean;
+  try {
+    fresh = await consumeNonce(db, {
+      appId: verified.appId,
+      nonce: verified.nonce,
+      expiresAt: new Date(verified.nonceExpiresAtMs),
+    });
+  } catch (error) {
+    // Deleted since its secret was cached: as unknown as any APPID that never existed.
+    if (error instanceof UnknownAppError) {
+      throw new HiarError("UNAUTHENTICATED", INVALID_CREDENTIALS_MESSAGE);
+    }
+    throw error;
+  }
   if (!fresh) throw new HiarError("NONCE_REUSED", "X-HIAR-OPENAPI-NONCE has already been used");
   return { appId: verified.appId };
 }
