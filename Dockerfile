@@ -32,6 +32,7 @@ COPY packages/openapi/package.json packages/openapi/
 COPY packages/sdk/package.json packages/sdk/
 COPY packages/settings/package.json packages/settings/
 COPY packages/tracing/package.json packages/tracing/
+COPY packages/user-token/package.json packages/user-token/
 COPY packages/worker/package.json packages/worker/
 # The Prisma client is generated on install (packages/db's postinstall) from its schema and config.
 COPY packages/db/prisma packages/db/prisma

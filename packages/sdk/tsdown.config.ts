@@ -2,7 +2,7 @@ import { defineConfig } from "tsdown";
 
 // dist/: one ESM file and its bundled declarations, runnable by plain Node 20+ outside this
 // workspace. The workspace packages (contracts, hiar-auth) are TypeScript source, so they are
-// bundled in; zod stays a dependency.
+// bundled in; zod and jose stay dependencies.
 export default defineConfig({
   entry: ["src/index.ts"],
   format: "esm",
@@ -13,5 +13,5 @@ export default defineConfig({
   // eager: declarations of the bundled workspace sources are emitted by the TypeScript program.
   dts: { eager: true },
   clean: true,
-  deps: { neverBundle: ["zod"], alwaysBundle: [/^@collab\//] },
+  deps: { neverBundle: ["zod", "jose"], alwaysBundle: [/^@collab\//] },
 });

@@ -20,6 +20,12 @@ export interface InnerContext {
   readonly settings: DomainSettings;
   /** Set only by the console's HTTP endpoint (browsers); absent for in-process callers. */
   readonly browser?: BrowserRequest;
+  /**
+   * The user token the request carries (`Authorization: Bearer …`, or a subscription's
+   * connection parameter `token`), unverified; the user procedures verify it on every call.
+   * Never logged.
+   */
+  readonly userToken?: string | null;
 }
 
 /** What a console (browser) request adds: its origin check and the session cookie. */
@@ -49,8 +55,21 @@ export function createInnerContext(options: InnerContext): InnerContext {
     trace: options.trace,
     settings: options.settings,
   };
-  return options.browser === undefined ? inner : { ...inner, browser: options.browser };
+  const withToken = options.userToken == null ? inner : { ...inner, userToken: options.userToken };
+  return options.browser === undefined ? withToken : { ...withToken, browser: options.browser };
 }
+
+/** The end user a verified user token names: the user procedures act as this user only. */
+export interface UserIdentity {
+  readonly id: string;
+  /** The token's device id, null when it names none. */
+  readonly deviceID: string | null;
+  /** When the token expires (a subscription ends then; the device reconnects with a new one). */
+  readonly expiresAt: Date;
+}
+
+/** The context of a user procedure: the token's app and user. */
+export type UserContext = InnerContext & { readonly app: AppIdentity; readonly user: UserIdentity };
 
 /** The context of a procedure that passed the app check. */
 export type AppContext = InnerContext & { readonly app: AppIdentity };

@@ -33,6 +33,8 @@ export {
   type BrowserRequest,
   createInnerContext,
   type InnerContext,
+  type UserContext,
+  type UserIdentity,
 } from "./context";
 export { CONSOLE_ENDPOINT_LIMITS, toHiarError, toTRPCError } from "./errors";
 export type { RedisBackendOptions } from "./limits/redis";
@@ -58,3 +60,4 @@ export {
   StreamSlots,
 } from "./realtime/stream-slots";
 export { type AppRouter, appRouter, type Caller, createCaller } from "./root";
+export { authenticateUser, bearerToken, userTokenSecretsFor } from "./user/authenticate";

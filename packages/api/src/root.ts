@@ -3,6 +3,7 @@ import { signedInAppRouter } from "./routers/app/_router";
 import { authRouter } from "./routers/auth/_router";
 import { collaborationRouter } from "./routers/collaboration/_router";
 import { sessionRouter } from "./routers/session/_router";
+import { userRouter } from "./routers/user/_router";
 import { webhookRouter } from "./routers/webhook/_router";
 import { createCallerFactory, router } from "./trpc";
 
@@ -13,6 +14,7 @@ export const appRouter = router({
   collaboration: collaborationRouter,
   session: sessionRouter,
   webhook: webhookRouter,
+  user: router(userRouter),
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { StorableString } from "./scalars";
 
 // The console's view of the signed-in app itself: its usage per day and its deletion.
 
@@ -31,6 +32,6 @@ export type AppUsage = z.infer<typeof AppUsage>;
 
 export const DeleteAppRequest = z.object({
   /** The app's own APPID, typed again: a deletion cannot be undone. */
-  confirmAppId: z.string().max(200),
+  confirmAppId: StorableString.max(200),
 });
 export type DeleteAppRequest = z.infer<typeof DeleteAppRequest>;

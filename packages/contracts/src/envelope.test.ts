@@ -22,6 +22,7 @@ describe("TYPE_URLS and Any", () => {
       Empty: "type.googleapis.com/google.protobuf.Empty",
       CreateResp: "type.googleapis.com/hileia_core_collaboration.v1.CreateResp",
       QueryByUserResp: "type.googleapis.com/hileia_core_collaboration.v1.QueryByUserResp",
+      UserTokenResp: "type.googleapis.com/collab.v1.UserTokenResp",
     });
   });
 

@@ -15,6 +15,8 @@ export const TYPE_URLS = Object.freeze({
   Empty: "type.googleapis.com/google.protobuf.Empty",
   CreateResp: "type.googleapis.com/hileia_core_collaboration.v1.CreateResp",
   QueryByUserResp: "type.googleapis.com/hileia_core_collaboration.v1.QueryByUserResp",
+  /** This project's extension (POST /user/token); HiAR defines no such message. */
+  UserTokenResp: "type.googleapis.com/collab.v1.UserTokenResp",
 } as const);
 
 // Protojson renders Any of a well-known type (Empty) as {"@type", "value"}, and Any of an

@@ -17,5 +17,7 @@ export * from "./query-by-user";
 export * from "./responses";
 export * from "./rule-settings";
 export * from "./scalars";
+export * from "./user-channel";
+export * from "./user-token";
 export * from "./validation";
 export * from "./webhook";

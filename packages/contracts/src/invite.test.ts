@@ -68,7 +68,23 @@ describe("InviteSessionRequest", () => {
           extra: "string",
         },
       ],
+      callingTimeout: 0,
     });
+  });
+
+  test("the extension callingTimeout: 1–86400 seconds, 0 or absent when not set, else refused by name", () => {
+    expect(InviteSessionRequest.parse(body()).callingTimeout).toBe(0);
+    expect(InviteSessionRequest.parse({ ...body(), callingTimeout: null }).callingTimeout).toBe(0);
+    expect(InviteSessionRequest.parse({ ...body(), callingTimeout: 1 }).callingTimeout).toBe(1);
+    expect(InviteSessionRequest.parse({ ...body(), callingTimeout: "86400" }).callingTimeout).toBe(
+      86_400,
+    );
+    for (const bad of [-1, 86_401, 2.5, "soon", true, {}]) {
+      expect(
+        failingField(InviteSessionRequest, { ...body(), callingTimeout: bad }),
+        String(bad),
+      ).toBe("callingTimeout");
+    }
   });
 
   test("the seed's member parses on its own to the exact value", () => {

@@ -3,6 +3,7 @@ import { reportDuplicateUserIDs } from "./duplicates";
 import { MEMBER_SESSION_STATES, type MemberSessionStateName } from "./enums";
 import { LIMITS } from "./limits";
 import { MemberInfo } from "./member";
+import { CallingTimeoutSeconds } from "./rule-settings";
 import { IdField, message, withZero } from "./scalars";
 
 // POST /session/invite (会话中邀请): the seed body and the typed procedure's per-invitee result.
@@ -25,6 +26,11 @@ export const InviteSessionRequest = message({
       .max(LIMITS.maxInviteMembers, { error: `must list 1–${LIMITS.maxInviteMembers} members` }),
     [],
   ),
+  /**
+   * Extension: seconds the members this request rings may stay MEMBER_CALLING, 1…86400; it
+   * overrides the collaboration's and the deployment's timeout for them. 0 or absent: not set.
+   */
+  callingTimeout: withZero(CallingTimeoutSeconds, 0),
 })
   .superRefine((req, ctx) => {
     req.members.forEach((member, i) => {

@@ -14,6 +14,7 @@ import {
   MemberActionRequest,
 } from "./lifecycle";
 import { QueryByUserRequest } from "./query-by-user";
+import { UserTokenRequest, UserTokenResponse } from "./user-token";
 
 // The documented HiAR POST paths as data: the REST adapter serves them, the OpenAPI document
 // describes them and the SDK calls them, all from this one list.
@@ -156,6 +157,20 @@ export const HIAR_OPERATIONS = {
     request: EndSessionRequest,
     response: LifecycleResponse,
     errors: ["PERMISSION_DENIED", "NOT_FOUND", "INVALID_STATE"],
+  },
+  // End-user tokens for the user channel: this project's extension.
+  issueUserToken: {
+    path: "/user/token",
+    summary: "Mint a user token (extension)",
+    description:
+      "Returns a short-lived token (a JWT signed HS256 with the app's secret; iss = APPID, sub = " +
+      "userID, optional device id) with which the user's device calls the user procedures and " +
+      "subscribes to the user channel, acting only as that user. The same token the SDK's " +
+      "createUserToken mints without a round trip. Changing the app's secret invalidates it.",
+    origin: "extension",
+    request: UserTokenRequest,
+    response: UserTokenResponse,
+    errors: [],
   },
 } as const satisfies Record<string, HiarOperation>;
 

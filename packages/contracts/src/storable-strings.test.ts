@@ -67,6 +67,7 @@ describe("unstorableReason", () => {
 
 /** Every string the request can hold, at least once, with valid values (ints as decimal strings). */
 const FULL_BODIES: Record<string, Record<string, unknown>> = {
+  UserTokenRequest: { userID: "bob", deviceID: "bob-phone", ttlSeconds: "600" },
   InviteSessionRequest: {
     collaborationID: "collab",
     sessionID: "session",
@@ -139,6 +140,8 @@ const FULL_BODIES: Record<string, Record<string, unknown>> = {
   SessionEventsSubscriptionRequest: { sessionID: "session", lastEventId: "42" },
   SetWebhookRequest: { url: "https://example.com/hooks/hiar?x=1" },
   WebhookDeliveriesRequest: { limit: 10, before: "12", sessionID: "session" },
+  AppUsageRequest: { days: 7 },
+  DeleteAppRequest: { confirmAppId: "hiar-app" },
 };
 
 function isSchema(value: unknown): value is z.ZodType {

@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { registerSessionEventSignal } from "./event-signal";
 import { PrismaClient } from "./generated/prisma/client";
 import { migrate as runMigrations } from "./migrate";
 import { defaultPgliteDataDir } from "./paths";
@@ -147,13 +148,14 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
       queryMs: options.queryTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.queryMs,
     });
     let closed: Promise<void> | undefined;
+    const closeSignal = registerSessionEventSignal({ prisma, kind: "postgres", url: databaseUrl });
     return {
       prisma,
       kind: "postgres",
       url: databaseUrl,
       poolStats,
       close: () => {
-        closed ??= prisma.$disconnect();
+        closed ??= closeSignal().then(() => prisma.$disconnect());
         return closed;
       },
     };
@@ -171,6 +173,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     throw error;
   }
   const { prisma, poolStats } = newPrisma(server.url, 1, false);
+  const closeSignal = registerSessionEventSignal({ prisma, kind: "pglite", url: server.url });
   let closed: Promise<void> | undefined;
   return {
     prisma,
@@ -180,6 +183,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     close: () => {
       closed ??= (async () => {
         try {
+          await closeSignal();
           await prisma.$disconnect();
         } finally {
           await server.stop();

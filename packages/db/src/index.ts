@@ -25,6 +25,12 @@ export {
   type PoolStats,
   redactUrl,
 } from "./client";
+export {
+  registerSessionEventSignal,
+  SESSION_EVENT_CHANNEL,
+  type SessionEventSignal,
+  sessionEventSignalFor,
+} from "./event-signal";
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";
 export { type PingResult, ping } from "./ping";
@@ -33,6 +39,7 @@ export * from "./repositories/apps";
 export * from "./repositories/backlog";
 export * from "./repositories/collaborations";
 export * from "./repositories/console-sessions";
+export * from "./repositories/event-tail";
 export * from "./repositories/events";
 export type { DbExecutor } from "./repositories/executor";
 export * from "./repositories/members";
@@ -40,6 +47,7 @@ export * from "./repositories/nonces";
 export * from "./repositories/periodic-tasks";
 export * from "./repositories/rate-limits";
 export * from "./repositories/sessions";
+export * from "./repositories/user-calls";
 export * from "./repositories/webhooks";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
 export { isDatabaseUnavailableError } from "./unavailable";

@@ -140,6 +140,16 @@ describe.each(testDatabaseTargets())("per-collaboration calling timeout on %s", 
     });
     expect(again.callingDeadline?.getTime()).toBeGreaterThan(first.callingDeadline?.getTime() ?? 0);
 
+    // The invite's own timeout (extension) overrides the collaboration's and the deployment's,
+    // for the members it rings only; 0 means not set.
+    const [g, h, i] = [uid("g"), uid("h"), uid("i")];
+    await inviteSession(ctx, { ...inviteRequest(own, own.creator, [g]), callingTimeout: 45 });
+    await inviteSession(ctx, { ...inviteRequest(day, day.creator, [h]), callingTimeout: 2 });
+    await inviteSession(ctx, { ...inviteRequest(own, own.creator, [i]), callingTimeout: 0 });
+    expect(await delayOf(own, g)).toBe(45_000);
+    expect(await delayOf(day, h)).toBe(2_000);
+    expect(await delayOf(own, i)).toBe(1_000);
+
     // The deployment's value may have a fraction of a second.
     const fraction = await sessionWith();
     const f = uid("f");

@@ -20,6 +20,7 @@ export {
   RING_STATE,
 } from "./invite-plan";
 export { type InviteOptions, inviteSession } from "./invite-session";
+export { issueUserToken } from "./issue-user-token";
 export {
   holdsKickRight,
   type KickRightInput,
@@ -40,7 +41,11 @@ export {
   reportBusy,
   reportOffline,
 } from "./member-actions";
-export { type MemberTransitionSpec, transitionMember } from "./member-transition";
+export {
+  type MemberTransitionSpec,
+  type TransitionOrigin,
+  transitionMember,
+} from "./member-transition";
 export { pageSize, queryCollaborationsByUser } from "./query-collaborations-by-user";
 export { currentApp, signIn, WRONG_CREDENTIALS_MESSAGE } from "./sign-in";
 export {
@@ -57,4 +62,12 @@ export {
 } from "./time-out-due-calls";
 export { MAX_UNIX_SECONDS, timeRange, unixSecondsToDate } from "./times";
 export { TRANSACTION_OPTIONS } from "./transaction";
+export {
+  listUserCalls,
+  MAX_CURRENT_CALLS,
+  MAX_MISSED_CALLS,
+  MISSED_CALLS_WINDOW_MS,
+  ringingCalls,
+  userCallView,
+} from "./user-calls";
 export { getWebhook, listWebhookDeliveries, setWebhook } from "./webhook-settings";

@@ -156,6 +156,7 @@ async function attemptInvite(
     callingTimeoutSeconds: effectiveCallingTimeoutSeconds(
       snapshot.collaboration.callingTimeoutSeconds,
       attempt.deploymentTimeoutSeconds,
+      input.callingTimeout,
     ),
     events: plan.changes.map(
       (change): NewSessionEvent => ({

@@ -6,7 +6,7 @@ import type {
 } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES, type EventType } from "./events";
-import { transitionMember } from "./member-transition";
+import { type TransitionOrigin, transitionMember } from "./member-transition";
 
 // The call lifecycle's member actions (docs/state-machine.md), one row each: the state the member
 // moves to and the event recorded. Each runs member-transition.ts's one transaction (5
@@ -34,11 +34,13 @@ const SELF_ACTIONS = {
 type SelfAction = (
   ctx: DomainContext,
   input: MemberActionRequest,
+  /** A user procedure's device (the user channel): recorded on the event. */
+  origin?: TransitionOrigin,
 ) => Promise<MemberTransitionResult>;
 
 function selfAction(name: keyof typeof SELF_ACTIONS): SelfAction {
   const { to, eventType } = SELF_ACTIONS[name];
-  return (ctx, input) =>
+  return (ctx, input, origin) =>
     transitionMember(ctx, {
       collaborationID: input.collaborationID,
       sessionID: input.sessionID,
@@ -47,6 +49,7 @@ function selfAction(name: keyof typeof SELF_ACTIONS): SelfAction {
       actorID: input.userID,
       to,
       eventType,
+      ...(origin?.deviceID === undefined ? {} : { deviceID: origin.deviceID }),
     });
 }
 

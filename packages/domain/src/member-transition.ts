@@ -28,6 +28,12 @@ import { TRANSACTION_OPTIONS } from "./transaction";
 // is still in the state read: of two concurrent transitions of one member exactly one wins; the
 // other then reads the new state and is refused with INVALID_STATE.
 
+/** Where a member's own transition came from, recorded on its event (the user channel shows it). */
+export interface TransitionOrigin {
+  /** The device whose user procedure asked (its user token's device id). */
+  readonly deviceID?: string;
+}
+
 export interface MemberTransitionSpec {
   readonly collaborationID: string;
   readonly sessionID: string;
@@ -40,6 +46,8 @@ export interface MemberTransitionSpec {
   readonly requireKickRight?: boolean;
   readonly to: MemberSessionStateName;
   readonly eventType: EventType;
+  /** Recorded in the event's payload as `deviceID` when set. */
+  readonly deviceID?: string;
 }
 
 function kickerMayKick(
@@ -116,6 +124,8 @@ export async function transitionMember(
     if (!moved) throw refusedTransition(spec.subjectID, from, spec.to, spec.subjectField);
 
     const payload = { collaborationID: spec.collaborationID };
+    const memberPayload =
+      spec.deviceID === undefined ? payload : { ...payload, deviceID: spec.deviceID };
     const events: NewSessionEvent[] = [
       {
         type: spec.eventType,
@@ -124,7 +134,7 @@ export async function transitionMember(
         fromState: from,
         toState: spec.to,
         traceId: ctx.trace.id,
-        payload,
+        payload: memberPayload,
       },
     ];
     if (sessionStarted) {

@@ -28,6 +28,11 @@ export {
   verifyStandardWebhook,
   type WebhookSecrets,
 } from "./standard-webhook";
+export {
+  type CreateUserTokenInput,
+  createUserToken,
+  USER_TOKEN_MAX_TTL_SECONDS,
+} from "./user-token";
 export { SDK_VERSION } from "./version";
 export {
   DEFAULT_WEBHOOK_MAX_BODY_BYTES,

@@ -1,4 +1,4 @@
-import type { Database } from "@collab/db";
+import { type Database, sessionEventSignalFor } from "@collab/db";
 import { timeOutDueCalls } from "@collab/domain";
 import type { Metrics } from "@collab/metrics";
 import type { WorkerLog } from "./log";
@@ -40,6 +40,8 @@ export function startRingClock(options: RingClockOptions): Loop {
         lateSeconds: sweep.timedOut.map((member) => member.lateMs / 1_000),
       });
       if (sweep.timedOut.length > 0) {
+        // Committed: the rung users' devices (user channel) and webhooks hear of it now.
+        sessionEventSignalFor(db).notify();
         log.info(
           {
             members: sweep.timedOut.length,

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WEBHOOK_EVENT_ID_HEADER, WebhookEvent } from "@collab/contracts";
-import { claimDueWebhookStreams, type Database, setAppWebhookUrl, webhookStatus } from "@collab/db";
+import {
+  claimDueWebhookStreams,
+  type Database,
+  sessionEventSignalFor,
+  setAppWebhookUrl,
+  webhookStatus,
+} from "@collab/db";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
 import type { DomainContext } from "@collab/domain";
 import { splitRequestTarget, verifyRequest } from "@collab/hiar-auth";
@@ -141,11 +147,11 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     secrets.set(ctx.app.id, secret);
     return ctx;
   }
-  function dispatch(settings = SETTINGS) {
+  function dispatch(settings = SETTINGS, pollIntervalMs = 50) {
     const dispatcher = startWebhookDispatcher({
       db: prisma,
       settings,
-      pollIntervalMs: 50,
+      pollIntervalMs,
       log: { info() {}, warn() {}, error() {} },
     });
     dispatchers.push(dispatcher);
@@ -363,6 +369,24 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     expect(outcomes).toContain("1:FAILED");
     expect(outcomes).toContain("1:ABANDONED");
     expect(outcomes).toContain("2:ABANDONED");
+  });
+
+  it("an idle dispatcher delivers as soon as session events are signalled, not at its next poll", async () => {
+    const ctx = await hookedApp();
+    const s = await newSession(ctx);
+    dispatch(SETTINGS, 600_000); // polls once at start, then only when woken
+    const delivered = (n: number) => async () =>
+      receiver.processed.filter((e) => e.sessionID === s.sessionID && e.type === "member.invited")
+        .length >= n;
+    await ring(ctx, s, [uid("first")], { callingTimeoutSeconds: 60 });
+    sessionEventSignalFor(prisma).notify();
+    expect(await eventually(delivered(1), 10_000)).toBe(true);
+    // Now idle for ten minutes unless woken: the signal after a commit wakes it.
+    const started = Date.now();
+    await ring(ctx, s, [uid("second")], { callingTimeoutSeconds: 60 });
+    sessionEventSignalFor(prisma).notify();
+    expect(await eventually(delivered(2), 10_000, 10)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("delivers only events appended while a URL is set; delivery never blocks a request", async () => {

@@ -145,7 +145,9 @@ export function createAppServer(options: AppServerOptions): AppServer {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     handle(req, res, expectsContinue).catch((error: unknown) => {
-      log.error({ err: error, url: req.url?.slice(0, 200) }, "unhandled error");
+      // The path only: a query may carry a user token (a subscription's connectionParams).
+      const path = (req.url ?? "").split("?", 1)[0]?.slice(0, 200);
+      log.error({ err: error, url: path }, "unhandled error");
       sendEnvelope(res, 500, "INTERNAL");
     });
   };

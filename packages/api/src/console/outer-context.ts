@@ -1,6 +1,7 @@
 import { type Database, findLiveConsoleSession } from "@collab/db";
 import type { DomainSettings } from "@collab/domain";
 import { createInnerContext, type InnerContext } from "../context";
+import { bearerToken } from "../user/authenticate";
 import { isSameOriginRequest } from "./same-origin";
 import {
   type ConsoleSessionConfig,
@@ -22,6 +23,12 @@ export interface OuterContextOptions {
   readonly session: ConsoleSessionConfig;
   /** Counts failed sign-ins (the process's default throttle when absent). */
   readonly signInThrottle?: SignInThrottle;
+  /**
+   * tRPC's connection parameters of a subscription (sent in its URL by clients that cannot set
+   * headers, e.g. a browser's EventSource): `token` is taken as the user token when the request
+   * has no Authorization header.
+   */
+  readonly connectionParams?: Readonly<Record<string, string | undefined>> | null;
 }
 
 /** The message of a sign-in refused because the server has no cookie-signing key. */
@@ -39,11 +46,14 @@ export async function createOuterContext(options: OuterContextOptions): Promise<
   const { req, resHeaders, session: config, db } = options;
   const session = await liveConsoleSession(db, config, req.headers.get("cookie"));
   const key = config.key;
+  const userToken =
+    bearerToken(req.headers.get("authorization")) ?? options.connectionParams?.token ?? null;
   return createInnerContext({
     db,
     app: session === null ? null : { id: session.appId },
     trace: options.trace,
     settings: options.settings,
+    userToken,
     browser: {
       sameOrigin: isSameOriginRequest(req.headers, req.url),
       clientAddress: clientAddressOf(req.headers),

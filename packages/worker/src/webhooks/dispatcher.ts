@@ -6,6 +6,8 @@ import {
   readWebhookBatch,
   recordWebhookAttempt,
   releaseWebhookStream,
+  type SessionEventSignal,
+  sessionEventSignalFor,
   type WebhookEventRow,
   type WebhookOutcome,
 } from "@collab/db";
@@ -52,6 +54,12 @@ export function startWebhookDispatcher(options: {
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
   readonly report?: LoopReport;
+  /**
+   * Wakes the polling loop when session events are committed (in any process, on PostgreSQL), so
+   * an idle deployment delivers at once rather than at the next poll. Default: the database
+   * client's signal; null: poll only.
+   */
+  readonly signal?: SessionEventSignal | null;
   readonly metrics?: Metrics;
 }): WebhookDispatcher {
   const { db, settings, log } = options;
@@ -261,7 +269,10 @@ export function startWebhookDispatcher(options: {
     while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
   }
 
+  let stopSignal: (() => void) | undefined;
   if (options.loop !== false) {
+    const signal = options.signal === undefined ? sessionEventSignalFor(db) : options.signal;
+    stopSignal = signal?.onSignal(() => loop?.wake());
     loop = startLoop({
       name: WEBHOOK_OUTBOX,
       retryBaseMs,
@@ -283,6 +294,7 @@ export function startWebhookDispatcher(options: {
     idle,
     async stop() {
       stopped = true;
+      stopSignal?.();
       await loop?.stop();
       await idle();
     },

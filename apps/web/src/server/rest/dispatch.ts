@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { toHiarError } from "@collab/api";
 import { errorResponse, HiarError, LIMITS, parseOrThrow, successEnvelope } from "@collab/contracts";
-import type { AppSecretCache, Database } from "@collab/db";
+import { type AppSecretCache, type Database, sessionEventSignalFor } from "@collab/db";
 import type { DomainSettings } from "@collab/domain";
 import { type Metrics, OK_REASON, UNKNOWN_OPERATION } from "@collab/metrics";
 import type { RestSettings } from "@collab/settings";
@@ -141,6 +141,8 @@ async function answerRest(
       input as never,
     );
     payload = JSON.stringify(successEnvelope(data));
+    // Committed: live readers (the user channel, webhooks) of every instance read now.
+    if (route.rest.writesEvents) sessionEventSignalFor(deps.db).notify();
   } catch (error) {
     failure = toHiarError(error);
     const mapped = errorResponse(failure);

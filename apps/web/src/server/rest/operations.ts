@@ -4,6 +4,7 @@ import {
   type HIAR_OPERATIONS,
   type HiarOperationName,
   queryByUserRespAny,
+  userTokenRespAny,
 } from "@collab/contracts";
 import {
   acceptCall,
@@ -12,6 +13,7 @@ import {
   declineCall,
   endSession,
   inviteSession,
+  issueUserToken,
   kickoutMember,
   leaveSession,
   queryCollaborationsByUser,
@@ -31,13 +33,19 @@ type Input<K extends HiarOperationName> = z.output<(typeof HIAR_OPERATIONS)[K]["
 export interface RestOperation<I> {
   /** Runs the use case for the authenticated app and returns the envelope's `data`. */
   readonly run: (ctx: DomainContext, input: I) => Promise<unknown>;
+  /**
+   * Whether a success may have appended session events: the adapter then signals the live
+   * readers (user channel, webhooks) once it has answered.
+   */
+  readonly writesEvents: boolean;
 }
 
 function serve<I, R>(
   useCase: (ctx: DomainContext, input: I) => Promise<R>,
   data: (result: R) => unknown,
+  writesEvents = true,
 ): RestOperation<I> {
-  return { run: async (ctx, input) => data(await useCase(ctx, input)) };
+  return { run: async (ctx, input) => data(await useCase(ctx, input)), writesEvents };
 }
 
 /** google.protobuf.Empty: the data of the invite and of the lifecycle extensions. */
@@ -46,7 +54,7 @@ const empty = () => EMPTY_ANY;
 export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation<Input<K>> } = {
   inviteSession: serve(inviteSession, empty),
   createCollaboration: serve(createCollaboration, createRespAny),
-  queryCollaborationsByUser: serve(queryCollaborationsByUser, queryByUserRespAny),
+  queryCollaborationsByUser: serve(queryCollaborationsByUser, queryByUserRespAny, false),
   acceptCall: serve(acceptCall, empty),
   declineCall: serve(declineCall, empty),
   reportBusy: serve(reportBusy, empty),
@@ -54,4 +62,5 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   leaveSession: serve(leaveSession, empty),
   kickoutMember: serve(kickoutMember, empty),
   endSession: serve(endSession, empty),
+  issueUserToken: serve(issueUserToken, userTokenRespAny, false),
 };

@@ -17,7 +17,9 @@ import { traceIdFrom } from "@/server/trace";
 
 // The console's typed endpoint (queries, mutations, and live subscriptions over SSE). The outer
 // context reads the signed session cookie and looks its session up: its app is the tenant;
-// without one, every procedure but auth.signIn answers UNAUTHENTICATED. Browser mutations must
+// without one, every procedure but auth.signIn answers UNAUTHENTICATED. The user procedures
+// (`user.*`) ignore the cookie and take the user token (Authorization: Bearer, or a
+// subscription's connection parameter `token`). Browser mutations must
 // be same-origin. Requests are bounded (CONSOLE_ENDPOINT_LIMITS: calls per batch, body bytes),
 // and whatever is wrong with a request (unknown procedure, bad JSON, wrong method, …) gets a
 // catalogue 4xx in tRPC's error shape, logged at info without a stack.
@@ -31,11 +33,12 @@ async function handler(request: Request): Promise<Response> {
     req: limitRequestBody(request, CONSOLE_ENDPOINT_LIMITS.maxBodyBytes),
     router: appRouter,
     maxBatchSize: CONSOLE_ENDPOINT_LIMITS.maxBatchSize,
-    createContext: async ({ req, resHeaders }) => {
+    createContext: async ({ req, resHeaders, info }) => {
       const db = (await getDb(settings.database)).prisma;
       return createOuterContext({
         req,
         resHeaders,
+        connectionParams: info.connectionParams,
         db,
         trace: { id: traceId },
         settings: domainSettings(settings),

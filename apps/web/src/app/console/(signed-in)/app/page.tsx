@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { AppPage } from "@/console/app-page";
 
-export const metadata: Metadata = { title: "App" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("app") };
+}
 
 export default function Page() {
   return <AppPage />;

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../client";
+import { sessionEventSignalFor } from "../event-signal";
+import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "../testing";
+import { createApp } from "./apps";
+import { currentEventCursor, readCommittedEventsAfter } from "./event-tail";
+import { appendSessionEvents, type NewSessionEvent } from "./events";
+
+// The user channel's tail: events come in an order no later commit can insert into, and the
+// session event signal crosses processes on PostgreSQL. On a shared PostgreSQL server another
+// database's running transaction holds the bound back for a moment: reads poll until it passes.
+
+const event = (subjectId: string): NewSessionEvent => ({
+  type: "member.invited",
+  actorId: "alice",
+  subjectId,
+  fromState: null,
+  toState: "MEMBER_CALLING",
+  traceId: null,
+  payload: { collaborationID: "c" },
+});
+
+describe.each(testDatabaseTargets())("the session event tail on %s", (target) => {
+  let db: TestDatabase;
+  let appId: string;
+  let n = 0;
+
+  async function session() {
+    n += 1;
+    const collaboration = await db.prisma.collaboration.create({
+      data: { id: `c${n}`.padEnd(32, "0"), appId, creatorId: "alice", detail: `detail ${n}` },
+    });
+    const created = await db.prisma.session.create({
+      data: { id: `s${n}`.padEnd(32, "0"), appId, collaborationId: collaboration.id },
+    });
+    await db.prisma.sessionMember.create({
+      data: { appId, sessionId: created.id, userId: "alice" },
+    });
+    return { sessionId: created.id, collaborationId: collaboration.id };
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ target });
+    appId = (await createApp(db.prisma, { name: "Tail app" })).id;
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("reads events after a cursor with their session's collaboration, detail and members", async () => {
+    const start = await currentEventCursor(db.prisma);
+    const s = await session();
+    await appendSessionEvents(db.prisma, { appId, sessionId: s.sessionId, events: [event("bob")] });
+    let read = await readCommittedEventsAfter(db.prisma, { after: start, limit: 10 });
+    await expect
+      .poll(async () => {
+        read = await readCommittedEventsAfter(db.prisma, { after: start, limit: 10 });
+        return read.events.length;
+      })
+      .toBe(1);
+    expect(read.events[0]).toMatchObject({
+      appId,
+      sessionId: s.sessionId,
+      collaborationId: s.collaborationId,
+      detail: `detail ${n}`,
+      subjectId: "bob",
+      seq: 1,
+      members: ["alice"],
+    });
+    // Nothing after the reader's next position; other apps' events filtered out when asked.
+    expect(
+      (await readCommittedEventsAfter(db.prisma, { after: read.next, limit: 10 })).events,
+    ).toEqual([]);
+    expect(
+      (await readCommittedEventsAfter(db.prisma, { after: start, limit: 10, appId: "other" }))
+        .events,
+    ).toEqual([]);
+    // A bound at the start sees nothing.
+    expect(
+      (await readCommittedEventsAfter(db.prisma, { after: start, limit: 10, upTo: start })).events,
+    ).toEqual([]);
+  });
+
+  it("pages with `limit`, in order, without repeating", async () => {
+    const start = await currentEventCursor(db.prisma);
+    const s = await session();
+    await appendSessionEvents(db.prisma, {
+      appId,
+      sessionId: s.sessionId,
+      events: ["u1", "u2", "u3", "u4", "u5"].map(event),
+    });
+    const seen: number[] = [];
+    let after = start;
+    await expect
+      .poll(async () => {
+        const read = await readCommittedEventsAfter(db.prisma, { after, limit: 2 });
+        seen.push(...read.events.map((e) => e.seq));
+        after = read.next;
+        return seen.length;
+      })
+      .toBe(5);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it.runIf(target === "postgres")(
+    "holds back a later commit while an earlier transaction runs, then gives both in order",
+    async () => {
+      const start = await currentEventCursor(db.prisma);
+      const first = await session();
+      const second = await session();
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let appended: () => void = () => {};
+      const inserted = new Promise<void>((resolve) => {
+        appended = resolve;
+      });
+      // The first transaction takes its id, writes, and stays open.
+      const slow = db.prisma.$transaction(
+        async (tx) => {
+          await appendSessionEvents(tx, {
+            appId,
+            sessionId: first.sessionId,
+            events: [event("slow")],
+          });
+          appended();
+          await held;
+        },
+        { timeout: 20_000 },
+      );
+      await inserted;
+      // A later transaction commits first (its event has the larger id AND the larger tx id).
+      await appendSessionEvents(db.prisma, {
+        appId,
+        sessionId: second.sessionId,
+        events: [event("fast")],
+      });
+      const early = await readCommittedEventsAfter(db.prisma, { after: start, limit: 10 });
+      expect(early.events.map((e) => e.subjectId)).toEqual([]);
+      expect(early.held).toBe(true);
+      // The reader does not move past what it could not read yet.
+      release();
+      await slow;
+      const got: (string | null)[] = [];
+      let after = early.next;
+      await expect
+        .poll(async () => {
+          const read = await readCommittedEventsAfter(db.prisma, { after, limit: 10 });
+          got.push(...read.events.map((e) => e.subjectId));
+          after = read.next;
+          return got.length;
+        })
+        .toBe(2);
+      expect(got).toEqual(["slow", "fast"]);
+    },
+  );
+
+  it.runIf(target === "postgres")(
+    "a signal from one process's client reaches another's listeners",
+    async () => {
+      const other = await createDb({ databaseUrl: db.url, poolMax: 1 });
+      try {
+        const listening = sessionEventSignalFor(other.prisma);
+        let heard = 0;
+        const stop = listening.onSignal(() => {
+          heard += 1;
+        });
+        await expect.poll(() => listening.listening, { timeout: 10_000 }).toBe(true);
+        const before = heard;
+        sessionEventSignalFor(db.prisma).notify();
+        await expect.poll(() => heard, { timeout: 5_000 }).toBeGreaterThan(before);
+        stop();
+      } finally {
+        await other.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,157 @@
+import type { MemberSessionState } from "../generated/prisma/client";
+import type { DbExecutor } from "./executor";
+
+// A commit-ordered, gap-free read of session_event across every app and session: the tail the
+// user channel fans out from. Ids and seqs are handed out before commit, so they do not order
+// events by visibility (a transaction that took id 10 may commit after one that took id 11).
+// Each event records its transaction's id (tx_id, xid8); every transaction older than
+// pg_snapshot_xmin(pg_current_snapshot()) has finished, so the events below that bound are final:
+// reading them in (tx_id, id) order, and never past the bound, never skips one that commits later.
+
+/** A position in the tail: everything at or before (txId, id) has been read. */
+export interface EventCursor {
+  readonly txId: bigint;
+  readonly id: bigint;
+}
+
+/** The largest bigint id: (txId, MAX_EVENT_ID) is "all of transaction txId and before". */
+export const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
+
+export function compareCursors(a: EventCursor, b: EventCursor): number {
+  if (a.txId !== b.txId) return a.txId < b.txId ? -1 : 1;
+  if (a.id !== b.id) return a.id < b.id ? -1 : 1;
+  return 0;
+}
+
+export interface TailedEvent {
+  readonly cursor: EventCursor;
+  readonly appId: string;
+  readonly sessionId: string;
+  readonly collaborationId: string;
+  /** The collaboration's detail (what a ring shows). */
+  readonly detail: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly actorId: string | null;
+  readonly subjectId: string | null;
+  readonly fromState: MemberSessionState | null;
+  readonly toState: MemberSessionState | null;
+  readonly payload: unknown;
+  readonly createdAt: Date;
+  /** The session's members (user ids) when read: who the event concerns. */
+  readonly members: readonly string[];
+}
+
+export interface TailRead {
+  readonly events: TailedEvent[];
+  /**
+   * Where the reader is once it has taken these events: the last one's cursor, or, when fewer
+   * than `limit` came, (bound − 1, MAX_EVENT_ID): every transaction below the bound is done.
+   */
+  readonly next: EventCursor;
+  /** Committed events wait behind an older transaction still running (read again soon). */
+  readonly held: boolean;
+}
+
+interface TailDbRow {
+  bound: string;
+  held: boolean;
+  tx_id: string | null;
+  id: string | null;
+  app_id: string;
+  session_id: string;
+  collaboration_id: string;
+  detail: string;
+  seq: number;
+  type: string;
+  actor_id: string | null;
+  subject_id: string | null;
+  from_state: MemberSessionState | null;
+  to_state: MemberSessionState | null;
+  payload: unknown;
+  created_at: Date;
+  members: string[] | null;
+}
+
+/** The current end of the tail: a reader starting here gets only events committed from now on. */
+export async function currentEventCursor(db: DbExecutor): Promise<EventCursor> {
+  const rows = await db.$queryRaw<{ bound: string }[]>`
+    SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS bound`;
+  return { txId: BigInt(rows[0]?.bound ?? "1") - 1n, id: MAX_EVENT_ID };
+}
+
+/**
+ * ONE statement: up to `limit` events after `after`, in commit-safe order, of transactions below
+ * the snapshot's xmin (and at most `upTo`, when given; only `appId`'s, when given), each with its
+ * session's collaboration, detail and member ids. An index range scan on (tx_id, id).
+ */
+export async function readCommittedEventsAfter(
+  db: DbExecutor,
+  query: {
+    readonly after: EventCursor;
+    readonly limit: number;
+    readonly upTo?: EventCursor;
+    readonly appId?: string;
+  },
+): Promise<TailRead> {
+  const upToTx = query.upTo?.txId.toString() ?? null;
+  const upToId = query.upTo?.id.toString() ?? null;
+  const rows = await db.$queryRaw<TailDbRow[]>`
+    WITH b AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS bound)
+    SELECT b.bound::text AS bound,
+           EXISTS (SELECT 1 FROM "session_event" h WHERE h."tx_id" >= b.bound) AS held,
+           e."tx_id"::text AS tx_id, e."id"::text AS id, e."app_id", e."session_id",
+           s."collaboration_id", c."detail", e."seq", e."type", e."actor_id", e."subject_id",
+           e."from_state"::text AS from_state, e."to_state"::text AS to_state, e."payload",
+           e."created_at",
+           (SELECT array_agg(m."user_id")
+              FROM "session_member" m
+             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id") AS members
+    FROM b
+    LEFT JOIN LATERAL (
+      SELECT ev.*
+        FROM "session_event" ev
+       WHERE (ev."tx_id", ev."id") > (${query.after.txId.toString()}::xid8, ${query.after.id.toString()}::bigint)
+         AND ev."tx_id" < b.bound
+         AND (${upToTx}::xid8 IS NULL
+              OR (ev."tx_id", ev."id") <= (${upToTx}::xid8, ${upToId}::bigint))
+         AND (${query.appId ?? null}::text IS NULL OR ev."app_id" = ${query.appId ?? null}::text)
+       ORDER BY ev."tx_id", ev."id"
+       LIMIT ${query.limit}
+    ) e ON true
+    LEFT JOIN "session" s ON s."app_id" = e."app_id" AND s."id" = e."session_id"
+    LEFT JOIN "collaboration" c ON c."app_id" = s."app_id" AND c."id" = s."collaboration_id"
+    ORDER BY e."tx_id", e."id"`;
+  const first = rows[0];
+  const bound = BigInt(first?.bound ?? "1");
+  const events: TailedEvent[] = [];
+  for (const row of rows) {
+    if (row.tx_id === null || row.id === null) continue;
+    events.push({
+      cursor: { txId: BigInt(row.tx_id), id: BigInt(row.id) },
+      appId: row.app_id,
+      sessionId: row.session_id,
+      collaborationId: row.collaboration_id,
+      detail: row.detail ?? "",
+      seq: Number(row.seq),
+      type: row.type,
+      actorId: row.actor_id,
+      subjectId: row.subject_id,
+      fromState: row.from_state,
+      toState: row.to_state,
+      payload: row.payload,
+      createdAt: row.created_at,
+      members: row.members ?? [],
+    });
+  }
+  const last = events.at(-1)?.cursor;
+  let next: EventCursor;
+  if (events.length >= query.limit && last !== undefined) next = last;
+  else {
+    const done: EventCursor = { txId: bound - 1n, id: MAX_EVENT_ID };
+    next = query.upTo !== undefined && compareCursors(query.upTo, done) < 0 ? query.upTo : done;
+    if (last !== undefined && compareCursors(last, next) > 0) next = last;
+    if (compareCursors(query.after, next) > 0) next = query.after;
+  }
+  return { events, next, held: first?.held === true };
+}
