@@ -9,7 +9,8 @@ export interface AxeViolation {
   readonly id: string;
   readonly impact: string | null;
   readonly help: string;
-  readonly targets: string[];
+  /** Each offending element: its selector, and axe's account of what is wrong with it. */
+  readonly nodes: string[];
 }
 
 /** The page's serious and critical accessibility violations (WCAG 2.x A and AA rules). */
@@ -29,7 +30,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
               id: string;
               impact?: string | null;
               help: string;
-              nodes: { target: unknown[] }[];
+              nodes: { target: unknown[]; html: string; failureSummary?: string }[];
             }[];
           }>;
         };
@@ -45,7 +46,12 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
         id: v.id,
         impact: v.impact ?? null,
         help: v.help,
-        targets: v.nodes.map((n) => n.target.map(String).join(" ")),
+        nodes: v.nodes
+          .slice(0, 5)
+          .map(
+            (n) =>
+              `${n.target.map(String).join(" ")} ${n.html.slice(0, 160)} ${n.failureSummary ?? ""}`,
+          ),
       }));
   });
 }

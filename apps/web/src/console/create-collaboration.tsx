@@ -38,6 +38,7 @@ export function CreateCollaborationModal({
 }) {
   const trpc = useTRPC();
   const t = useTranslations("create");
+  const tc = useTranslations("common");
   const errorText = useErrorText();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -78,7 +79,14 @@ export function CreateCollaborationModal({
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t("title")} size="lg" centered>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t("title")}
+      size="lg"
+      centered
+      closeButtonProps={{ "aria-label": tc("close") }}
+    >
       <form onSubmit={submit}>
         <Stack gap="md">
           <TextInput

@@ -108,6 +108,7 @@ function ConsoleNav() {
 function AccountMenu() {
   const trpc = useTRPC();
   const t = useTranslations("shell");
+  const tc = useTranslations("common");
   const errorText = useErrorText();
   const [confirming, confirm] = useDisclosure(false);
   // Leave even if the session had already ended: the sign-in page is where to go.
@@ -138,6 +139,7 @@ function AccountMenu() {
         opened={confirming}
         onClose={confirm.close}
         title={t("signOutEverywhere")}
+        closeButtonProps={{ "aria-label": tc("close") }}
         centered
         size="md"
       >

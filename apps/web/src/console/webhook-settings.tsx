@@ -21,6 +21,7 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import classes from "./console.module.css";
 import { consoleErrorOf, describeError, formFieldFor } from "./errors";
@@ -116,6 +117,7 @@ export function WebhookSettingsCard({
   policy: DeliveryPolicy;
 }) {
   const trpc = useTRPC();
+  const tc = useTranslations("common");
   const queryClient = useQueryClient();
   const settings = useQuery(
     trpc.webhook.get.queryOptions(undefined, { refetchInterval: SETTINGS_REFRESH_MS }),
@@ -291,6 +293,7 @@ export function WebhookSettingsCard({
         }}
         title="Remove the webhook?"
         centered
+        closeButtonProps={{ "aria-label": tc("close") }}
       >
         <Stack gap="md">
           <Text size="sm">
