@@ -126,6 +126,8 @@ describe.each(testDatabaseTargets())("the user channel on %s", (target) => {
     expect(Date.now() - rungAt).toBeLessThan(5_000);
     for (const { event } of [onPhone, onLaptop]) {
       expect(event).toMatchObject({ reason: "invited", invitedBy: alice, detail: "weekly sync" });
+      // The ring's own deadline (the deployment's 60 s here), for a countdown.
+      expect(event.kind === "ring" && event.callingDeadline).toBeGreaterThan(rungAt + 30_000);
     }
 
     await userClient(phoneToken).user.accept.mutate(ids);

@@ -104,7 +104,7 @@ export const UserRingEvent = z.object({
   /** Who rang. */
   invitedBy: z.string().nullable(),
   invitedAt: millis,
-  /** When the ring times out (null when unknown). */
+  /** When the ring times out (null when unknown, e.g. read after the ring already ended). */
   callingDeadline: millis.nullable(),
   detail: z.string(),
   member: UserCallMember,

@@ -75,7 +75,7 @@ export function channelEventFor(userId: string, event: TailedEvent): UserChannel
       reason: event.type === "member.invited" ? "invited" : "rung_again",
       invitedBy: event.actorId,
       invitedAt: where.at,
-      callingDeadline: null,
+      callingDeadline: event.callingDeadline?.getTime() ?? null,
       detail: event.detail,
       member: member.success ? member.data : EMPTY_MEMBER,
       members: null,

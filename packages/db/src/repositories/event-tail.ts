@@ -40,6 +40,11 @@ export interface TailedEvent {
   readonly createdAt: Date;
   /** The session's members (user ids) when read: who the event concerns. */
   readonly members: readonly string[];
+  /**
+   * A ring's deadline: the subject's calling deadline when read, if the subject is still ringing
+   * from this very ring (its invited_at is the event's time); null otherwise.
+   */
+  readonly callingDeadline: Date | null;
 }
 
 export interface TailRead {
@@ -71,6 +76,7 @@ interface TailDbRow {
   payload: unknown;
   created_at: Date;
   members: string[] | null;
+  calling_deadline: Date | null;
 }
 
 /** The current end of the tail: a reader starting here gets only events committed from now on. */
@@ -106,7 +112,12 @@ export async function readCommittedEventsAfter(
            e."created_at",
            (SELECT array_agg(m."user_id")
               FROM "session_member" m
-             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id") AS members
+             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id") AS members,
+           (SELECT r."calling_deadline"
+              FROM "session_member" r
+             WHERE r."session_id" = e."session_id" AND r."user_id" = e."subject_id"
+               AND r."member_session_state" = 'MEMBER_CALLING'
+               AND r."invited_at" = e."created_at") AS calling_deadline
     FROM b
     LEFT JOIN LATERAL (
       SELECT ev.*
@@ -142,6 +153,7 @@ export async function readCommittedEventsAfter(
       payload: row.payload,
       createdAt: row.created_at,
       members: row.members ?? [],
+      callingDeadline: row.calling_deadline,
     });
   }
   const last = events.at(-1)?.cursor;
