@@ -8,6 +8,7 @@ import { resultsMarkdown } from "./report/markdown";
 import { formatWithBiome, writeBenchmarksMd, writeJson } from "./report/write";
 import { type BenchResult, isMeasured } from "./results";
 import { runBenchmark } from "./run-benchmark";
+import { encryptSecretsThisRun } from "./secret-encryption";
 
 // pnpm bench [--smoke]: see apps/bench/README.md.
 
@@ -36,6 +37,7 @@ function problems(result: BenchResult): string[] {
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2), process.env);
+  if (options.encryptSecrets) encryptSecretsThisRun();
   const runDir = await mkdtemp(join(tmpdir(), "collab-bench-"));
   let result: BenchResult;
   try {

@@ -42,6 +42,14 @@ describe("parseOptions", () => {
     expect(() => parseOptions(["--rate-limit=etcd"], {})).toThrow(/--rate-limit must be one of/);
   });
 
+  it("--encrypt-secrets: off unless asked, and writes nothing", () => {
+    expect(parseOptions([], {}).encryptSecrets).toBe(false);
+    expect(parseOptions(["--encrypt-secrets"], {})).toMatchObject({
+      encryptSecrets: true,
+      write: false,
+    });
+  });
+
   it("refuses nonsense", () => {
     expect(() => parseOptions(["--timeout-rate=0"], {})).toThrow(/> 0/);
     expect(() => parseOptions(["--duration=x"], {})).toThrow();

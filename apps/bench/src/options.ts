@@ -36,6 +36,11 @@ export interface BenchOptions {
    * a budget no case reaches, counted in this store, to measure what the check costs a request.
    */
   readonly rateLimit: BenchRateLimit;
+  /**
+   * Run the servers with APP_SECRET_ENCRYPTION_KEY set and the bench app's secret stored
+   * encrypted, to measure what decrypting it costs the REST path.
+   */
+  readonly encryptSecrets: boolean;
 }
 
 export const BENCH_RATE_LIMITS = ["off", "memory", "postgres", "redis"] as const;
@@ -44,7 +49,7 @@ export type BenchRateLimit = (typeof BENCH_RATE_LIMITS)[number];
 const USAGE = `pnpm bench [--smoke] [--skip-build] [--only=rest-5,baseline-5,…] [--duration=20]
            [--warmup=5] [--connections=32] [--sustained] [--sustained-minutes=10]
            [--timeout-rate=<req/s>] [--no-auto-analyze] [--no-write] [--cpu-prof=<dir>]
-           [--rate-limit=off|memory|postgres|redis]
+           [--rate-limit=off|memory|postgres|redis] [--encrypt-secrets]
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres), used only to
 create and drop fresh databases; BENCH_REDIS_URL (default redis://127.0.0.1:6379/0) for
 --rate-limit=redis.`;
@@ -84,6 +89,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
       "no-auto-analyze": { type: "boolean", default: false },
       "cpu-prof": { type: "string" },
       "rate-limit": { type: "string" },
+      "encrypt-secrets": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -115,6 +121,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
   const custom =
     only.length > 0 ||
     rateLimit !== "off" ||
+    values["encrypt-secrets"] ||
     values.duration !== undefined ||
     values.warmup !== undefined ||
     values.connections !== undefined ||
@@ -143,5 +150,6 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): B
     autoAnalyze: !values["no-auto-analyze"],
     adminUrl: env.DATABASE_URL?.trim() || "postgres://postgres@127.0.0.1:5432/postgres",
     rateLimit,
+    encryptSecrets: values["encrypt-secrets"],
   };
 }

@@ -398,6 +398,38 @@ describe.each(testDatabaseTargets())("operator console on %s", (target) => {
     expect((await hiarPost(server, appA, "/create", { userID: alice })).status).toBe(200);
   }, 60_000);
 
+  it("rotates the app secret after confirmation, shows the new one once, and keeps the old one for the overlap", async () => {
+    await signIn(appA);
+    await page.waitForURL(url("/console"));
+    await page.goto(url("/console/app"));
+    await page.getByRole("button", { name: "Rotate secret…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Rotate the app secret?" });
+    await dialog.getByLabel("Overlap (hours)").fill("2");
+    await browser.screenshot(page, "16-app-secret-rotate");
+    await dialog.getByRole("button", { name: "Rotate secret", exact: true }).click();
+    const shown = page.getByTestId("new-secret");
+    await expect.poll(() => shown.textContent()).toMatch(/^[A-Za-z0-9]{32}$/);
+    const secret = (await shown.textContent()) ?? "";
+    expect(await page.getByTestId("previous-secret-expiry").textContent()).toContain(
+      "The previous secret works until",
+    );
+    await browser.screenshot(page, "17-app-secret-new");
+
+    // Both sign during the overlap (the server's secret cache takes the new one within seconds).
+    const rotated = { id: appA.id, secret };
+    await expect
+      .poll(async () => (await hiarPost(server, rotated, "/create", { userID: alice })).status, {
+        timeout: 15_000,
+        interval: 500,
+      })
+      .toBe(200);
+    expect((await hiarPost(server, appA, "/create", { userID: alice })).status).toBe(200);
+    // Shown once: a reload forgets it.
+    await page.reload();
+    await page.getByRole("button", { name: "Rotate secret…" }).waitFor();
+    expect(await page.getByTestId("new-secret").count()).toBe(0);
+  }, 60_000);
+
   describe("the typed endpoint over HTTP", () => {
     const signInBody = (credentials: Credentials) =>
       JSON.stringify({ appId: credentials.id, secret: credentials.secret });

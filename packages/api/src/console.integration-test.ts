@@ -1,5 +1,5 @@
 import type { SessionEventView } from "@collab/contracts";
-import { createApp } from "@collab/db";
+import { createApp, createAppSecretCache } from "@collab/db";
 import {
   createStatementLog,
   createTestDatabase,
@@ -7,6 +7,7 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "@collab/db/testing";
+import { createUserToken } from "@collab/user-token";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   type BrowserRequest,
@@ -20,6 +21,7 @@ import {
 import { SessionEventFeed } from "./realtime/session-event-feed";
 import { appRouter } from "./root";
 import { createCallerFactory } from "./trpc";
+import { authenticateUser } from "./user/authenticate";
 
 /** The deployment settings the use cases get here: the production defaults. */
 const settings = { callingTimeoutSeconds: 60, webhooksAllowPrivateNetworks: false } as const;
@@ -578,5 +580,92 @@ describe.each(testDatabaseTargets())("console procedures on %s", (target) => {
         await log.close();
       }
     });
+  });
+});
+
+describe.each(testDatabaseTargets())("appSecret.rotate on %s", (target) => {
+  let db: TestDatabase;
+  const trace = { id: "trace-rotate-test" };
+  const callerFor = (app: string | null, browser?: BrowserRequest) =>
+    createCaller({
+      db: db.prisma,
+      app: app === null ? null : { id: app },
+      trace,
+      settings: { ...settings, secretRotationOverlapMs: 7_200_000 },
+      browser,
+    });
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ target });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it("issues a new secret once; both sign in during the overlap, then only the new one", async () => {
+    const app = await createApp(db.prisma, { name: "Rotating" });
+    const before = Date.now();
+    const rotated = await callerFor(app.id, fakeBrowser().browser).appSecret.rotate({});
+    expect(rotated.secret).toMatch(/^[A-Za-z0-9]{32}$/);
+    // The deployment's default overlap (here 2 h), on the database's clock.
+    const expiresAt = Date.parse(rotated.previousExpiresAt ?? "");
+    expect(Math.abs(expiresAt - (before + 7_200_000))).toBeLessThan(60_000);
+
+    const signIn = (secret: string) =>
+      callerFor(null, fakeBrowser().browser).auth.signIn({ appId: app.id, secret });
+    expect(await signIn(rotated.secret)).toEqual({ id: app.id, name: "Rotating" });
+    expect(await signIn(app.secret)).toEqual({ id: app.id, name: "Rotating" });
+    await db.prisma.$executeRaw`
+      UPDATE "app" SET "previous_secret_expires_at" = now() - interval '1 second'
+      WHERE "id" = ${app.id}`;
+    expect(await reasonOf(signIn(app.secret))).toBe("UNAUTHENTICATED");
+    expect(await signIn(rotated.secret)).toEqual({ id: app.id, name: "Rotating" });
+
+    // An explicit overlap of 0 ends the previous secret at once.
+    const now = await callerFor(app.id, fakeBrowser().browser).appSecret.rotate({
+      overlapHours: 0,
+    });
+    expect(now.previousExpiresAt).toBeNull();
+    expect(await reasonOf(signIn(rotated.secret))).toBe("UNAUTHENTICATED");
+  });
+
+  it("user tokens signed with the previous secret stay valid for the overlap, then not", async () => {
+    const app = await createApp(db.prisma, { name: "Token issuer" });
+    const token = await createUserToken({
+      appId: app.id,
+      secret: app.secret,
+      userID: "dana",
+      ttlSeconds: 3_600,
+    });
+    await callerFor(app.id, fakeBrowser().browser).appSecret.rotate({ overlapHours: 1 });
+    // A fresh cache each time: what any instance sees once its cached entry has expired.
+    const user = await authenticateUser(db.prisma, token, createAppSecretCache(db.prisma));
+    expect(user).toMatchObject({ appId: app.id, user: { id: "dana" } });
+    await db.prisma.$executeRaw`
+      UPDATE "app" SET "previous_secret_expires_at" = now() - interval '1 second'
+      WHERE "id" = ${app.id}`;
+    expect(
+      await reasonOf(authenticateUser(db.prisma, token, createAppSecretCache(db.prisma))),
+    ).toBe("UNAUTHENTICATED");
+  });
+
+  it("needs a signed-in app, a same-origin page, and an overlap within 30 days", async () => {
+    const app = await createApp(db.prisma, { name: "Guarded" });
+    expect(await reasonOf(callerFor(null).appSecret.rotate({}))).toBe("UNAUTHENTICATED");
+    expect(await reasonOf(callerFor(app.id, fakeBrowser(false).browser).appSecret.rotate({}))).toBe(
+      "PERMISSION_DENIED",
+    );
+    expect(
+      await reasonOf(
+        callerFor(app.id, fakeBrowser().browser).appSecret.rotate({ overlapHours: 721 }),
+      ),
+    ).toBe("INVALID_PARAM");
+    // Nothing changed: the original secret is still the only one.
+    expect(
+      await callerFor(null, fakeBrowser().browser).auth.signIn({
+        appId: app.id,
+        secret: app.secret,
+      }),
+    ).toEqual({ id: app.id, name: "Guarded" });
   });
 });

@@ -1,4 +1,5 @@
 import { HiarError } from "@collab/contracts";
+import { CorruptSecretError, UnknownSecretKeyError } from "@collab/db";
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
@@ -27,6 +28,11 @@ describe("toHiarError", () => {
     const internal = toHiarError(new Error("secret detail"));
     expect(internal.reason).toBe("INTERNAL");
     expect(internal.message).not.toContain("secret detail");
+  });
+
+  it("turns an app secret this process cannot decrypt into UNAVAILABLE, not a wrong secret", () => {
+    expect(toHiarError(new UnknownSecretKeyError("0123456789abcdef")).reason).toBe("UNAVAILABLE");
+    expect(toHiarError(new CorruptSecretError(null)).reason).toBe("UNAVAILABLE");
   });
 });
 

@@ -1,5 +1,5 @@
 import { describeZodError, HiarError, isHiarError } from "@collab/contracts";
-import { isDatabaseUnavailableError } from "@collab/db";
+import { CorruptSecretError, isDatabaseUnavailableError, UnknownSecretKeyError } from "@collab/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -19,6 +19,11 @@ export function toHiarError(error: unknown): HiarError {
     return new HiarError("INVALID_PARAM", message, { field });
   }
   if (isDatabaseUnavailableError(original)) {
+    return new HiarError("UNAVAILABLE", undefined, { cause: original });
+  }
+  // A stored app secret under a key this process was not given (APP_SECRET_ENCRYPTION_*): the
+  // deployment's mistake, not the caller's, and not a wrong secret.
+  if (original instanceof UnknownSecretKeyError || original instanceof CorruptSecretError) {
     return new HiarError("UNAVAILABLE", undefined, { cause: original });
   }
   // e.g. the capped request body's error, reaching tRPC through req.json()'s rejection.

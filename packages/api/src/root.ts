@@ -1,5 +1,6 @@
 import { createInnerContext, type InnerContext } from "./context";
 import { signedInAppRouter } from "./routers/app/_router";
+import { appSecretRouter } from "./routers/app-secret/_router";
 import { authRouter } from "./routers/auth/_router";
 import { collaborationRouter } from "./routers/collaboration/_router";
 import { sessionRouter } from "./routers/session/_router";
@@ -9,6 +10,7 @@ import { createCallerFactory, router } from "./trpc";
 
 /** The whole API: a plain object of procedures, grouped by HiAR noun. */
 export const appRouter = router({
+  appSecret: appSecretRouter,
   app: signedInAppRouter,
   auth: authRouter,
   collaboration: collaborationRouter,

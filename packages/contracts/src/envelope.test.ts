@@ -23,6 +23,7 @@ describe("TYPE_URLS and Any", () => {
       CreateResp: "type.googleapis.com/hileia_core_collaboration.v1.CreateResp",
       QueryByUserResp: "type.googleapis.com/hileia_core_collaboration.v1.QueryByUserResp",
       UserTokenResp: "type.googleapis.com/collab.v1.UserTokenResp",
+      SessionEventsResp: "type.googleapis.com/collab.v1.SessionEventsResp",
     });
   });
 

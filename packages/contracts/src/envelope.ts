@@ -17,6 +17,8 @@ export const TYPE_URLS = Object.freeze({
   QueryByUserResp: "type.googleapis.com/hileia_core_collaboration.v1.QueryByUserResp",
   /** This project's extension (POST /user/token); HiAR defines no such message. */
   UserTokenResp: "type.googleapis.com/collab.v1.UserTokenResp",
+  /** This project's extension (POST /session/events). */
+  SessionEventsResp: "type.googleapis.com/collab.v1.SessionEventsResp",
 } as const);
 
 // Protojson renders Any of a well-known type (Empty) as {"@type", "value"}, and Any of an

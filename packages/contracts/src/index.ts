@@ -1,6 +1,7 @@
 // @collab/contracts: every wire shape of the HiAR-compatible API, as zod schemas and TS types.
 
 export * from "./app";
+export * from "./app-secret";
 export * from "./console";
 export * from "./create";
 export * from "./enums";
@@ -17,6 +18,7 @@ export * from "./query-by-user";
 export * from "./responses";
 export * from "./rule-settings";
 export * from "./scalars";
+export * from "./session-events";
 export * from "./user-channel";
 export * from "./user-token";
 export * from "./validation";

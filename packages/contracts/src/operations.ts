@@ -14,6 +14,7 @@ import {
   MemberActionRequest,
 } from "./lifecycle";
 import { QueryByUserRequest } from "./query-by-user";
+import { SessionEventsRequest, SessionEventsResponse } from "./session-events";
 import { UserTokenRequest, UserTokenResponse } from "./user-token";
 
 // The documented HiAR POST paths as data: the REST adapter serves them, the OpenAPI document
@@ -157,6 +158,20 @@ export const HIAR_OPERATIONS = {
     request: EndSessionRequest,
     response: LifecycleResponse,
     errors: ["PERMISSION_DENIED", "NOT_FOUND", "INVALID_STATE"],
+  },
+  // Catching up on a session's events (a webhook receiver that was down): our extension.
+  fetchSessionEvents: {
+    path: "/session/events",
+    summary: "Read a session's events after a seq (extension)",
+    description:
+      "Returns the session's events with a seq greater than afterSeq, oldest first, at most " +
+      "limit (100) of them, each exactly as its webhook delivers it, with the seq to ask from " +
+      "next: a receiver that missed deliveries catches up from the last seq it processed. Works " +
+      "on ended sessions too.",
+    origin: "extension",
+    request: SessionEventsRequest,
+    response: SessionEventsResponse,
+    errors: ["NOT_FOUND"],
   },
   // End-user tokens for the user channel: this project's extension.
   issueUserToken: {

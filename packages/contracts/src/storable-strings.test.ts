@@ -142,6 +142,10 @@ const FULL_BODIES: Record<string, Record<string, unknown>> = {
   WebhookDeliveriesRequest: { limit: 10, before: "12", sessionID: "session" },
   AppUsageRequest: { days: 7 },
   DeleteAppRequest: { confirmAppId: "hiar-app" },
+  SessionEventsRequest: { collaborationID: "collab", sessionID: "session", afterSeq: 3, limit: 10 },
+  UserCallRequest: { collaborationID: "collab", sessionID: "session" },
+  UserEventsSubscriptionRequest: { lastEventId: "42" },
+  RotateAppSecretRequest: { overlapHours: 24 },
 };
 
 function isSchema(value: unknown): value is z.ZodType {

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { MEMBER_SESSION_STATES, SESSION_STATES } from "./enums";
 import { CollabToolJson } from "./responses";
-import { IdField, message } from "./scalars";
+import { IdField, message, StorableString } from "./scalars";
 
 // The user channel (docs/user-channel.md): the tRPC procedures a user's device calls with its
 // user token (`user.*`), and the events its live subscription streams. Every time is unix
@@ -79,7 +79,7 @@ export type UserTransitionResult = z.output<typeof UserTransitionResult>;
 
 /** user.onEvent's input: tRPC sets lastEventId on a reconnect (the last tracked id received). */
 export const UserEventsSubscriptionRequest = z
-  .object({ lastEventId: z.string().max(100).nullish() })
+  .object({ lastEventId: StorableString.max(100).nullish() })
   .optional();
 export type UserEventsSubscriptionRequest = z.output<typeof UserEventsSubscriptionRequest>;
 

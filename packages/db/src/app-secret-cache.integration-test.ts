@@ -44,7 +44,9 @@ describe.each(testDatabaseTargets())("app secret cache on %s", (target) => {
     expect(log.statements[0]).toMatch(APP_LOOKUP);
     for (let i = 0; i < 10; i++) {
       expect(
-        await statementsOf(async () => expect(await cache.lookup(app(0).id)).toBe(app(0).secret)),
+        await statementsOf(async () =>
+          expect((await cache.lookup(app(0).id))?.current).toBe(app(0).secret),
+        ),
       ).toBe(0);
     }
     expect(await findAppSecret(db.prisma, app(0).id)).toBe(app(0).secret);
@@ -95,12 +97,12 @@ describe.each(testDatabaseTargets())("app secret cache on %s", (target) => {
   it("invalidate: the next lookup reads the changed secret, or the app created meanwhile", async () => {
     const cache = createAppSecretCache(log.prisma);
     const rotated = await createApp(db.prisma, { name: "rotated" });
-    expect(await cache.lookup(rotated.id)).toBe(rotated.secret);
+    expect((await cache.lookup(rotated.id))?.current).toBe(rotated.secret);
     const next = `${rotated.secret}-next`;
     await db.prisma.app.update({ where: { id: rotated.id }, data: { secret: next } });
-    expect(await cache.lookup(rotated.id)).toBe(rotated.secret); // within the TTL
+    expect((await cache.lookup(rotated.id))?.current).toBe(rotated.secret); // within the TTL
     cache.invalidate(rotated.id);
-    expect(await cache.lookup(rotated.id)).toBe(next);
+    expect((await cache.lookup(rotated.id))?.current).toBe(next);
 
     const late = "hiar-created-later";
     expect(await cache.lookup(late)).toBeNull();
@@ -109,7 +111,7 @@ describe.each(testDatabaseTargets())("app secret cache on %s", (target) => {
     });
     expect(await cache.lookup(late)).toBeNull(); // within the TTL
     cache.invalidate(late);
-    expect(await cache.lookup(late)).toBe("late-secret-0123456789");
+    expect((await cache.lookup(late))?.current).toBe("late-secret-0123456789");
   });
 
   it("does not store an answer read before an invalidation", async () => {
@@ -122,9 +124,9 @@ describe.each(testDatabaseTargets())("app secret cache on %s", (target) => {
     });
     try {
       cache = createAppSecretCache(racing.prisma);
-      expect(await cache.lookup(app(1).id)).toBe(app(1).secret);
+      expect((await cache.lookup(app(1).id))?.current).toBe(app(1).secret);
       const before = racing.statements.length;
-      expect(await cache.lookup(app(1).id)).toBe(app(1).secret);
+      expect((await cache.lookup(app(1).id))?.current).toBe(app(1).secret);
       expect(racing.statements.length).toBe(before + 1);
     } finally {
       await racing.close();

@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "./generated/prisma/client";
-import { findAppSecret } from "./repositories/apps";
+import { type AppSecrets, findAppSecrets } from "./repositories/apps";
+import type { SecretBox } from "./secret-box";
 
 export interface AppSecretCacheOptions {
   /**
@@ -19,11 +20,18 @@ export interface AppSecretCacheOptions {
   readonly maxUnknown?: number;
   /** The clock the TTL is measured on, in ms (tests); default performance.now(). */
   readonly now?: () => number;
+  /** How stored secrets are decrypted; default the deployment's (appSecretBox()). */
+  readonly box?: SecretBox;
 }
 
 export interface AppSecretCache {
-  /** The app's secret, or null for an unknown APPID: from memory when fresh, else ONE statement. */
-  lookup(appId: string): Promise<string | null>;
+  /**
+   * The app's secrets (current, and previous while its overlap lasts: see findAppSecrets), or null
+   * for an unknown APPID: from memory when fresh, else ONE statement (and the decryption of the
+   * stored secrets when they are encrypted). A previous secret whose expiry passes while cached
+   * is no longer returned.
+   */
+  lookup(appId: string): Promise<AppSecrets | null>;
   /**
    * Forgets what this instance knows about the app (its secret, or that it does not exist). Call
    * it in the process that changes or deletes an app's secret; other instances notice within
@@ -44,7 +52,7 @@ const MAX_REMEMBERED_APP_ID_LENGTH = 128;
 
 /**
  * A short-lived, bounded cache of app secrets for request authentication (REST signatures), in
- * front of findAppSecret: every signed request needs its app's secret, and the answer rarely
+ * front of findAppSecrets; it holds them decrypted, in memory only: every signed request needs its app's secret, and the answer rarely
  * changes. Memory is bounded whatever clients send: at most `maxApps` secrets of existing apps
  * and `maxUnknown` made-up APPIDs (≤ 128 characters each). A lookup that fails (database
  * unreachable) is not remembered. A lookup that started before `invalidate` does not store its
@@ -66,7 +74,7 @@ export function createAppSecretCache(
   }
   // An injected clock is read on every check (lru-cache otherwise reuses a reading for 1 ms).
   const clock = options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {};
-  const secrets = new LRUCache<string, string>({ max: maxApps, ttl, ...clock });
+  const secrets = new LRUCache<string, AppSecrets>({ max: maxApps, ttl, ...clock });
   const unknown =
     maxUnknown > 0 ? new LRUCache<string, true>({ max: maxUnknown, ttl, ...clock }) : undefined;
   // Bumped by every invalidation: an answer read before it is returned but not stored.
@@ -75,10 +83,18 @@ export function createAppSecretCache(
   return {
     async lookup(appId) {
       const cached = secrets.get(appId);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) {
+        // The expiry is wall-clock time, checked on each use (the TTL clock may be injected).
+        if (cached.previous && cached.previous.expiresAt.getTime() <= Date.now()) {
+          const current: AppSecrets = { current: cached.current, previous: null };
+          secrets.set(appId, current, { noUpdateTTL: true });
+          return current;
+        }
+        return cached;
+      }
       if (unknown?.has(appId)) return null;
       const startedAt = generation;
-      const secret = await findAppSecret(db, appId);
+      const secret = await findAppSecrets(db, appId, { box: options.box });
       if (startedAt === generation) {
         if (secret !== null) secrets.set(appId, secret);
         else if (appId.length <= MAX_REMEMBERED_APP_ID_LENGTH) unknown?.set(appId, true);

@@ -6,6 +6,7 @@ import { migrate as runMigrations } from "./migrate";
 import { defaultPgliteDataDir } from "./paths";
 import { startEmbeddedPostgres } from "./pglite";
 import { processSlot } from "./process-singleton";
+import { type SecretBoxKeys, useAppSecretKeys } from "./secret-box";
 
 export type DbKind = "postgres" | "pglite";
 
@@ -62,6 +63,13 @@ export interface CreateDbOptions {
   queryTimeoutMs?: number;
   /** Receives migration progress lines. */
   log?: (line: string) => void;
+  /**
+   * The keys app secrets are stored under (APP_SECRET_ENCRYPTION_KEY, …_PREVIOUS_KEYS): when
+   * given, they become this process's (appSecretBox(), src/secret-box.ts), which every reader and
+   * writer of app secrets uses unless handed a box. Unset: the process's keys stay as they are
+   * (none, unless an earlier createDb set them).
+   */
+  appSecretKeys?: SecretBoxKeys;
 }
 
 /** Distinct SQL texts a client prepares; past this, statements go unnamed (bounded memory). */
@@ -136,6 +144,8 @@ function newPrisma(
  * It reads no environment: a process passes its settings' `database` (@collab/settings).
  */
 export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
+  // First: a bad key fails the start, before any connection is opened.
+  if (options.appSecretKeys !== undefined) useAppSecretKeys(options.appSecretKeys);
   const databaseUrl =
     options.inMemory === true ? undefined : options.databaseUrl?.trim() || undefined;
 

@@ -49,6 +49,19 @@ export * from "./repositories/rate-limits";
 export * from "./repositories/sessions";
 export * from "./repositories/user-calls";
 export * from "./repositories/webhooks";
+export {
+  appSecretBox,
+  CorruptSecretError,
+  createSecretBox,
+  isSealed,
+  PLAINTEXT_SECRET_BOX,
+  type SecretBox,
+  type SecretBoxKeys,
+  sealedKeyId,
+  secretKeyId,
+  UnknownSecretKeyError,
+  useAppSecretKeys,
+} from "./secret-box";
 export { assertSeedAllowed, DEMO, SeedRefusedError, seedDemo } from "./seed";
 export { isDatabaseUnavailableError } from "./unavailable";
 

@@ -69,8 +69,8 @@ describe.each(testDatabaseTargets())("schema on %s", (target) => {
   it("is caught: a schema edit without a migration", async () => {
     const added = await engine.diffDatabaseToSchema(
       editedSchema(
-        "  webhookUrl      String?",
-        "  nickname        String?\n  webhookUrl      String?",
+        "  webhookUrl              String?",
+        "  nickname                String?\n  webhookUrl              String?",
       ),
     );
     expect(added.empty).toBe(false);

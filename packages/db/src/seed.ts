@@ -1,4 +1,5 @@
 import type { PrismaClient } from "./generated/prisma/client";
+import { appSecretBox } from "./secret-box";
 
 /**
  * The demo tenant created by `pnpm db:seed`. Its APPID and secret are those of the signing
@@ -41,11 +42,13 @@ export async function seedDemo(
 ): Promise<typeof DEMO> {
   assertSeedAllowed(nodeEnv);
   const appId = DEMO.appId;
+  // Stored under APP_SECRET_ENCRYPTION_KEY when set, like every other app's.
+  const secret = appSecretBox().seal(appId, DEMO.secret);
   await prisma.$transaction([
     prisma.app.upsert({
       where: { id: appId },
-      create: { id: appId, name: DEMO.appName, secret: DEMO.secret },
-      update: { name: DEMO.appName, secret: DEMO.secret },
+      create: { id: appId, name: DEMO.appName, secret },
+      update: { name: DEMO.appName, secret, previousSecret: null, previousSecretExpiresAt: null },
     }),
     prisma.collaboration.upsert({
       where: { id: DEMO.collaborationId },

@@ -10,6 +10,8 @@ export interface DomainSettings {
   readonly callingTimeoutSeconds: number;
   /** Webhook URLs may name hosts in private networks (development and tests only). */
   readonly webhooksAllowPrivateNetworks: boolean;
+  /** A secret rotation's overlap unless the request names one, in ms (default 24 h). */
+  readonly secretRotationOverlapMs?: number;
 }
 
 /**

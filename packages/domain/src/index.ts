@@ -2,6 +2,7 @@
 // Input is the contracts' parsed output; errors are HiarErrors with a catalogue reason.
 
 export { deleteOwnApp, readUsage } from "./app-operations";
+export { DEFAULT_SECRET_OVERLAP_MS, rotateSecret } from "./app-secret";
 export { effectiveCallingTimeoutSeconds, MAX_CALLING_TIMEOUT_SECONDS } from "./calling-timeout";
 export type { DomainContext, DomainSettings } from "./context";
 export { createCollaboration } from "./create-collaboration";
@@ -47,6 +48,7 @@ export {
   transitionMember,
 } from "./member-transition";
 export { pageSize, queryCollaborationsByUser } from "./query-collaborations-by-user";
+export { fetchSessionEvents, webhookEvent } from "./session-events";
 export { currentApp, signIn, WRONG_CREDENTIALS_MESSAGE } from "./sign-in";
 export {
   assertSessionTarget,

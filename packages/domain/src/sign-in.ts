@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { type ConsoleApp, HiarError, type SignInRequest } from "@collab/contracts";
-import { type Database, findAppCredentials, findAppSummary } from "@collab/db";
+import { acceptedSecrets, type Database, findAppCredentials, findAppSummary } from "@collab/db";
 import type { DomainContext } from "./context";
 
 /** The one answer for an unknown APPID and a wrong secret alike, so neither can be probed. */
@@ -17,15 +17,20 @@ function digest(value: string): Buffer {
  * The console's sign-in (docs/decisions.md, "Tenancy": secrets compared in constant time): the app whose
  * APPID and secret these are, or UNAUTHENTICATED with one message whichever part is wrong. The
  * secrets are compared as SHA-256 digests (always 32 bytes, so timingSafeEqual never sees
- * different lengths and the secret's length does not leak).
+ * different lengths and the secret's length does not leak). During a rotation's overlap either
+ * secret signs in, both compared alike whichever matches. One statement.
  */
 export async function signIn(
   ctx: { readonly db: Database },
   input: SignInRequest,
 ): Promise<ConsoleApp> {
   const app = await findAppCredentials(ctx.db, input.appId);
-  const matches = timingSafeEqual(digest(app?.secret ?? DUMMY_SECRET), digest(input.secret));
-  if (app === null || !matches) {
+  const given = digest(input.secret);
+  let matches = 0;
+  for (const secret of app ? acceptedSecrets(app.secrets) : [DUMMY_SECRET]) {
+    matches |= Number(timingSafeEqual(digest(secret), given));
+  }
+  if (app === null || matches === 0) {
     throw new HiarError("UNAUTHENTICATED", WRONG_CREDENTIALS_MESSAGE);
   }
   return { id: app.id, name: app.name };

@@ -46,6 +46,19 @@ describe("verifyRequest", () => {
     });
   });
 
+  it("accepts a signature by any of the app's secrets (a rotation's overlap), and no other", async () => {
+    const NEW = "n3w-n3w-n3w-n3w-n3w-n3w-n3w-n3w-02";
+    const both = async (appId: string) => (appId === APP_ID ? [NEW, SECRET] : null);
+    expect((await verify(signed(), { lookupSecret: both })).ok).toBe(true);
+    expect((await verify(signed({ secret: NEW }), { lookupSecret: both })).ok).toBe(true);
+    const onlyNew = async (appId: string) => (appId === APP_ID ? [NEW] : null);
+    expect(await verify(signed(), { lookupSecret: onlyNew })).toMatchObject({
+      ok: false,
+      reason: "UNAUTHENTICATED",
+    });
+    expect((await verify(signed({ secret: "guess" }), { lookupSecret: both })).ok).toBe(false);
+  });
+
   it("accepts the headers through a Headers object with lower-cased names", async () => {
     const lowered = Object.entries(signed()).map(([k, v]): [string, string] => [
       k.toLowerCase(),

@@ -21,10 +21,11 @@ export interface VerifyRequestInput {
   /** Query as received, without "?"; "" or omitted when there is none. */
   readonly rawQuery?: string;
   /**
-   * The app's secret, or null when the app does not exist. Errors (database down) propagate
+   * The app's secret (or every secret it accepts, during a rotation's overlap: any of them may
+   * have signed), or null when the app does not exist. Errors (database down) propagate
    * unchanged, so the server can answer UNAVAILABLE rather than UNAUTHENTICATED.
    */
-  readonly lookupSecret: (appId: string) => Promise<Secret | null>;
+  readonly lookupSecret: (appId: string) => Promise<Secret | readonly Secret[] | null>;
   /** Default `Date.now()`. */
   readonly now?: number | Date;
   /** Allowed clock skew both ways; default 300. */

@@ -40,4 +40,18 @@ describe("verifySignature timing", () => {
       expect(b.byteLength).toBe(32);
     }
   });
+
+  it.each([
+    ["the new secret", "other-secret-0000000000000000000", DOC.secret],
+    ["the previous secret", DOC.secret, "other-secret-0000000000000000000"],
+    ["neither", "other-secret-0000000000000000000", "third-secret-000000000000000000"],
+  ])("compares every candidate under every secret when %s signed", (_, first, second) => {
+    const result = verifySignature({
+      ...REQUEST,
+      secret: [first, second],
+      signature: DOC.signature,
+    });
+    expect(result).toBe(first === DOC.secret || second === DOC.secret);
+    expect(spy).toHaveBeenCalledTimes(2 * candidateSigningStrings(REQUEST).length);
+  });
 });

@@ -6,7 +6,11 @@ import { hmacSha256, type Secret } from "./sign";
 import { signingString } from "./signing-string";
 
 export interface VerifySignatureInput {
-  readonly secret: Secret;
+  /**
+   * The app's secret, or every secret it accepts (during a rotation's overlap: the new one and
+   * the previous one); the signature is valid if it was made with any of them.
+   */
+  readonly secret: Secret | readonly Secret[];
   /** The request's method, any case. */
   readonly method: string;
   /** The request path as received, without the query. */
@@ -28,17 +32,21 @@ export interface VerifySignatureInput {
  * (docs/hiar-api.md, "Verification"): method lower or upper case × query as sent or canonical × path with or without
  * the capability prefix. Identical candidates are computed once. Every candidate is computed
  * and compared with `timingSafeEqual` without stopping at a match, so timing does not reveal
- * which variant matched or how close a guess came.
+ * which variant matched or how close a guess came; with several secrets, every secret × every
+ * candidate is computed and compared alike, so nor does it reveal which secret matched.
  */
 export function verifySignature(input: VerifySignatureInput): boolean {
   const provided = decodeSignature(input.signature);
   if (provided === null) return false;
 
+  const secrets = isSecretList(input.secret) ? input.secret : [input.secret];
   let matched = 0;
   for (const candidate of candidateSigningStrings(input)) {
-    const expected = hmacSha256(input.secret, candidate);
-    // Both are 32 bytes (decodeSignature guarantees it), as timingSafeEqual requires.
-    matched |= Number(timingSafeEqual(expected, provided));
+    for (const secret of secrets) {
+      const expected = hmacSha256(secret, candidate);
+      // Both are 32 bytes (decodeSignature guarantees it), as timingSafeEqual requires.
+      matched |= Number(timingSafeEqual(expected, provided));
+    }
   }
   return matched === 1;
 }
@@ -59,4 +67,8 @@ export function candidateSigningStrings(
     }
   }
   return [...candidates];
+}
+
+function isSecretList(secret: Secret | readonly Secret[]): secret is readonly Secret[] {
+  return Array.isArray(secret);
 }

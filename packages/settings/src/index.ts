@@ -2,6 +2,8 @@
 // at start and passed in. The only package that reads process.env (Biome's noProcessEnv).
 
 export {
+  type AppSecretKeys,
+  type AppSecretSettings,
   type CallSettings,
   type ConsoleSettings,
   currentSettings,

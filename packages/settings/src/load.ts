@@ -112,6 +112,22 @@ export interface DatabaseSettings {
   readonly connectTimeoutMs: number;
   /** PostgreSQL: longest wait for a statement's answer (DATABASE_QUERY_TIMEOUT_SECONDS). */
   readonly queryTimeoutMs: number;
+  /** How app secrets are stored at rest (APP_SECRET_ENCRYPTION_KEY, …_PREVIOUS_KEYS). */
+  readonly appSecretKeys: AppSecretKeys;
+}
+
+/** How app secrets are rotated (the console and `pnpm app:rotate-secret`). */
+export interface AppSecretSettings {
+  /** Default overlap of a rotation, in ms (APP_SECRET_ROTATION_OVERLAP_HOURS). */
+  readonly rotationOverlapMs: number;
+}
+
+/** The keys app secrets are stored under (createDb applies them to the process). */
+export interface AppSecretKeys {
+  /** AES-256 key (base64) secrets are stored under (APP_SECRET_ENCRYPTION_KEY); null: as issued. */
+  readonly current: string | null;
+  /** Earlier keys (base64), for reading only (APP_SECRET_ENCRYPTION_PREVIOUS_KEYS). */
+  readonly previous: readonly string[];
 }
 
 export interface MetricsSettings {
@@ -137,6 +153,7 @@ export interface Settings {
   readonly proxy: ProxySettings;
   readonly rest: RestSettings;
   readonly console: ConsoleSettings;
+  readonly appSecrets: AppSecretSettings;
   readonly limits: LimitSettings;
   readonly calls: CallSettings;
   readonly worker: WorkerDeploymentSettings;
@@ -233,6 +250,9 @@ function toSettings(env: ParsedEnv): Settings {
         windowSeconds: env.CONSOLE_SIGN_IN_WINDOW_SECONDS,
       },
     },
+    appSecrets: {
+      rotationOverlapMs: Math.round(env.APP_SECRET_ROTATION_OVERLAP_HOURS * 3_600_000),
+    },
     limits: limitSettings(env),
     calls: { callingTimeoutSeconds: env.HIAR_CALLING_TIMEOUT_SECONDS },
     worker: {
@@ -254,6 +274,10 @@ function toSettings(env: ParsedEnv): Settings {
       dataDir: env.PGLITE_DATA_DIR,
       connectTimeoutMs: Math.round(env.DATABASE_CONNECT_TIMEOUT_SECONDS * 1_000),
       queryTimeoutMs: Math.round(env.DATABASE_QUERY_TIMEOUT_SECONDS * 1_000),
+      appSecretKeys: {
+        current: env.APP_SECRET_ENCRYPTION_KEY ?? null,
+        previous: env.APP_SECRET_ENCRYPTION_PREVIOUS_KEYS,
+      },
     },
     logging: { level: env.LOG_LEVEL ?? (env.NODE_ENV === "test" ? "silent" : "info") },
     metrics: { token: env.METRICS_TOKEN ?? null, port: env.METRICS_PORT ?? null },

@@ -41,6 +41,9 @@ describe("every default", () => {
         rateLimit: { perSecond: 100, burst: 200 },
       },
       console: { sessionSecret: null, signInThrottle: { maxFailures: 5, windowSeconds: 300 } },
+      appSecrets: {
+        rotationOverlapMs: 86_400_000,
+      },
       limits: { store: "memory", redis: null },
       calls: { callingTimeoutSeconds: 60 },
       worker: {
@@ -62,6 +65,7 @@ describe("every default", () => {
         dataDir: undefined,
         connectTimeoutMs: 5_000,
         queryTimeoutMs: 20_000,
+        appSecretKeys: { current: null, previous: [] },
       },
       logging: { level: "info" },
       metrics: { token: null, port: null },
@@ -236,6 +240,31 @@ describe("the REST API", () => {
   });
 });
 
+describe("app secrets", () => {
+  const key = Buffer.alloc(32, 7).toString("base64");
+  const old = Buffer.alloc(32, 9).toString("base64");
+
+  it("takes a 32-byte base64 key, earlier keys comma-separated, and the rotation overlap", () => {
+    const settings = loadSettings({
+      APP_SECRET_ENCRYPTION_KEY: key,
+      APP_SECRET_ENCRYPTION_PREVIOUS_KEYS: ` ${old} , ${key},`,
+      APP_SECRET_ROTATION_OVERLAP_HOURS: "0.5",
+    });
+    expect(settings.appSecrets).toEqual({ rotationOverlapMs: 1_800_000 });
+    expect(settings.database.appSecretKeys).toEqual({ current: key, previous: [old, key] });
+  });
+
+  it("refuses a key that is not 32 bytes of base64, without echoing it", () => {
+    for (const bad of [Buffer.alloc(16).toString("base64"), "x".repeat(44), `${key}A`]) {
+      expect(problems({ APP_SECRET_ENCRYPTION_KEY: bad })).toEqual([
+        "APP_SECRET_ENCRYPTION_KEY must be 32 bytes in base64 (`openssl rand -base64 32`)",
+      ]);
+    }
+    expect(problems({ APP_SECRET_ENCRYPTION_PREVIOUS_KEYS: `${old},short` })).toHaveLength(1);
+    expect(problems({ APP_SECRET_ROTATION_OVERLAP_HOURS: "721" })).toHaveLength(1);
+  });
+});
+
 describe("the console", () => {
   it("takes the cookie-signing key, trimmed, and no key when unset", () => {
     const key = "k".repeat(32);
@@ -398,6 +427,7 @@ describe("the database", () => {
         dataDir: undefined,
         connectTimeoutMs: 5_000,
         queryTimeoutMs: 20_000,
+        appSecretKeys: { current: null, previous: [] },
       },
     );
     const { dataDir } = loadSettings({ PGLITE_DATA_DIR: "data/pglite" }).database;

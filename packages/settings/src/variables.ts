@@ -16,6 +16,7 @@ export const GROUPS = {
   proxy: "Behind a proxy",
   rest: "REST API: authentication and rate limit",
   console: "Console",
+  appSecrets: "App secrets",
   limits: "Rate limits across instances",
   calls: "Calling timeout",
   worker: "Worker and webhooks",
@@ -203,6 +204,13 @@ export const MIN_METRICS_TOKEN_LENGTH = 16;
 /** Shortest console cookie-signing key accepted (CONSOLE_SESSION_SECRET). */
 export const MIN_SESSION_KEY_LENGTH = 32;
 
+/** A 32-byte AES-256 key written in standard base64 (e.g. `openssl rand -base64 32`). */
+const base64Key = z
+  .string()
+  .refine((raw) => /^[A-Za-z0-9+/]{43}=$/.test(raw) && Buffer.from(raw, "base64").length === 32, {
+    message: "must be 32 bytes in base64 (`openssl rand -base64 32`)",
+  });
+
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -323,6 +331,46 @@ const shape = {
     default: "`300`",
     description: "the sign-in throttle's window",
   }),
+
+  // App secrets
+  APP_SECRET_ROTATION_OVERLAP_HOURS: setting("appSecrets", decimal(0, 720), 24, {
+    default: "`24`",
+    description:
+      "after `pnpm app:rotate-secret` (or the console's rotation), how long the previous secret stays valid beside the new one unless told (`--overlap`)",
+  }),
+  APP_SECRET_ENCRYPTION_KEY: setting(
+    "appSecrets",
+    { rule: "32 bytes in base64 (`openssl rand -base64 32`)", value: base64Key },
+    undefined,
+    {
+      default: "none (secrets stored as issued)",
+      description:
+        "encrypts app secrets at rest (AES-256-GCM); new and rotated secrets are stored under it, `pnpm app:reencrypt` rewrites the rest",
+      secret: true,
+    },
+  ),
+  APP_SECRET_ENCRYPTION_PREVIOUS_KEYS: setting(
+    "appSecrets",
+    {
+      rule: "comma-separated keys of 32 bytes in base64",
+      value: z
+        .string()
+        .transform((raw) =>
+          raw
+            .split(",")
+            .map((key) => key.trim())
+            .filter((key) => key !== ""),
+        )
+        .pipe(z.array(base64Key).max(16)),
+    },
+    [] as string[],
+    {
+      default: "none",
+      description:
+        "earlier APP_SECRET_ENCRYPTION_KEY values, only to read secrets stored under them until `pnpm app:reencrypt` has rewritten them",
+      secret: true,
+    },
+  ),
 
   // Rate limits across instances
   RATE_LIMIT_STORE: setting(

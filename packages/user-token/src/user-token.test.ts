@@ -55,6 +55,30 @@ describe("createUserToken / verifyUserToken", () => {
     await expect(createUserToken({ ...base, secret: "" })).rejects.toThrow(/secret/);
   });
 
+  it("accepts a token signed with any of the app's secrets (a rotation's overlap), and says why one fails", async () => {
+    const mint = (secret: string, ttlSeconds = 600) =>
+      createUserToken({ appId: APP, secret, userID: "bob", ttlSeconds, now: T0 });
+    const both = async (appId: string) => (appId === APP ? ["n3w-secret", SECRET] : null);
+    expect((await verifyUserToken(await mint(SECRET), { lookupSecret: both, now: T0 })).ok).toBe(
+      true,
+    );
+    expect(
+      (await verifyUserToken(await mint("n3w-secret"), { lookupSecret: both, now: T0 })).ok,
+    ).toBe(true);
+    // Signed with the previous secret but expired: "expired", not "bad signature".
+    expect(
+      await verifyUserToken(await mint(SECRET, 60), { lookupSecret: both, now: at(3_600) }),
+    ).toMatchObject({ ok: false, reason: "expired" });
+    expect(
+      await verifyUserToken(await mint("neither"), { lookupSecret: both, now: T0 }),
+    ).toMatchObject({ ok: false, reason: "bad_signature" });
+    // After the overlap only the new secret is looked up.
+    const onlyNew = async (appId: string) => (appId === APP ? ["n3w-secret"] : null);
+    expect(
+      await verifyUserToken(await mint(SECRET), { lookupSecret: onlyNew, now: T0 }),
+    ).toMatchObject({ ok: false, reason: "bad_signature" });
+  });
+
   it("refuses an expired token, and one not yet valid, beyond the tolerance", async () => {
     const token = await createUserToken({
       appId: APP,

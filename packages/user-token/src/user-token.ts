@@ -50,8 +50,11 @@ export type VerifyUserTokenResult =
   | { readonly ok: false; readonly reason: UserTokenRefusal; readonly message: string };
 
 export interface VerifyUserTokenOptions {
-  /** The app's current secret, or null when no such app exists. */
-  readonly lookupSecret: (appId: string) => Promise<string | null>;
+  /**
+   * The app's secret, or every secret it accepts (during a secret rotation's overlap: the current
+   * one and the previous one), or null when no such app exists.
+   */
+  readonly lookupSecret: (appId: string) => Promise<string | readonly string[] | null>;
   /** The verification time (default: now). */
   readonly now?: Date;
 }
@@ -126,22 +129,35 @@ export async function verifyUserToken(
     return refuse("malformed", "the user token is malformed");
   }
   if (!isId(issuer)) return refuse("malformed", "the user token names no app (iss)");
-  const secret = await options.lookupSecret(issuer);
-  if (secret === null) return refuse("unknown_app", "the user token's app does not exist");
+  const found = await options.lookupSecret(issuer);
+  if (found === null) return refuse("unknown_app", "the user token's app does not exist");
+  const secrets: readonly string[] = typeof found === "string" ? [found] : found;
 
-  let payload: Record<string, unknown>;
-  try {
-    const verified = await jwtVerify(token, encoder.encode(secret), {
-      algorithms: ["HS256"],
-      issuer,
-      requiredClaims: ["sub", "iat", "exp"],
-      clockTolerance: USER_TOKEN_CLOCK_TOLERANCE_SECONDS,
-      ...(options.now === undefined ? {} : { currentDate: options.now }),
-    });
-    payload = verified.payload;
-  } catch (error) {
+  // Every accepted secret is tried, also after one verified, so the time taken does not say
+  // which secret signed the token.
+  let payload: Record<string, unknown> | undefined;
+  let failure: unknown;
+  for (const secret of secrets) {
+    try {
+      const verified = await jwtVerify(token, encoder.encode(secret), {
+        algorithms: ["HS256"],
+        issuer,
+        requiredClaims: ["sub", "iat", "exp"],
+        clockTolerance: USER_TOKEN_CLOCK_TOLERANCE_SECONDS,
+        ...(options.now === undefined ? {} : { currentDate: options.now }),
+      });
+      payload ??= verified.payload;
+    } catch (error) {
+      // The secret that did sign it says what is wrong (expired, …), not the one that did not.
+      if (failure === undefined || failure instanceof errors.JWSSignatureVerificationFailed) {
+        failure = error;
+      }
+    }
+  }
+  if (payload === undefined) {
+    const error = failure;
     if (error instanceof errors.JWTExpired) return refuse("expired", "the user token has expired");
-    if (error instanceof errors.JWSSignatureVerificationFailed) {
+    if (error instanceof errors.JWSSignatureVerificationFailed || error === undefined) {
       return refuse("bad_signature", "the user token's signature is not valid for its app");
     }
     if (error instanceof errors.JWTClaimValidationFailed && error.claim === "nbf") {

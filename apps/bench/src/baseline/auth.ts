@@ -3,6 +3,7 @@ import { HiarError } from "@collab/contracts";
 import { verifyRequest } from "@collab/hiar-auth";
 import {
   type AppSecretCache,
+  acceptedSecrets,
   consumeNonce,
   createAppSecretCache,
   type DbExecutor,
@@ -32,7 +33,10 @@ export async function authenticate(
     method: head.method,
     path: head.path,
     rawQuery: head.rawQuery,
-    lookupSecret: (appId) => env.secrets.lookup(appId),
+    lookupSecret: async (appId) => {
+      const secrets = await env.secrets.lookup(appId);
+      return secrets === null ? null : acceptedSecrets(secrets);
+    },
   });
   if (!verified.ok) throw new HiarError(verified.reason, verified.message);
 

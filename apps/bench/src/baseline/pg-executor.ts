@@ -13,13 +13,23 @@ export interface NamedStatement {
 }
 
 /**
- * The app secret lookup exactly as Prisma 7 sends findAppSecret's `app.findUnique({ where: { id },
- * select: { secret: true } })` (captured from the wire), with its values (id, 1, 0).
+ * The app secret lookup exactly as Prisma 7 sends findAppSecrets' `app.findUnique({ where: { id, disabledAt: null },
+ * select: { secret, previousSecret, previousSecretExpiresAt } })` (captured from the wire), with
+ * its values (id, 1, 0).
  */
 export const FIND_APP_SECRET: NamedStatement = {
   name: "bench_find_app_secret",
-  text: `SELECT "public"."app"."id", "public"."app"."secret" FROM "public"."app" WHERE ("public"."app"."id" = $1 AND 1=1) LIMIT $2 OFFSET $3`,
+  text: `SELECT "public"."app"."id", "public"."app"."secret", "public"."app"."previous_secret", "public"."app"."previous_secret_expires_at" FROM "public"."app" WHERE ("public"."app"."id" = $1 AND "public"."app"."disabled_at" IS NULL) LIMIT $2 OFFSET $3`,
 };
+
+const SECRET_SELECT = "secret,previousSecret,previousSecretExpiresAt";
+
+interface StoredSecretsRow {
+  id: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | null;
+}
 
 // One name per call site: a template's strings array is the same object on every call.
 const statements = new WeakMap<TemplateStringsArray, NamedStatement>();
@@ -89,21 +99,30 @@ export function pgExecutor(target: Queryable): DbExecutor {
     },
     app: {
       async findUnique(args: {
-        where: { id: string };
-        select: { secret: true };
-      }): Promise<{ id: string; secret: string } | null> {
+        where: { id: string; disabledAt: null };
+        select: Record<string, true>;
+      }): Promise<{
+        id: string;
+        secret: string;
+        previousSecret: string | null;
+        previousSecretExpiresAt: Date | null;
+      } | null> {
         if (
-          Object.keys(args.select).join() !== "secret" ||
-          Object.keys(args.where).join() !== "id"
+          Object.keys(args.select).join() !== SECRET_SELECT ||
+          Object.keys(args.where).join() !== "id,disabledAt"
         ) {
           throw new TypeError("pgExecutor: app.findUnique supports the secret lookup only");
         }
-        const rows = await run<{ id: string; secret: string }>(target, FIND_APP_SECRET, [
-          args.where.id,
-          1,
-          0,
-        ]);
-        return rows[0] ?? null;
+        const rows = await run<StoredSecretsRow>(target, FIND_APP_SECRET, [args.where.id, 1, 0]);
+        const row = rows[0];
+        return row
+          ? {
+              id: row.id,
+              secret: row.secret,
+              previousSecret: row.previous_secret,
+              previousSecretExpiresAt: row.previous_secret_expires_at,
+            }
+          : null;
       },
     },
   };

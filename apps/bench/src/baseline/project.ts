@@ -18,6 +18,7 @@ export {
   type AppSecretCache,
   createAppSecretCache,
 } from "../../../../packages/db/src/app-secret-cache";
+export { acceptedSecrets } from "../../../../packages/db/src/repositories/apps";
 export type { DbExecutor } from "../../../../packages/db/src/repositories/executor";
 export {
   type MemberWrite,
@@ -26,6 +27,7 @@ export {
 } from "../../../../packages/db/src/repositories/members";
 export { consumeNonce } from "../../../../packages/db/src/repositories/nonces";
 export { lockSession } from "../../../../packages/db/src/repositories/sessions";
+export { useAppSecretKeys } from "../../../../packages/db/src/secret-box";
 export { effectiveCallingTimeoutSeconds } from "../../../../packages/domain/src/calling-timeout";
 export { EVENT_TYPES } from "../../../../packages/domain/src/events";
 export { isStoredId } from "../../../../packages/domain/src/ids";

@@ -3,7 +3,7 @@ import pg from "pg";
 import { createAuthEnv } from "./auth";
 import { createHandler } from "./handler";
 import { pgExecutor } from "./pg-executor";
-import { callingTimeoutSeconds } from "./project";
+import { callingTimeoutSeconds, useAppSecretKeys } from "./project";
 
 // The baseline: node:http + pg, no Next.js, no HTTP entry of the project, no Prisma. Started by
 // the benchmark as its own process (so its RSS and CPU are its own): DATABASE_URL, PORT,
@@ -17,6 +17,8 @@ if (!databaseUrl) throw new Error("DATABASE_URL is required");
 const port = Number(process.env.PORT ?? 3100);
 // Fail at start on a malformed value, as the project's server does.
 callingTimeoutSeconds();
+// The project's server decrypts app secrets under this key (--encrypt-secrets); so does this one.
+useAppSecretKeys({ current: process.env.APP_SECRET_ENCRYPTION_KEY || null });
 
 const pool = new pg.Pool({
   connectionString: databaseUrl,

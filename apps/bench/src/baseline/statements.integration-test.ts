@@ -204,8 +204,8 @@ describe.each(testDatabaseTargets())("the baseline against the project (%s)", (k
   it("authentication: the secret lookup (Prisma's text, once per 5 s) and the nonce insert", async () => {
     project.clear();
     const cache = createAppSecretCache(project.prisma);
-    expect(await cache.lookup(app.id)).toBe(app.secret);
-    expect(await cache.lookup(app.id)).toBe(app.secret);
+    expect((await cache.lookup(app.id))?.current).toBe(app.secret);
+    expect((await cache.lookup(app.id))?.current).toBe(app.secret);
     const use = { appId: app.id, nonce: "nonce-a", expiresAt: new Date(Date.now() + 60_000) };
     expect(await consumeNonce(project.prisma, use)).toBe(true);
     expect(await consumeNonce(project.prisma, use)).toBe(false);
@@ -215,8 +215,8 @@ describe.each(testDatabaseTargets())("the baseline against the project (%s)", (k
 
     baseline.statements.length = 0;
     const env = createAuthEnv(pgExecutor(baseline.pool));
-    expect(await env.secrets.lookup(app.id)).toBe(app.secret);
-    expect(await env.secrets.lookup(app.id)).toBe(app.secret);
+    expect((await env.secrets.lookup(app.id))?.current).toBe(app.secret);
+    expect((await env.secrets.lookup(app.id))?.current).toBe(app.secret);
     const executor = env.db as Parameters<typeof consumeNonce>[0];
     const again = { ...use, nonce: "nonce-b" };
     expect(await consumeNonce(executor, again)).toBe(true);

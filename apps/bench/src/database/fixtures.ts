@@ -1,5 +1,6 @@
 import { newAppId, newSecret } from "@collab/db";
 import type pg from "pg";
+import { benchSecretBox } from "../secret-encryption";
 
 // The data the cases run on, written with plain SQL because thousands of sessions must be ready
 // in well under a second (POST /create would take minutes).
@@ -22,7 +23,8 @@ export async function createBenchApp(db: pg.Pool): Promise<BenchApp> {
   const app = { id: newAppId(), secret: newSecret() };
   await db.query(`INSERT INTO "app" ("id", "name", "secret") VALUES ($1, 'bench', $2)`, [
     app.id,
-    app.secret,
+    // Encrypted under the run's key with --encrypt-secrets.
+    benchSecretBox().seal(app.id, app.secret),
   ]);
   return app;
 }

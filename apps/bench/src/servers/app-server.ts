@@ -4,6 +4,7 @@ import { closeSync, openSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BenchRateLimit } from "../options";
 import { REPO_ROOT } from "../paths";
+import { secretEncryptionEnv } from "../secret-encryption";
 import { freePort } from "./free-port";
 import {
   logContains,
@@ -48,6 +49,7 @@ function productionEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     HIAR_RATE_LIMIT_PER_SECOND: "0",
     // Production refuses console sign-in without a cookie-signing key; one per run will do.
     CONSOLE_SESSION_SECRET: randomBytes(48).toString("base64url"),
+    ...secretEncryptionEnv(),
     ...extra,
   };
 }

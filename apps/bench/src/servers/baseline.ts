@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { BENCH_DIR } from "../paths";
+import { secretEncryptionEnv } from "../secret-encryption";
 import { BENCH_CALLING_TIMEOUT_SECONDS } from "./app-server";
 import { freePort } from "./free-port";
 import { type ServerProcess, startServer } from "./server-process";
@@ -28,6 +29,7 @@ export async function startBaseline(options: {
       POOL_MAX: String(options.poolMax),
       APPLICATION_NAME: BASELINE_APPLICATION_NAME,
       HIAR_CALLING_TIMEOUT_SECONDS: BENCH_CALLING_TIMEOUT_SECONDS,
+      ...secretEncryptionEnv(),
     },
     port,
     logPath: options.logPath,

@@ -19,6 +19,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
+import { AppSecretCard } from "./app-secret-card";
 import { useErrorText } from "./error-text";
 import { consoleErrorOf } from "./errors";
 import { SIGN_IN_PATH } from "./providers";
@@ -225,7 +226,7 @@ function DeleteApp({ appId }: { appId: string | undefined }) {
   );
 }
 
-export function AppPage() {
+export function AppPage({ defaultOverlapHours }: { defaultOverlapHours: number }) {
   const trpc = useTRPC();
   const t = useTranslations("app");
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
@@ -246,6 +247,7 @@ export function AppPage() {
         </Text>
       </div>
       <Usage />
+      <AppSecretCard defaultOverlapHours={defaultOverlapHours} />
       <DeleteApp appId={me.data?.id} />
     </Stack>
   );

@@ -6,5 +6,6 @@ export function domainSettings(settings: Settings): DomainSettings {
   return {
     callingTimeoutSeconds: settings.calls.callingTimeoutSeconds,
     webhooksAllowPrivateNetworks: settings.worker.webhooks.allowPrivateNetworks,
+    secretRotationOverlapMs: settings.appSecrets.rotationOverlapMs,
   };
 }

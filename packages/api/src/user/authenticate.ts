@@ -1,5 +1,10 @@
 import { HiarError } from "@collab/contracts";
-import { type AppSecretCache, createAppSecretCache, type Database } from "@collab/db";
+import {
+  type AppSecretCache,
+  acceptedSecrets,
+  createAppSecretCache,
+  type Database,
+} from "@collab/db";
 import { verifyUserToken } from "@collab/user-token";
 import type { UserIdentity } from "../context";
 
@@ -30,7 +35,8 @@ export function bearerToken(authorization: string | null | undefined): string | 
 }
 
 /**
- * Verifies a user token (signature under the app's current secret, expiry, not-before, the app
+ * Verifies a user token (signature under the app's current secret, or the previous one during a
+ * rotation's overlap, expiry, not-before, the app
  * exists) and returns its app and user, or throws UNAUTHENTICATED saying what failed (never
  * quoting the token).
  */
@@ -45,7 +51,13 @@ export async function authenticateUser(
       "a user token is required: send Authorization: Bearer <token>",
     );
   }
-  const verified = await verifyUserToken(token, { lookupSecret: (appId) => secrets.lookup(appId) });
+  const verified = await verifyUserToken(token, {
+    // During a secret rotation's overlap, tokens signed with either secret are valid.
+    lookupSecret: async (appId) => {
+      const found = await secrets.lookup(appId);
+      return found === null ? null : acceptedSecrets(found);
+    },
+  });
   if (!verified.ok) throw new HiarError("UNAUTHENTICATED", verified.message);
   const { claims } = verified;
   return {

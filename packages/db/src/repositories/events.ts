@@ -173,3 +173,71 @@ export async function latestEventSeqs(
                 ${sessions.map((s) => s.sessionId)}::bpchar[]) AS w(app_id, session_id)`;
   return rows.map((row) => ({ appId: row.app_id, sessionId: row.session_id, seq: row.seq }));
 }
+
+/** A session's events for a catch-up read, each with its unique id (the webhook's event id). */
+export interface SessionEventCatchUp {
+  /** Whether the app has the collaboration, and the session in it. */
+  readonly collaborationFound: boolean;
+  readonly sessionFound: boolean;
+  readonly events: (SessionEventRow & { readonly id: string })[];
+}
+
+/**
+ * ONE statement: checks that the app has the collaboration and the session in it, and reads up to
+ * `limit` of the session's events with seq > `afterSeq`, oldest first (POST /session/events).
+ * Another app's objects are never read: they are not found, as absent ones.
+ */
+export async function readSessionEventsAfter(
+  db: DbExecutor,
+  query: {
+    readonly appId: string;
+    readonly collaborationId: string;
+    readonly sessionId: string;
+    readonly afterSeq: number;
+    readonly limit: number;
+  },
+): Promise<SessionEventCatchUp> {
+  const rows = await db.$queryRaw<
+    {
+      collaboration_found: boolean;
+      session_found: boolean;
+      events: (Omit<SessionEventDbRow, "created_at"> & { id: string; created_at: string })[];
+    }[]
+  >`
+    WITH c AS (
+      SELECT 1 FROM "collaboration"
+      WHERE "app_id" = ${query.appId} AND "id" = ${query.collaborationId}
+    ), s AS (
+      SELECT "id" FROM "session"
+      WHERE "app_id" = ${query.appId} AND "id" = ${query.sessionId}
+        AND "collaboration_id" = ${query.collaborationId}
+    ), page AS (
+      SELECT e."id", e."seq", e."type", e."actor_id", e."subject_id", e."from_state",
+             e."to_state", e."trace_id", e."payload", e."created_at"
+      FROM "session_event" e
+      WHERE e."app_id" = ${query.appId} AND e."session_id" IN (SELECT "id" FROM s)
+        AND e."seq" > ${query.afterSeq}::int
+      ORDER BY e."seq" ASC
+      LIMIT ${query.limit}::int
+    )
+    SELECT EXISTS (SELECT 1 FROM c) AS collaboration_found,
+           EXISTS (SELECT 1 FROM s) AS session_found,
+           (SELECT coalesce(json_agg(json_build_object(
+                     'id', p."id"::text, 'seq', p."seq", 'type', p."type",
+                     'actor_id', p."actor_id", 'subject_id', p."subject_id",
+                     'from_state', p."from_state"::text, 'to_state', p."to_state"::text,
+                     'trace_id', p."trace_id", 'payload', p."payload",
+                     'created_at', to_char(p."created_at" AT TIME ZONE 'UTC',
+                                           'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                     ORDER BY p."seq"), '[]'::json)
+              FROM page p) AS events`;
+  const row = rows[0];
+  return {
+    collaborationFound: row?.collaboration_found ?? false,
+    sessionFound: row?.session_found ?? false,
+    events: (row?.events ?? []).map((event) => ({
+      ...toSessionEventRow({ ...event, created_at: new Date(event.created_at) }),
+      id: event.id,
+    })),
+  };
+}

@@ -1,4 +1,5 @@
 import type { MemberSessionState, WebhookOutcome } from "../generated/prisma/client";
+import { appSecretBox, type SecretBox } from "../secret-box";
 import { type SessionEventRow, toSessionEventRow } from "./events";
 import type { DbExecutor } from "./executor";
 
@@ -132,10 +133,18 @@ export interface WebhookBatch {
   readonly events: readonly WebhookEventRow[];
 }
 
-/** ONE statement: the app's URL and secret, and the session's next `limit` events. */
+/**
+ * ONE statement: the app's URL and current secret (the newest: webhooks are signed with it, also
+ * during a rotation's overlap; decrypted with `box`, default the deployment's), and the session's
+ * next `limit` events.
+ */
 export async function readWebhookBatch(
   db: DbExecutor,
-  query: WebhookStreamKey & { readonly afterSeq: number; readonly limit: number },
+  query: WebhookStreamKey & {
+    readonly afterSeq: number;
+    readonly limit: number;
+    readonly box?: SecretBox;
+  },
 ): Promise<WebhookBatch> {
   const rows = await db.$queryRaw<
     {
@@ -184,7 +193,8 @@ export async function readWebhookBatch(
       ...toSessionEventRow({ ...row, seq: row.seq, type: row.type, created_at: row.created_at }),
     });
   }
-  return { app: { url: first.url, secret: first.secret }, events };
+  const secret = (query.box ?? appSecretBox()).open(query.appId, first.secret);
+  return { app: { url: first.url, secret }, events };
 }
 
 export interface WebhookAttemptRecord {

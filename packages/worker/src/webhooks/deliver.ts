@@ -8,30 +8,19 @@ import {
   type WebhookEvent,
 } from "@collab/contracts";
 import type { WebhookEventRow } from "@collab/db";
+import { webhookEvent } from "@collab/domain";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { fetch, type Response } from "undici";
 import { describeError } from "../log";
 import { privateDestinationCause, refuseIpLiteral, webhookDispatcher } from "./destination";
 import { standardWebhookSignature } from "./signature";
 
-/** The JSON body of one event's webhook POST (contracts' WebhookEvent). */
+/** The JSON body of one event's webhook POST (contracts' WebhookEvent; the domain's mapping). */
 export function webhookEventBody(appId: string, sessionId: string, row: WebhookEventRow) {
-  const body: WebhookEvent = {
-    eventID: row.id.toString(),
-    type: row.type,
-    appID: appId,
-    collaborationID: row.collaborationId,
-    sessionID: sessionId,
-    seq: row.seq,
-    time: row.createdAt.toISOString(),
-    actorID: row.actorId,
-    subjectID: row.subjectId,
-    fromState: row.fromState,
-    toState: row.toState,
-    traceID: row.traceId,
-    payload: row.payload,
-  };
-  return body;
+  return webhookEvent(
+    { appID: appId, collaborationID: row.collaborationId, sessionID: sessionId },
+    row,
+  );
 }
 
 export interface DeliveryResult {

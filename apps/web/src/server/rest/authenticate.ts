@@ -1,8 +1,16 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { HiarError } from "@collab/contracts";
-import { type AppSecretCache, consumeNonce, type Database } from "@collab/db";
+import {
+  type AppSecretCache,
+  acceptedSecrets,
+  CorruptSecretError,
+  consumeNonce,
+  type Database,
+  UnknownSecretKeyError,
+} from "@collab/db";
 import { verifyRequest } from "@collab/hiar-auth";
 import type { RestSettings } from "@collab/settings";
+import type { Logger } from "pino";
 
 export interface RequestHead {
   readonly method: string;
@@ -22,6 +30,10 @@ export interface RequestHead {
  * The signature does not cover the body, so the nonce is spent here, for every authenticated
  * request: one refused afterwards (rate limit, media type, size, JSON, contract) cannot be
  * replayed with another body.
+ *
+ * During a secret rotation's overlap either of the app's secrets signs (verifySignature checks
+ * both alike). A stored secret this server cannot decrypt (encrypted under a key it was not
+ * given) answers UNAVAILABLE and logs the key's id, never a secret.
  */
 export async function authenticate(
   head: RequestHead,
@@ -29,6 +41,7 @@ export async function authenticate(
     readonly db: Database;
     readonly secrets: AppSecretCache;
     readonly config: Pick<RestSettings, "dateWindowSeconds" | "capabilityPrefix">;
+    readonly log?: Pick<Logger, "error">;
   },
 ): Promise<{ appId: string }> {
   const { db, config } = deps;
@@ -37,7 +50,21 @@ export async function authenticate(
     method: head.method,
     path: head.path,
     rawQuery: head.rawQuery,
-    lookupSecret: (appId) => deps.secrets.lookup(appId),
+    lookupSecret: async (appId) => {
+      try {
+        const secrets = await deps.secrets.lookup(appId);
+        return secrets === null ? null : acceptedSecrets(secrets);
+      } catch (error) {
+        if (error instanceof UnknownSecretKeyError || error instanceof CorruptSecretError) {
+          deps.log?.error(
+            { app: appId, keyId: error.keyId, err: error.name },
+            `app secret not readable: ${error.message}`,
+          );
+          throw new HiarError("UNAVAILABLE", "the app's credentials cannot be read right now");
+        }
+        throw error;
+      }
+    },
     windowSeconds: config.dateWindowSeconds,
     capabilityPrefix: config.capabilityPrefix,
   });

@@ -4,6 +4,7 @@ import {
   type HIAR_OPERATIONS,
   type HiarOperationName,
   queryByUserRespAny,
+  sessionEventsRespAny,
   userTokenRespAny,
 } from "@collab/contracts";
 import {
@@ -12,6 +13,7 @@ import {
   type DomainContext,
   declineCall,
   endSession,
+  fetchSessionEvents,
   inviteSession,
   issueUserToken,
   kickoutMember,
@@ -62,5 +64,6 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   leaveSession: serve(leaveSession, empty),
   kickoutMember: serve(kickoutMember, empty),
   endSession: serve(endSession, empty),
+  fetchSessionEvents: serve(fetchSessionEvents, sessionEventsRespAny, false),
   issueUserToken: serve(issueUserToken, userTokenRespAny, false),
 };

@@ -1,3 +1,4 @@
+import { currentSettings } from "@collab/settings";
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { AppPage } from "@/console/app-page";
@@ -7,5 +8,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default function Page() {
-  return <AppPage />;
+  // The rotation dialog starts at the deployment's overlap (APP_SECRET_ROTATION_OVERLAP_HOURS).
+  return (
+    <AppPage defaultOverlapHours={currentSettings().appSecrets.rotationOverlapMs / 3_600_000} />
+  );
 }
