@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
 
 const nextConfig: NextConfig = {
   // A separate build folder lets several builds of this app coexist (parallel test runs).
@@ -34,4 +35,5 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
 };
 
-export default nextConfig;
+// Points next-intl at src/i18n/request.ts (the locale and messages of each request).
+export default createNextIntlPlugin("./src/i18n/request.ts")(nextConfig);

@@ -1,24 +1,30 @@
 import "@mantine/core/styles.css";
 import { ColorSchemeScript, mantineHtmlProps } from "@mantine/core";
 import type { Metadata } from "next";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { UiProvider } from "@/ui/providers";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "Collaboration sessions",
-  description: "A self-hostable, HiAR-compatible collaboration-session service",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("meta");
+  return { title: t("title"), description: t("description") };
+}
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getLocale();
   return (
-    <html lang="en" {...mantineHtmlProps}>
+    <html lang={locale} {...mantineHtmlProps}>
       <head>
         {/* Sets light/dark before the first paint, so the page does not flash. */}
         <ColorSchemeScript defaultColorScheme="auto" />
       </head>
       <body>
-        <UiProvider>{children}</UiProvider>
+        {/* Client components get the request's locale and messages from here. */}
+        <NextIntlClientProvider>
+          <UiProvider>{children}</UiProvider>
+        </NextIntlClientProvider>
       </body>
     </html>
   );

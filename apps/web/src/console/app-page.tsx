@@ -17,9 +17,11 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { AppSecretCard } from "./app-secret-card";
-import { consoleErrorOf, describeError } from "./errors";
+import { useErrorText } from "./error-text";
+import { consoleErrorOf } from "./errors";
 import { SIGN_IN_PATH } from "./providers";
 import { useTRPC } from "./trpc";
 
@@ -28,11 +30,9 @@ import { useTRPC } from "./trpc";
 
 const RANGES = ["7", "30", "90"] as const;
 const USAGE_REFRESH_MS = 30_000;
-const count = new Intl.NumberFormat();
-
 /** "Sat 5 Dec" for a UTC day (the counts are per UTC day, whatever the viewer's zone). */
-function dayLabel(day: string): string {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString(undefined, {
+function dayLabel(day: string, locale: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(locale, {
     weekday: "short",
     day: "numeric",
     month: "short",
@@ -41,6 +41,10 @@ function dayLabel(day: string): string {
 }
 
 function UsageTable({ days }: { days: readonly AppUsageDay[] }) {
+  const t = useTranslations("app");
+  const locale = useLocale();
+  const format = useFormatter();
+  const count = { format: (n: number) => format.number(n) };
   const total = days.reduce(
     (sum, d) => ({
       requests: sum.requests + d.requests,
@@ -53,18 +57,18 @@ function UsageTable({ days }: { days: readonly AppUsageDay[] }) {
   return (
     <Table.ScrollContainer minWidth={420}>
       <Table striped highlightOnHover verticalSpacing={6} data-testid="usage-table">
-        <Table.Caption>Per UTC day, newest first.</Table.Caption>
+        <Table.Caption>{t("caption")}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th scope="col">Day (UTC)</Table.Th>
+            <Table.Th scope="col">{t("day")}</Table.Th>
             <Table.Th scope="col" ta="right">
-              Requests
+              {t("requests")}
             </Table.Th>
             <Table.Th scope="col" ta="right">
-              Refused
+              {t("refused")}
             </Table.Th>
             <Table.Th scope="col" ta="right">
-              Rings
+              {t("rings")}
             </Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -72,7 +76,7 @@ function UsageTable({ days }: { days: readonly AppUsageDay[] }) {
           {newestFirst.map((d) => (
             <Table.Tr key={d.day} data-day={d.day}>
               <Table.Th scope="row" fw={500}>
-                {dayLabel(d.day)}
+                {dayLabel(d.day, locale)}
               </Table.Th>
               <Table.Td ta="right" data-field="requests">
                 {count.format(d.requests)}
@@ -88,7 +92,7 @@ function UsageTable({ days }: { days: readonly AppUsageDay[] }) {
         </Table.Tbody>
         <Table.Tfoot>
           <Table.Tr>
-            <Table.Th scope="row">Total</Table.Th>
+            <Table.Th scope="row">{t("total")}</Table.Th>
             <Table.Th ta="right" data-testid="usage-total-requests">
               {count.format(total.requests)}
             </Table.Th>
@@ -105,6 +109,8 @@ function UsageTable({ days }: { days: readonly AppUsageDay[] }) {
 
 function Usage() {
   const trpc = useTRPC();
+  const t = useTranslations("app");
+  const errorText = useErrorText();
   const [range, setRange] = useState<(typeof RANGES)[number]>("30");
   const usage = useQuery(
     trpc.app.usage.queryOptions({ days: Number(range) }, { refetchInterval: USAGE_REFRESH_MS }),
@@ -115,24 +121,23 @@ function Usage() {
         <Group justify="space-between" align="flex-end">
           <div>
             <Title order={2} size="h4">
-              Usage
+              {t("usage")}
             </Title>
             <Text size="sm" c="dimmed">
-              Signed REST requests this app made, those the server refused (any 4xx or 5xx), and the
-              members it rang (from any surface). Counts reach this table within a few seconds.
+              {t("usageText")}
             </Text>
           </div>
           <SegmentedControl
-            aria-label="Days shown"
+            aria-label={t("daysShown")}
             size="xs"
             value={range}
             onChange={(value) => setRange(value as (typeof RANGES)[number])}
-            data={RANGES.map((days) => ({ value: days, label: `${days} days` }))}
+            data={RANGES.map((days) => ({ value: days, label: t("days", { days: Number(days) }) }))}
           />
         </Group>
         {usage.error ? (
-          <Alert color="red" variant="light" role="alert" title="Usage not available">
-            {describeError(consoleErrorOf(usage.error))}
+          <Alert color="red" variant="light" role="alert" title={t("usageFailed")}>
+            {errorText.describe(consoleErrorOf(usage.error))}
           </Alert>
         ) : usage.data ? (
           <UsageTable days={usage.data.days} />
@@ -146,6 +151,9 @@ function Usage() {
 
 function DeleteApp({ appId }: { appId: string | undefined }) {
   const trpc = useTRPC();
+  const t = useTranslations("app");
+  const tc = useTranslations("common");
+  const errorText = useErrorText();
   const [opened, modal] = useDisclosure(false);
   const [typed, setTyped] = useState("");
   const remove = useMutation(
@@ -160,24 +168,30 @@ function DeleteApp({ appId }: { appId: string | undefined }) {
     <Card withBorder radius="md" padding="lg" style={{ borderColor: "var(--mantine-color-red-4)" }}>
       <Stack gap="sm">
         <Title order={2} size="h4">
-          Delete this app
+          {t("delete")}
         </Title>
-        <Text size="sm">
-          Deletes the app and everything it owns — collaborations, sessions, members, events,
-          webhook deliveries, usage — for good. Requests signed with its APPID fail from then on,
-          and every console session ends.
-        </Text>
+        <Text size="sm">{t("deleteText")}</Text>
         <Group>
           <Button color="red" variant="outline" onClick={modal.open} disabled={appId === undefined}>
-            Delete this app…
+            {t("deleteButton")}
           </Button>
         </Group>
       </Stack>
-      <Modal opened={opened} onClose={modal.close} title="Delete this app" centered size="md">
+      <Modal
+        opened={opened}
+        onClose={modal.close}
+        title={t("delete")}
+        centered
+        size="md"
+        closeButtonProps={{ "aria-label": tc("close") }}
+      >
         <form onSubmit={submit}>
           <Stack gap="md">
             <Text size="sm">
-              This cannot be undone. Type the APPID <Code>{appId}</Code> to confirm.
+              {t.rich("deleteConfirm", {
+                appId: appId ?? "",
+                code: (chunks) => <Code>{chunks}</Code>,
+              })}
             </Text>
             <TextInput
               label="APPID"
@@ -188,13 +202,13 @@ function DeleteApp({ appId }: { appId: string | undefined }) {
               data-autofocus
             />
             {error !== null && (
-              <Alert color="red" variant="light" role="alert" title="Not deleted">
-                {describeError(error)}
+              <Alert color="red" variant="light" role="alert" title={t("notDeleted")}>
+                {errorText.describe(error)}
               </Alert>
             )}
             <Group justify="flex-end" gap="sm">
               <Button variant="default" onClick={modal.close}>
-                Cancel
+                {tc("cancel")}
               </Button>
               <Button
                 type="submit"
@@ -202,7 +216,7 @@ function DeleteApp({ appId }: { appId: string | undefined }) {
                 loading={remove.isPending}
                 disabled={typed.trim() !== appId}
               >
-                Delete for good
+                {t("deleteForGood")}
               </Button>
             </Group>
           </Stack>
@@ -214,12 +228,13 @@ function DeleteApp({ appId }: { appId: string | undefined }) {
 
 export function AppPage({ defaultOverlapHours }: { defaultOverlapHours: number }) {
   const trpc = useTRPC();
+  const t = useTranslations("app");
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   return (
     <Stack gap="lg">
       <div>
         <Title order={1} size="h2">
-          App
+          {t("title")}
         </Title>
         <Text c="dimmed" size="sm">
           {me.data ? (

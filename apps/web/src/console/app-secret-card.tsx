@@ -15,9 +15,12 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useMutation } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import classes from "./console.module.css";
+import { useErrorText } from "./error-text";
 import { consoleErrorOf } from "./errors";
+import { formatTime } from "./labels";
 import { useTRPC } from "./trpc";
 
 /**
@@ -27,6 +30,10 @@ import { useTRPC } from "./trpc";
  */
 export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: number }) {
   const trpc = useTRPC();
+  const t = useTranslations("appSecret");
+  const tc = useTranslations("common");
+  const locale = useLocale();
+  const errorText = useErrorText();
   const [confirming, confirm] = useDisclosure(false);
   const [overlapHours, setOverlapHours] = useState<number>(defaultOverlapHours);
   const [issued, setIssued] = useState<RotatedAppSecret | null>(null);
@@ -45,17 +52,15 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
       <Stack gap="md">
         <Stack gap={2}>
           <Title order={2} fz="lg">
-            App secret
+            {t("title")}
           </Title>
           <Text size="sm" c="dimmed" maw={640}>
-            Rotating issues a new secret. The current one keeps working for the overlap you choose,
-            so your servers can switch without downtime; after it, only the new one signs requests.
-            Webhooks are signed with the new secret straight away.
+            {t("intro")}
           </Text>
         </Stack>
 
         {issued !== null && (
-          <Alert color="teal" variant="light" title="New secret: store it now" role="status">
+          <Alert color="teal" variant="light" title={t("issued")} role="status">
             <Stack gap="xs">
               <Group gap="xs" wrap="nowrap">
                 <Code
@@ -68,16 +73,18 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
                 <CopyButton value={issued.secret} timeout={1500}>
                   {({ copied, copy }) => (
                     <Button size="compact-xs" variant="light" onClick={copy}>
-                      {copied ? "Copied" : "Copy"}
+                      {copied ? t("copied") : t("copy")}
                     </Button>
                   )}
                 </CopyButton>
               </Group>
               <Text size="sm" data-testid="previous-secret-expiry">
                 {issued.previousExpiresAt === null
-                  ? "The previous secret no longer works."
-                  : `The previous secret works until ${new Date(issued.previousExpiresAt).toLocaleString()}.`}{" "}
-                This secret is not shown again.
+                  ? t("previousStopped")
+                  : t("previousUntil", {
+                      until: formatTime(issued.previousExpiresAt, "short", locale),
+                    })}{" "}
+                {t("notShownAgain")}
               </Text>
             </Stack>
           </Alert>
@@ -85,7 +92,7 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
 
         <Group justify="flex-end">
           <Button variant="default" color="red" onClick={confirm.open}>
-            Rotate secret…
+            {t("rotateButton")}
           </Button>
         </Group>
       </Stack>
@@ -96,17 +103,15 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
           confirm.close();
           rotate.reset();
         }}
-        title="Rotate the app secret?"
+        title={t("confirmTitle")}
         centered
+        closeButtonProps={{ "aria-label": tc("close") }}
       >
         <Stack gap="md">
-          <Text size="sm">
-            A new secret is issued and shown once. The current secret keeps working for the overlap
-            below, then stops: update every server that signs requests before then.
-          </Text>
+          <Text size="sm">{t("confirmText")}</Text>
           <NumberInput
-            label="Overlap (hours)"
-            description="0 stops the current secret at once; at most 720 (30 days)."
+            label={t("overlap")}
+            description={t("overlapHint")}
             min={0}
             max={720}
             value={overlapHours}
@@ -115,7 +120,7 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
           />
           {error !== null && (
             <Alert color="red" variant="light" title={error.reason} role="alert">
-              {error.message}
+              {errorText.message(error)}
             </Alert>
           )}
           <Group justify="flex-end" gap="sm">
@@ -126,7 +131,7 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
                 rotate.reset();
               }}
             >
-              Cancel
+              {tc("cancel")}
             </Button>
             <Button
               color="red"
@@ -134,7 +139,7 @@ export function AppSecretCard({ defaultOverlapHours }: { defaultOverlapHours: nu
               onClick={() => rotate.mutate({ overlapHours })}
               data-autofocus
             >
-              Rotate secret
+              {t("rotate")}
             </Button>
           </Group>
         </Stack>

@@ -1,13 +1,14 @@
 "use client";
 import type { CollaborationStateName, InviteOutcome, SessionStateName } from "@collab/contracts";
 import { Badge, Tooltip } from "@mantine/core";
+import { useTranslations } from "next-intl";
 import classes from "./console.module.css";
 import {
-  COLLABORATION_STATE_LOOK,
+  collaborationStateLook,
   memberStateLook,
-  OUTCOME_LOOK,
-  SESSION_STATE_LOOK,
+  outcomeLook,
   type StateLook,
+  sessionStateLook,
 } from "./labels";
 
 function StateBadge({
@@ -21,8 +22,9 @@ function StateBadge({
   pulse?: boolean;
   size?: "sm" | "md" | "lg";
 }) {
+  const t = useTranslations("states");
   return (
-    <Tooltip label={`${look.hint} (${wireName})`} openDelay={300} withinPortal>
+    <Tooltip label={t("badge", { hint: look.hint, wireName })} openDelay={300} withinPortal>
       <Badge
         variant="light"
         color={look.color}
@@ -41,21 +43,29 @@ function StateBadge({
 }
 
 export function MemberStateBadge({ state }: { state: string }) {
+  const t = useTranslations();
   return (
-    <StateBadge look={memberStateLook(state)} wireName={state} pulse={state === "MEMBER_CALLING"} />
+    <StateBadge
+      look={memberStateLook(state, t)}
+      wireName={state}
+      pulse={state === "MEMBER_CALLING"}
+    />
   );
 }
 
 export function SessionStateBadge({ state }: { state: SessionStateName }) {
-  return <StateBadge look={SESSION_STATE_LOOK[state]} wireName={state} />;
+  const t = useTranslations();
+  return <StateBadge look={sessionStateLook(state, t)} wireName={state} />;
 }
 
 export function CollaborationStateBadge({ state }: { state: CollaborationStateName }) {
-  return <StateBadge look={COLLABORATION_STATE_LOOK[state]} wireName={state} />;
+  const t = useTranslations();
+  return <StateBadge look={collaborationStateLook(state, t)} wireName={state} />;
 }
 
 export function OutcomeBadge({ outcome }: { outcome: InviteOutcome }) {
-  const look = OUTCOME_LOOK[outcome];
+  const t = useTranslations();
+  const look = outcomeLook(outcome, t);
   return (
     <Badge
       variant="outline"

@@ -17,9 +17,11 @@ import { useDisclosure } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { CollaborationStateBadge, SessionStateBadge } from "./badges";
 import classes from "./console.module.css";
 import { CreateCollaborationModal } from "./create-collaboration";
+import { useErrorText } from "./error-text";
 import { consoleErrorOf } from "./errors";
 import { shortId } from "./labels";
 import { Time } from "./time";
@@ -50,6 +52,8 @@ function EmptyIcon() {
 
 export function CollaborationsPage({ page }: { page: number }) {
   const trpc = useTRPC();
+  const t = useTranslations("collaborations");
+  const errorText = useErrorText();
   const router = useRouter();
   const [creating, { open, close }] = useDisclosure(false);
   const list = useQuery(
@@ -67,28 +71,26 @@ export function CollaborationsPage({ page }: { page: number }) {
       <Group justify="space-between" align="flex-end">
         <Stack gap={2}>
           <Title order={1} fz={{ base: 24, sm: 28 }}>
-            Collaborations
+            {t("title")}
           </Title>
           <Text c="dimmed" size="sm">
-            {list.data && list.data.total > 0
-              ? `${list.data.total} collaboration${list.data.total === 1 ? "" : "s"}, newest first`
-              : "Your app's collaborations and their sessions"}
+            {list.data && list.data.total > 0 ? t("count", { count: list.data.total }) : t("intro")}
           </Text>
         </Stack>
-        <Button onClick={open}>New collaboration</Button>
+        <Button onClick={open}>{t("new")}</Button>
       </Group>
 
       {list.error && (
-        <Alert color="red" variant="light" title="Could not load collaborations" role="alert">
-          {consoleErrorOf(list.error).message}
+        <Alert color="red" variant="light" title={t("loadFailed")} role="alert">
+          {errorText.message(consoleErrorOf(list.error))}
         </Alert>
       )}
 
       {list.data && list.data.total > 0 && list.data.items.length === 0 && (
-        <Alert color="gray" variant="light" title="Nothing on this page">
-          There are fewer collaborations now.{" "}
+        <Alert color="gray" variant="light" title={t("emptyPage")}>
+          {t("emptyPageText")}{" "}
           <Anchor component={Link} href="/console">
-            Back to the first page
+            {t("firstPage")}
           </Anchor>
         </Alert>
       )}
@@ -98,11 +100,11 @@ export function CollaborationsPage({ page }: { page: number }) {
           <EmptyState
             icon={<EmptyIcon />}
             withIndicatorBackground
-            title="No collaborations yet"
-            description="Create one here, or from your server with POST /create. Its session appears here, ready for invites."
+            title={t("none")}
+            description={t("noneText")}
           >
             <EmptyState.Actions>
-              <Button onClick={open}>New collaboration</Button>
+              <Button onClick={open}>{t("new")}</Button>
             </EmptyState.Actions>
           </EmptyState>
         </Card>
@@ -117,12 +119,12 @@ export function CollaborationsPage({ page }: { page: number }) {
             >
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Collaboration</Table.Th>
-                  <Table.Th>Creator</Table.Th>
-                  <Table.Th>State</Table.Th>
-                  <Table.Th>Session</Table.Th>
-                  <Table.Th ta="right">Members</Table.Th>
-                  <Table.Th>Created</Table.Th>
+                  <Table.Th>{t("collaboration")}</Table.Th>
+                  <Table.Th>{t("creator")}</Table.Th>
+                  <Table.Th>{t("state")}</Table.Th>
+                  <Table.Th>{t("session")}</Table.Th>
+                  <Table.Th ta="right">{t("members")}</Table.Th>
+                  <Table.Th>{t("created")}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -146,10 +148,10 @@ export function CollaborationsPage({ page }: { page: number }) {
                             className={classes.rowLink}
                             onClick={(e) => e.stopPropagation()}
                           >
-                            {c.detail || "Untitled collaboration"}
+                            {c.detail || t("untitled")}
                           </Anchor>
                         ) : (
-                          <Text fw={600}>{c.detail || "Untitled collaboration"}</Text>
+                          <Text fw={600}>{c.detail || t("untitled")}</Text>
                         )}
                         <Text className={classes.mono} c="dimmed" title={c.collaborationID}>
                           {shortId(c.collaborationID)}
@@ -165,10 +167,15 @@ export function CollaborationsPage({ page }: { page: number }) {
                       <Table.Td ta="right" className={classes.nowrap}>
                         {c.session ? (
                           <Text size="sm" span>
-                            <Text span fw={600}>
-                              {c.session.liveMembers}
-                            </Text>{" "}
-                            live · {c.session.totalMembers} total
+                            {t.rich("liveTotal", {
+                              live: c.session.liveMembers,
+                              total: c.session.totalMembers,
+                              strong: (chunks) => (
+                                <Text span fw={600}>
+                                  {chunks}
+                                </Text>
+                              ),
+                            })}
                           </Text>
                         ) : (
                           "—"
@@ -189,7 +196,7 @@ export function CollaborationsPage({ page }: { page: number }) {
       )}
 
       {list.data && list.data.total > 0 && (
-        <Stack gap="xs" hiddenFrom="sm" role="list" aria-label="Collaborations">
+        <Stack gap="xs" hiddenFrom="sm" role="list" aria-label={t("title")}>
           {list.data.items.map((c) => (
             <Card
               key={c.collaborationID}
@@ -206,19 +213,19 @@ export function CollaborationsPage({ page }: { page: number }) {
                     href={`/console/sessions/${c.session.sessionID}`}
                     className={classes.rowLink}
                   >
-                    {c.detail || "Untitled collaboration"}
+                    {c.detail || t("untitled")}
                   </Anchor>
                 ) : (
-                  <Text fw={600}>{c.detail || "Untitled collaboration"}</Text>
+                  <Text fw={600}>{c.detail || t("untitled")}</Text>
                 )}
                 <Group gap={6}>
                   <CollaborationStateBadge state={c.state} />
                   {c.session && <SessionStateBadge state={c.session.state} />}
                 </Group>
                 <Text size="xs" c="dimmed">
-                  by {c.creatorID}
+                  {t("by", { creator: c.creatorID })}
                   {c.session &&
-                    ` · ${c.session.liveMembers} live · ${c.session.totalMembers} total`}{" "}
+                    ` · ${t("cardMembers", { live: c.session.liveMembers, total: c.session.totalMembers })}`}{" "}
                   · <Time iso={c.createdAt} />
                 </Text>
               </Stack>
@@ -233,7 +240,7 @@ export function CollaborationsPage({ page }: { page: number }) {
             total={pages}
             value={Math.min(page, pages)}
             onChange={(next) => router.push(next === 1 ? "/console" : `/console?page=${next}`)}
-            getItemProps={(n) => ({ "aria-label": `Page ${n}` })}
+            getItemProps={(n) => ({ "aria-label": t("page", { page: n }) })}
           />
         </Group>
       )}

@@ -13,8 +13,10 @@ import {
 } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
-import { consoleErrorOf, describeError, formFieldFor } from "./errors";
+import { useErrorText } from "./error-text";
+import { consoleErrorOf, formFieldFor } from "./errors";
 import { useTRPC } from "./trpc";
 
 // Which form field a server error's path belongs to.
@@ -35,6 +37,9 @@ export function CreateCollaborationModal({
   onClose: () => void;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("create");
+  const tc = useTranslations("common");
+  const errorText = useErrorText();
   const queryClient = useQueryClient();
   const router = useRouter();
   const [creator, setCreator] = useState("");
@@ -56,7 +61,7 @@ export function CreateCollaborationModal({
   const error = create.error ? consoleErrorOf(create.error) : null;
   const field = error ? formFieldFor(error.field, FIELDS) : null;
   const errorFor = (name: (typeof FIELDS)[keyof typeof FIELDS]) =>
-    field === name && error ? describeError(error) : undefined;
+    field === name && error ? errorText.describe(error) : undefined;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -74,12 +79,19 @@ export function CreateCollaborationModal({
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="New collaboration" size="lg" centered>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={t("title")}
+      size="lg"
+      centered
+      closeButtonProps={{ "aria-label": tc("close") }}
+    >
       <form onSubmit={submit}>
         <Stack gap="md">
           <TextInput
-            label="Creator"
-            description="The userID that starts the collaboration; it joins the session."
+            label={t("creator")}
+            description={t("creatorHint")}
             placeholder="user01"
             required
             data-autofocus
@@ -88,9 +100,9 @@ export function CreateCollaborationModal({
             error={errorFor("creator")}
           />
           <Textarea
-            label="Detail"
-            description="What it is about (shown in the list)."
-            placeholder="Site inspection, line 3"
+            label={t("detail")}
+            description={t("detailHint")}
+            placeholder={t("detailPlaceholder")}
             autosize
             minRows={2}
             maxRows={5}
@@ -100,8 +112,8 @@ export function CreateCollaborationModal({
           />
           <Group grow align="flex-start">
             <NumberInput
-              label="Member limit"
-              description="Most members ringing or talking at once; 0 means the default of 500."
+              label={t("numberLimit")}
+              description={t("numberLimitHint")}
               min={0}
               max={500}
               allowDecimal={false}
@@ -111,9 +123,9 @@ export function CreateCollaborationModal({
               error={errorFor("numberLimit")}
             />
             <NumberInput
-              label="Calling timeout (s)"
-              description="How long a rung member rings unanswered; empty means the server's default."
-              placeholder="default"
+              label={t("callingTimeout")}
+              description={t("callingTimeoutHint")}
+              placeholder={t("callingTimeoutPlaceholder")}
               min={1}
               max={MAX_CALLING_TIMEOUT_SECONDS}
               allowDecimal={false}
@@ -124,8 +136,8 @@ export function CreateCollaborationModal({
             />
           </Group>
           <TagsInput
-            label="Initial members"
-            description="userIDs added to the session (not rung). Press Enter or comma after each."
+            label={t("members")}
+            description={t("membersHint")}
             placeholder="user02, user03"
             splitChars={[",", " "]}
             clearable
@@ -137,15 +149,15 @@ export function CreateCollaborationModal({
           />
           {error !== null && field === null && (
             <Alert color="red" variant="light" title={error.reason} role="alert">
-              {error.message}
+              {errorText.message(error)}
             </Alert>
           )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={onClose}>
-              Cancel
+              {t("cancel")}
             </Button>
             <Button type="submit" loading={create.isPending}>
-              Create
+              {t("submit")}
             </Button>
           </Group>
         </Stack>

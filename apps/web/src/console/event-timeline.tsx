@@ -1,11 +1,12 @@
 "use client";
 import type { SessionEventView } from "@collab/contracts";
 import { Button, Code, Group, Skeleton, Stack, Text, Timeline } from "@mantine/core";
-import { describeEvent, memberStateLook } from "./labels";
+import { useTranslations } from "next-intl";
+import { type ConsoleT, describeEvent, memberStateLook } from "./labels";
 import { Time } from "./time";
 
-function bulletColor(event: SessionEventView): string {
-  return event.toState === null ? "gray" : memberStateLook(event.toState).color;
+function bulletColor(event: SessionEventView, t: ConsoleT): string {
+  return event.toState === null ? "gray" : memberStateLook(event.toState, t).color;
 }
 
 export function EventTimeline({
@@ -21,6 +22,7 @@ export function EventTimeline({
   loadingOlder: boolean;
   onLoadOlder: () => void;
 }) {
+  const t = useTranslations();
   if (isPending) {
     return (
       <Stack gap="md" aria-busy>
@@ -33,29 +35,28 @@ export function EventTimeline({
   if (events.length === 0) {
     return (
       <Text c="dimmed" size="sm">
-        Nothing has happened in this session yet. Invites and every member&apos;s state changes
-        appear here as they happen.
+        {t("events.empty")}
       </Text>
     );
   }
   return (
     <Stack gap="md">
       {/* Every item "active", so each bullet takes its event's colour (the state it led to). */}
-      <Timeline active={events.length} bulletSize={14} lineWidth={2} aria-label="Session events">
+      <Timeline active={events.length} bulletSize={14} lineWidth={2} aria-label={t("events.label")}>
         {events.map((event) => (
           <Timeline.Item
             key={event.seq}
-            color={bulletColor(event)}
+            color={bulletColor(event, t)}
             data-testid="timeline-event"
             data-seq={event.seq}
             title={
               <Group gap={6} wrap="wrap">
                 <Text size="sm" fw={600}>
-                  {describeEvent(event)}
+                  {describeEvent(event, t)}
                 </Text>
                 {event.fromState !== null && event.toState !== null && (
                   <Text size="xs" c="dimmed">
-                    was {memberStateLook(event.fromState).label}
+                    {t("events.was", { state: memberStateLook(event.fromState, t).label })}
                   </Text>
                 )}
               </Group>
@@ -70,7 +71,7 @@ export function EventTimeline({
               </Text>
               {event.traceID !== null && (
                 <Text size="xs" c="dimmed">
-                  trace <Code fz="xs">{event.traceID}</Code>
+                  {t("events.trace")} <Code fz="xs">{event.traceID}</Code>
                 </Text>
               )}
             </Group>
@@ -79,7 +80,7 @@ export function EventTimeline({
       </Timeline>
       {hasOlder && (
         <Button variant="subtle" size="xs" onClick={onLoadOlder} loading={loadingOlder}>
-          Load older events
+          {t("events.loadOlder")}
         </Button>
       )}
     </Stack>

@@ -13,10 +13,12 @@ import {
   TextInput,
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import { OutcomeBadge } from "./badges";
 import classes from "./console.module.css";
-import { type ConsoleError, consoleErrorOf, describeError, formFieldFor } from "./errors";
+import { useErrorText } from "./error-text";
+import { type ConsoleError, consoleErrorOf, formFieldFor } from "./errors";
 import { parseIntList } from "./labels";
 import { useTRPC } from "./trpc";
 
@@ -49,6 +51,8 @@ export function InviteForm({
   onInvited: () => void;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("invite");
+  const errorText = useErrorText();
   const [inviter, setInviter] = useState<string | null>(() => defaultInviter(session));
   const [invitees, setInvitees] = useState<string[]>([]);
   const [pending, setPending] = useState("");
@@ -72,7 +76,7 @@ export function InviteForm({
   const serverField = serverError ? formFieldFor(serverError.field, FIELDS) : null;
   const errorFor = (field: Field): string | undefined => {
     if (localError?.field === field) return localError.message;
-    if (serverError && serverField === field) return describeError(serverError);
+    if (serverError && serverField === field) return errorText.describe(serverError);
     return undefined;
   };
 
@@ -85,12 +89,12 @@ export function InviteForm({
     setLocalError(null);
     const all = pending.trim() ? [...invitees, pending.trim()] : invitees;
     if (all.length === 0) {
-      setLocalError({ field: "invitees", message: "Add at least one userID to ring" });
+      setLocalError({ field: "invitees", message: t("needInvitee") });
       return;
     }
     const roleList = parseIntList(roles);
     if (roleList === null) {
-      setLocalError({ field: "roles", message: "Roles are whole numbers, e.g. 1, 2" });
+      setLocalError({ field: "roles", message: t("badRoles") });
       return;
     }
     invite.mutate({
@@ -106,24 +110,24 @@ export function InviteForm({
   };
 
   return (
-    <form onSubmit={submit} aria-label="Invite members">
+    <form onSubmit={submit} aria-label={t("form")}>
       <Stack gap="md">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
           <Select
-            label="Inviter"
-            description="The member who rings them."
-            placeholder="Pick a member"
+            label={t("inviter")}
+            description={t("inviterHint")}
+            placeholder={t("inviterPlaceholder")}
             data={memberOptions}
             value={inviter}
             onChange={setInviter}
             searchable
             allowDeselect={false}
-            nothingFoundMessage="Not a member of this session"
+            nothingFoundMessage={t("notMember")}
             error={errorFor("inviter")}
           />
           <TagsInput
-            label="Members to ring"
-            description="userIDs; Enter or comma after each."
+            label={t("invitees")}
+            description={t("inviteesHint")}
             placeholder="user04, user05"
             splitChars={[",", " "]}
             maxTags={LIMITS.maxInviteMembers}
@@ -138,17 +142,17 @@ export function InviteForm({
             error={errorFor("invitees")}
           />
           <NumberInput
-            label="Device type"
-            description="Your app's device code; 0 = not set."
+            label={t("deviceType")}
+            description={t("deviceTypeHint")}
             allowDecimal={false}
             value={deviceType}
             onChange={setDeviceType}
             error={errorFor("deviceType")}
           />
           <TextInput
-            label="Roles"
-            description="Your app's role codes, e.g. 1, 2."
-            placeholder="none"
+            label={t("roles")}
+            description={t("rolesHint")}
+            placeholder={t("rolesPlaceholder")}
             value={roles}
             onChange={(e) => setRoles(e.currentTarget.value)}
             error={errorFor("roles")}
@@ -157,18 +161,16 @@ export function InviteForm({
 
         {serverError !== null && serverField === null && (
           <Alert color="red" variant="light" title={serverError.reason} role="alert">
-            {serverError.message}
+            {errorText.message(serverError)}
           </Alert>
         )}
 
         <Group justify="space-between" align="center" wrap="nowrap" gap="md">
           <Text size="xs" c="dimmed">
-            {ended
-              ? "This session has ended: invites are refused."
-              : "New members are added; those who left or missed the call are rung again."}
+            {ended ? t("ended") : t("explain")}
           </Text>
           <Button type="submit" loading={invite.isPending} className={classes.badge}>
-            Ring members
+            {t("submit")}
           </Button>
         </Group>
 
@@ -176,7 +178,7 @@ export function InviteForm({
           <Alert
             color="teal"
             variant="light"
-            title={`Invite sent to ${result.members.length} member${result.members.length === 1 ? "" : "s"}`}
+            title={t("sent", { count: result.members.length })}
             aria-live="polite"
             data-testid="invite-result"
           >

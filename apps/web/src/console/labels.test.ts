@@ -1,13 +1,12 @@
 import { MEMBER_SESSION_STATES, type SessionEventView } from "@collab/contracts";
+import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
-import {
-  describeEvent,
-  formatTime,
-  MEMBER_STATE_LOOK,
-  memberStateLook,
-  parseIntList,
-  shortId,
-} from "./labels";
+import en from "../../messages/en.json";
+import zhCN from "../../messages/zh-CN.json";
+import { describeEvent, formatTime, memberStateLook, parseIntList, shortId } from "./labels";
+
+const t = createTranslator({ locale: "en", messages: en });
+const zh = createTranslator({ locale: "zh-CN", messages: zhCN });
 
 const event = (overrides: Partial<SessionEventView>): SessionEventView => ({
   seq: 1,
@@ -24,35 +23,48 @@ const event = (overrides: Partial<SessionEventView>): SessionEventView => ({
 
 describe("state looks", () => {
   it("gives every member state its own label", () => {
-    const labels = MEMBER_SESSION_STATES.map((s) => MEMBER_STATE_LOOK[s].label);
-    expect(new Set(labels).size).toBe(MEMBER_SESSION_STATES.length);
-    expect(memberStateLook("MEMBER_CALLING").label).toBe("Ringing");
-    expect(memberStateLook("MEMBER_FUTURE").label).toBe("MEMBER_FUTURE");
+    for (const translate of [t, zh]) {
+      const labels = MEMBER_SESSION_STATES.map((s) => memberStateLook(s, translate).label);
+      expect(new Set(labels).size).toBe(MEMBER_SESSION_STATES.length);
+    }
+    expect(memberStateLook("MEMBER_CALLING", t).label).toBe("Ringing");
+    expect(memberStateLook("MEMBER_CALLING", zh).label).toBe("呼叫中");
+    expect(memberStateLook("MEMBER_TALKING", zh).label).toBe("通话中");
+    expect(memberStateLook("MEMBER_FUTURE", t).label).toBe("MEMBER_FUTURE");
   });
 });
 
 describe("describeEvent", () => {
   it("says who did what to whom", () => {
-    expect(describeEvent(event({}))).toBe("alice invited bob");
-    expect(describeEvent(event({ type: "member.rung_again" }))).toBe("alice rang bob again");
-    expect(describeEvent(event({ type: "session.created", subjectID: null }))).toBe(
+    expect(describeEvent(event({}), t)).toBe("alice invited bob");
+    expect(describeEvent(event({ type: "member.rung_again" }), t)).toBe("alice rang bob again");
+    expect(describeEvent(event({ type: "session.created", subjectID: null }), t)).toBe(
       "alice created the session",
     );
-    expect(describeEvent(event({ type: "member.added", toState: "MEMBER_UNSPECIFIED" }))).toBe(
+    expect(describeEvent(event({ type: "member.added", toState: "MEMBER_UNSPECIFIED" }), t)).toBe(
       "alice added bob",
     );
   });
 
   it("still describes event types it does not know, and server actions", () => {
     expect(
-      describeEvent(event({ type: "member.timeout", actorID: null, toState: "MEMBER_TIMEOUT" })),
+      describeEvent(event({ type: "member.timeout", actorID: null, toState: "MEMBER_TIMEOUT" }), t),
     ).toBe("bob: No answer");
-    expect(describeEvent(event({ type: "member.kicked", toState: "MEMBER_KICKOUT" }))).toBe(
+    expect(describeEvent(event({ type: "member.kicked", toState: "MEMBER_KICKOUT" }), t)).toBe(
       "bob: Removed (by alice)",
     );
-    expect(describeEvent(event({ type: "member.accepted", actorID: "bob" }))).toBe("bob: Ringing");
-    expect(describeEvent(event({ type: "session.ended", subjectID: null, toState: null }))).toBe(
+    expect(describeEvent(event({ type: "member.accepted", actorID: "bob" }), t)).toBe(
+      "bob: Ringing",
+    );
+    expect(describeEvent(event({ type: "session.ended", subjectID: null, toState: null }), t)).toBe(
       "alice: session.ended",
+    );
+  });
+
+  it("speaks Chinese with the Chinese catalogue", () => {
+    expect(describeEvent(event({}), zh)).toBe("alice 邀请了 bob");
+    expect(describeEvent(event({ type: "member.kicked", toState: "MEMBER_KICKOUT" }), zh)).toBe(
+      "bob：已移出（由 alice）",
     );
   });
 });
@@ -61,6 +73,7 @@ describe("formatting", () => {
   it("renders instants in the viewer's zone and keeps unparseable text", () => {
     expect(formatTime("2026-01-01T12:00:00.000Z")).toMatch(/2026/);
     expect(formatTime("not a time")).toBe("not a time");
+    expect(formatTime("2026-01-01T12:00:00.000Z", "short", "zh-CN")).toMatch(/2026年1月1日/);
   });
 
   it("shortens long ids only", () => {

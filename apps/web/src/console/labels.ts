@@ -5,8 +5,13 @@ import type {
   SessionEventView,
   SessionStateName,
 } from "@collab/contracts";
+import type { useTranslations } from "next-intl";
 
-// How the console names and colours HiAR's states (wire names stay visible in tooltips).
+// How the console names and colours HiAR's states (wire names stay visible in tooltips). The
+// names come from the message catalogues (messages/<locale>.json, "states"); colours are here.
+
+/** The console's translator at the catalogue's root (useTranslations() / getTranslations()). */
+export type ConsoleT = ReturnType<typeof useTranslations<never>>;
 
 export interface StateLook {
   readonly label: string;
@@ -15,94 +20,125 @@ export interface StateLook {
   readonly hint: string;
 }
 
-export const MEMBER_STATE_LOOK: Readonly<Record<MemberSessionStateName, StateLook>> = {
-  MEMBER_UNSPECIFIED: { label: "Not rung", color: "gray", hint: "In the session, never rung" },
-  MEMBER_CALLING: { label: "Ringing", color: "blue", hint: "Being called, not answered yet" },
-  MEMBER_TALKING: { label: "Talking", color: "teal", hint: "Answered and in the call" },
-  MEMBER_LEFT: { label: "Left", color: "gray", hint: "Left the call" },
-  MEMBER_TIMEOUT: { label: "No answer", color: "orange", hint: "Did not answer in time" },
-  MEMBER_BUSY: { label: "Busy", color: "yellow", hint: "Was busy" },
-  MEMBER_OFFLINE: { label: "Offline", color: "dark", hint: "Could not be reached" },
-  MEMBER_KICKOUT: { label: "Removed", color: "red", hint: "Kicked out of the session" },
-  MEMBER_DECLINE: { label: "Declined", color: "pink", hint: "Declined the call" },
+export const MEMBER_STATE_COLOR: Readonly<Record<MemberSessionStateName, string>> = {
+  MEMBER_UNSPECIFIED: "gray",
+  MEMBER_CALLING: "blue",
+  MEMBER_TALKING: "teal",
+  MEMBER_LEFT: "gray",
+  MEMBER_TIMEOUT: "orange",
+  MEMBER_BUSY: "yellow",
+  MEMBER_OFFLINE: "dark",
+  MEMBER_KICKOUT: "red",
+  MEMBER_DECLINE: "pink",
 };
 
-export const SESSION_STATE_LOOK: Readonly<Record<SessionStateName, StateLook>> = {
-  SESSION_UNSPECIFIED: { label: "Unspecified", color: "gray", hint: "No session state" },
-  SESSION_SCHEDULE: { label: "Scheduled", color: "indigo", hint: "Created, not started" },
-  SESSION_START: { label: "In progress", color: "teal", hint: "The call is running" },
-  SESSION_END: { label: "Ended", color: "gray", hint: "The call has ended" },
+const SESSION_STATE_COLOR: Readonly<Record<SessionStateName, string>> = {
+  SESSION_UNSPECIFIED: "gray",
+  SESSION_SCHEDULE: "indigo",
+  SESSION_START: "teal",
+  SESSION_END: "gray",
 };
 
-export const COLLABORATION_STATE_LOOK: Readonly<Record<CollaborationStateName, StateLook>> = {
-  COLLABORATION_UNSPECIFIED: { label: "Unspecified", color: "gray", hint: "No state" },
-  COLLABORATION_START: { label: "Open", color: "teal", hint: "Open for sessions and invites" },
-  COLLABORATION_END: { label: "Closed", color: "gray", hint: "Ended" },
+const COLLABORATION_STATE_COLOR: Readonly<Record<CollaborationStateName, string>> = {
+  COLLABORATION_UNSPECIFIED: "gray",
+  COLLABORATION_START: "teal",
+  COLLABORATION_END: "gray",
 };
 
-export const OUTCOME_LOOK: Readonly<Record<InviteOutcome, StateLook>> = {
-  added: { label: "Added", color: "teal", hint: "New to the session, now ringing" },
-  rung_again: { label: "Rung again", color: "blue", hint: "Was in the session, now ringing" },
-  unchanged: { label: "Unchanged", color: "gray", hint: "Already ringing or talking" },
+const OUTCOME_COLOR: Readonly<Record<InviteOutcome, string>> = {
+  added: "teal",
+  rung_again: "blue",
+  unchanged: "gray",
 };
 
-/** A member state's look; an unknown name (a newer server) still renders. */
-export function memberStateLook(state: string): StateLook {
-  return (
-    MEMBER_STATE_LOOK[state as MemberSessionStateName] ?? {
-      label: state,
-      color: "gray",
-      hint: state,
-    }
-  );
+function isMemberState(state: string): state is MemberSessionStateName {
+  return Object.hasOwn(MEMBER_STATE_COLOR, state);
+}
+
+/** A member state's look; an unknown name (a newer server) still renders, as its wire name. */
+export function memberStateLook(state: string, t: ConsoleT): StateLook {
+  if (!isMemberState(state)) return { label: state, color: "gray", hint: state };
+  return {
+    label: t(`states.member.${state}.label`),
+    color: MEMBER_STATE_COLOR[state],
+    hint: t(`states.member.${state}.hint`),
+  };
+}
+
+export function sessionStateLook(state: SessionStateName, t: ConsoleT): StateLook {
+  return {
+    label: t(`states.session.${state}.label`),
+    color: SESSION_STATE_COLOR[state],
+    hint: t(`states.session.${state}.hint`),
+  };
+}
+
+export function collaborationStateLook(state: CollaborationStateName, t: ConsoleT): StateLook {
+  return {
+    label: t(`states.collaboration.${state}.label`),
+    color: COLLABORATION_STATE_COLOR[state],
+    hint: t(`states.collaboration.${state}.hint`),
+  };
+}
+
+export function outcomeLook(outcome: InviteOutcome, t: ConsoleT): StateLook {
+  return {
+    label: t(`states.outcome.${outcome}.label`),
+    color: OUTCOME_COLOR[outcome],
+    hint: t(`states.outcome.${outcome}.hint`),
+  };
 }
 
 /** One sentence for a timeline entry: who did what to whom. */
-export function describeEvent(event: SessionEventView): string {
-  const actor = event.actorID ?? "The server";
-  const subject = event.subjectID ?? "someone";
+export function describeEvent(event: SessionEventView, t: ConsoleT): string {
+  const actor = event.actorID ?? t("events.server");
+  const subject = event.subjectID ?? t("events.someone");
   switch (event.type) {
     case "session.created":
-      return `${actor} created the session`;
+      return t("events.created", { actor });
     case "member.added":
-      return `${actor} added ${subject}`;
+      return t("events.added", { actor, subject });
     case "member.invited":
-      return `${actor} invited ${subject}`;
+      return t("events.invited", { actor, subject });
     case "member.rung_again":
-      return `${actor} rang ${subject} again`;
+      return t("events.rungAgain", { actor, subject });
     default: {
       // Types this console does not know yet (e.g. answers, timeouts): say what state it led to.
       if (event.subjectID !== null && event.toState !== null) {
-        const by =
-          event.actorID === null || event.actorID === event.subjectID
-            ? ""
-            : ` (by ${event.actorID})`;
-        return `${event.subjectID}: ${memberStateLook(event.toState).label}${by}`;
+        const state = memberStateLook(event.toState, t).label;
+        return event.actorID === null || event.actorID === event.subjectID
+          ? t("events.changed", { subject: event.subjectID, state })
+          : t("events.changedBy", { subject: event.subjectID, state, actor: event.actorID });
       }
-      return `${event.actorID ?? "Server"}: ${event.type}`;
+      return t("events.other", { actor, type: event.type });
     }
   }
 }
 
 const dateTime = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(style: "short" | "long"): Intl.DateTimeFormat {
-  let f = dateTime.get(style);
+function formatter(locale: string | undefined, style: "short" | "long"): Intl.DateTimeFormat {
+  const key = `${locale ?? ""}|${style}`;
+  let f = dateTime.get(key);
   if (f === undefined) {
-    // No locale or timeZone given: the viewer's own.
-    f =
-      style === "long"
-        ? new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" })
-        : new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-    dateTime.set(style, f);
+    // No timeZone given: the viewer's own.
+    f = new Intl.DateTimeFormat(locale, {
+      dateStyle: "medium",
+      timeStyle: style === "long" ? "medium" : "short",
+    });
+    dateTime.set(key, f);
   }
   return f;
 }
 
-/** An ISO instant in the viewer's locale and time zone. */
-export function formatTime(iso: string, style: "short" | "long" = "short"): string {
+/** An ISO instant in the given locale (else the viewer's) and the viewer's time zone. */
+export function formatTime(
+  iso: string,
+  style: "short" | "long" = "short",
+  locale?: string,
+): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : formatter(style).format(date);
+  return Number.isNaN(date.getTime()) ? iso : formatter(locale, style).format(date);
 }
 
 /** The viewer's IANA time zone ("Europe/Berlin"). */

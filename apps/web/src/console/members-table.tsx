@@ -1,31 +1,34 @@
 "use client";
 import type { SessionMemberView, SessionView } from "@collab/contracts";
 import { Badge, Box, Group, Paper, Stack, Table, Text } from "@mantine/core";
+import { useTranslations } from "next-intl";
 import { MemberStateBadge } from "./badges";
 import classes from "./console.module.css";
 import { OpenAsMember } from "./open-as-member";
 import { Time } from "./time";
 
 function CreatorTag() {
+  const t = useTranslations("members");
   return (
     <Badge size="xs" variant="default" radius="sm" tt="none" className={classes.badge}>
-      creator
+      {t("creator")}
     </Badge>
   );
 }
 
 function Invited({ member }: { member: SessionMemberView }) {
+  const t = useTranslations("members");
   if (member.invitedBy === null || member.invitedAt === null) {
     return (
       <Text size="sm" c="dimmed">
-        At creation
+        {t("atCreation")}
       </Text>
     );
   }
   return (
     <Stack gap={0}>
       <Text size="sm" className={classes.nowrap}>
-        by {member.invitedBy}
+        {t("by", { user: member.invitedBy })}
       </Text>
       <Text size="xs" c="dimmed" className={classes.nowrap}>
         <Time iso={member.invitedAt} />
@@ -36,16 +39,17 @@ function Invited({ member }: { member: SessionMemberView }) {
 
 /** Laptop and wider: one row per member. */
 function MemberRows({ session }: { session: SessionView }) {
+  const t = useTranslations("members");
   return (
-    <Table verticalSpacing="sm" horizontalSpacing="md" aria-label="Members">
+    <Table verticalSpacing="sm" horizontalSpacing="md" aria-label={t("label")}>
       <Table.Thead>
         <Table.Tr>
-          <Table.Th>Member</Table.Th>
-          <Table.Th>State</Table.Th>
-          <Table.Th>Roles</Table.Th>
-          <Table.Th>Device</Table.Th>
-          <Table.Th>Invited</Table.Th>
-          <Table.Th>Phone</Table.Th>
+          <Table.Th>{t("member")}</Table.Th>
+          <Table.Th>{t("state")}</Table.Th>
+          <Table.Th>{t("roles")}</Table.Th>
+          <Table.Th>{t("device")}</Table.Th>
+          <Table.Th>{t("invited")}</Table.Th>
+          <Table.Th>{t("phone")}</Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -87,12 +91,13 @@ function MemberRows({ session }: { session: SessionView }) {
 
 /** Phones: one compact card per member, nothing to scroll sideways. */
 function MemberCards({ session }: { session: SessionView }) {
+  const t = useTranslations("members");
   return (
-    <Stack gap="xs" p="sm" pt={0} role="list" aria-label="Members">
+    <Stack gap="xs" p="sm" pt={0} role="list" aria-label={t("label")}>
       {session.members.map((m) => {
         const details = [
-          m.roles.length > 0 ? `roles ${m.roles.join(", ")}` : null,
-          m.deviceType !== 0 ? `device ${m.deviceType}` : null,
+          m.roles.length > 0 ? t("rolesDetail", { roles: m.roles.join(", ") }) : null,
+          m.deviceType !== 0 ? t("deviceDetail", { device: m.deviceType }) : null,
         ].filter((d) => d !== null);
         return (
           <Paper
@@ -117,10 +122,10 @@ function MemberCards({ session }: { session: SessionView }) {
               {details.length > 0 && `${details.join(" · ")} · `}
               {m.invitedBy !== null && m.invitedAt !== null ? (
                 <>
-                  invited by {m.invitedBy}, <Time iso={m.invitedAt} />
+                  {t("invitedBy", { user: m.invitedBy })} <Time iso={m.invitedAt} />
                 </>
               ) : (
-                "added at creation"
+                t("addedAtCreation")
               )}
             </Text>
             <Group mt={6}>
@@ -134,10 +139,11 @@ function MemberCards({ session }: { session: SessionView }) {
 }
 
 export function MembersTable({ session }: { session: SessionView }) {
+  const t = useTranslations("members");
   if (session.members.length === 0) {
     return (
       <Text c="dimmed" size="sm" p="md">
-        No members yet. Ring someone with the form below.
+        {t("none")}
       </Text>
     );
   }

@@ -19,9 +19,11 @@ import {
 } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { CollaborationStateBadge, SessionStateBadge } from "./badges";
 import classes from "./console.module.css";
+import { useErrorText } from "./error-text";
 import { consoleErrorOf } from "./errors";
 import { EventTimeline } from "./event-timeline";
 import { InviteForm } from "./invite-form";
@@ -31,11 +33,12 @@ import { useTRPC } from "./trpc";
 import { type LiveStatus, useSessionTimeline } from "./use-session-timeline";
 
 function CopyableId({ label, value }: { label: string; value: string }) {
+  const t = useTranslations("session");
   return (
     <CopyButton value={value} timeout={1500}>
       {({ copied, copy }) => (
-        <Tooltip label={copied ? "Copied" : `Copy ${label}`} withArrow withinPortal>
-          <UnstyledButton onClick={copy} aria-label={`Copy ${label} ${value}`}>
+        <Tooltip label={copied ? t("copied") : t("copy", { label })} withArrow withinPortal>
+          <UnstyledButton onClick={copy} aria-label={t("copyValue", { label, value })}>
             <Text size="xs" c="dimmed" span>
               {label}{" "}
             </Text>
@@ -49,19 +52,20 @@ function CopyableId({ label, value }: { label: string; value: string }) {
   );
 }
 
-const LIVE_LOOK: Record<LiveStatus, { label: string; color: string; hint: string }> = {
-  starting: { label: "Connecting…", color: "gray", hint: "Opening the live stream" },
-  live: { label: "Live", color: "teal", hint: "New events appear as they happen" },
-  reconnecting: {
-    label: "Reconnecting…",
-    color: "orange",
-    hint: "The stream dropped; it resumes from the last event",
-  },
-  stopped: { label: "Stopped", color: "red", hint: "The live stream stopped" },
+const LIVE_COLOR: Record<LiveStatus, string> = {
+  starting: "gray",
+  live: "teal",
+  reconnecting: "orange",
+  stopped: "red",
 };
 
 function LiveIndicator({ status, onRetry }: { status: LiveStatus; onRetry: () => void }) {
-  const look = LIVE_LOOK[status];
+  const t = useTranslations("session");
+  const look = {
+    label: t(`live.${status}.label`),
+    color: LIVE_COLOR[status],
+    hint: t(`live.${status}.hint`),
+  };
   return (
     <Group gap={6}>
       <Tooltip label={look.hint} withinPortal>
@@ -79,7 +83,7 @@ function LiveIndicator({ status, onRetry }: { status: LiveStatus; onRetry: () =>
       </Tooltip>
       {status === "stopped" && (
         <Button size="compact-xs" variant="subtle" onClick={onRetry}>
-          Retry
+          {t("retry")}
         </Button>
       )}
     </Group>
@@ -105,6 +109,9 @@ function PageSkeleton() {
 
 export function SessionPage({ sessionId }: { sessionId: string }) {
   const trpc = useTRPC();
+  const t = useTranslations("session");
+  const tc = useTranslations("collaborations");
+  const errorText = useErrorText();
   const queryClient = useQueryClient();
   const sessionKey = trpc.session.get.queryKey({ sessionID: sessionId });
   const session = useQuery(trpc.session.get.queryOptions({ sessionID: sessionId }));
@@ -117,10 +124,10 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
   const breadcrumbs = (
     <Breadcrumbs separator="›">
       <Anchor component={Link} href="/console" size="sm">
-        Collaborations
+        {tc("title")}
       </Anchor>
       <Text size="sm" c="dimmed" truncate maw={280}>
-        {session.data?.collaboration.detail || "Session"}
+        {session.data?.collaboration.detail || t("session")}
       </Text>
     </Breadcrumbs>
   );
@@ -133,18 +140,14 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         {breadcrumbs}
         <Card withBorder radius="lg" padding="xl">
           <EmptyState
-            title={
-              error.reason === "NOT_FOUND" ? "Session not found" : "Could not load the session"
-            }
+            title={error.reason === "NOT_FOUND" ? t("notFound") : t("loadFailed")}
             description={
-              error.reason === "NOT_FOUND"
-                ? "There is no such session in this app. It may belong to another app, or the link is wrong."
-                : error.message
+              error.reason === "NOT_FOUND" ? t("notFoundText") : errorText.message(error)
             }
           >
             <EmptyState.Actions>
               <Button component={Link} href="/console" variant="light">
-                Back to collaborations
+                {t("back")}
               </Button>
             </EmptyState.Actions>
           </EmptyState>
@@ -160,7 +163,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       <Stack gap="xs">
         <Group justify="space-between" align="flex-start" gap="sm">
           <Title order={1} fz={{ base: 22, sm: 28 }} style={{ overflowWrap: "anywhere" }}>
-            {s.collaboration.detail || "Untitled collaboration"}
+            {s.collaboration.detail || tc("untitled")}
           </Title>
           <LiveIndicator status={timeline.status} onRetry={timeline.reconnect} />
         </Group>
@@ -168,25 +171,25 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           <SessionStateBadge state={s.state} />
           <CollaborationStateBadge state={s.collaboration.state} />
           <Text size="sm" c="dimmed">
-            created by {s.collaboration.creatorID} · <Time iso={s.createdAt} />
+            {t("createdBy", { creator: s.collaboration.creatorID })} <Time iso={s.createdAt} />
           </Text>
         </Group>
         <Group gap="lg" wrap="wrap">
-          <CopyableId label="session" value={s.sessionID} />
-          <CopyableId label="collaboration" value={s.collaborationID} />
+          <CopyableId label={t("sessionId")} value={s.sessionID} />
+          <CopyableId label={t("collaborationId")} value={s.collaborationID} />
           <Anchor
             component={Link}
             href={`/console/webhook?session=${encodeURIComponent(s.sessionID)}`}
             size="sm"
             data-testid="session-webhook-link"
           >
-            Webhook deliveries for this session
+            {t("webhookLink")}
           </Anchor>
         </Group>
       </Stack>
 
       {timeline.error && (
-        <Alert color="red" variant="light" title="Could not load the events">
+        <Alert color="red" variant="light" title={t("eventsFailed")}>
           {timeline.error.message}
         </Alert>
       )}
@@ -197,20 +200,26 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             <Card withBorder radius="lg" padding={0}>
               <Group justify="space-between" p="md" pb="xs">
                 <Title order={2} fz="lg">
-                  Members
+                  {t("members")}
                 </Title>
                 <Text size="sm" c="dimmed" data-testid="member-counts">
-                  <Text span fw={600} c="var(--mantine-color-text)">
-                    {s.liveMembers}
-                  </Text>{" "}
-                  live of {s.memberLimit} allowed · {s.members.length} in session
+                  {t.rich("memberCounts", {
+                    live: s.liveMembers,
+                    limit: s.memberLimit,
+                    count: s.members.length,
+                    strong: (chunks) => (
+                      <Text span fw={600} c="var(--mantine-color-text)">
+                        {chunks}
+                      </Text>
+                    ),
+                  })}
                 </Text>
               </Group>
               <MembersTable session={s} />
             </Card>
             <Card withBorder radius="lg" padding="md">
               <Title order={2} fz="lg" mb="sm">
-                Invite
+                {t("invite")}
               </Title>
               <InviteForm session={s} onInvited={refresh} />
             </Card>
@@ -219,7 +228,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Card withBorder radius="lg" padding="md">
             <Title order={2} fz="lg" mb="md">
-              Events
+              {t("events")}
             </Title>
             <EventTimeline
               events={timeline.events}

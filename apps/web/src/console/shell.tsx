@@ -19,30 +19,34 @@ import { useDisclosure, useMounted } from "@mantine/hooks";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import classes from "./console.module.css";
-import { consoleErrorOf, describeError } from "./errors";
+import { useErrorText } from "./error-text";
+import { consoleErrorOf } from "./errors";
 import { viewerTimeZone } from "./labels";
+import { LocaleSwitcher } from "./locale-switcher";
 import { SIGN_IN_PATH } from "./providers";
 import { useTRPC } from "./trpc";
 
 function Brand() {
+  const t = useTranslations("shell");
   return (
     <Anchor component={Link} href="/console" underline="never" c="inherit">
       <Group gap={10} wrap="nowrap">
         <ThemeIcon size={30} radius="md" variant="filled" aria-hidden>
           <svg width="18" height="18" viewBox="0 0 24 24" fill="none" aria-hidden="true">
-            <title>Collaboration sessions</title>
+            <title>{t("brand")}</title>
             <circle cx="8" cy="12" r="5" stroke="currentColor" strokeWidth="2" />
             <circle cx="16" cy="12" r="5" stroke="currentColor" strokeWidth="2" />
           </svg>
         </ThemeIcon>
         <Box visibleFrom="sm">
           <Text fw={650} lh={1.1}>
-            Collaboration sessions
+            {t("brand")}
           </Text>
           <Text size="xs" c="dimmed" lh={1.1}>
-            Operator console
+            {t("console")}
           </Text>
         </Box>
       </Group>
@@ -53,18 +57,18 @@ function Brand() {
 const NAV = [
   {
     href: "/console",
-    label: "Collaborations",
+    label: "collaborations",
     // The session pages belong to the collaborations.
     active: (path: string) => path === "/console" || path.startsWith("/console/sessions/"),
   },
   {
     href: "/console/webhook",
-    label: "Webhook",
+    label: "webhook",
     active: (path: string) => path === "/console/webhook",
   },
   {
     href: "/console/app",
-    label: "App",
+    label: "app",
     active: (path: string) => path === "/console/app",
   },
 ] as const;
@@ -72,8 +76,9 @@ const NAV = [
 /** The console's sections; the current one is marked (aria-current). */
 function ConsoleNav() {
   const pathname = usePathname();
+  const t = useTranslations("shell");
   return (
-    <Group component="nav" aria-label="Console" gap={4} wrap="nowrap">
+    <Group component="nav" aria-label={t("nav")} gap={4} wrap="nowrap">
       {NAV.map((item) => {
         const active = item.active(pathname);
         return (
@@ -87,7 +92,7 @@ function ConsoleNav() {
             aria-current={active ? "page" : undefined}
             px={{ base: 8, sm: 12 }}
           >
-            {item.label}
+            {t(item.label)}
           </Button>
         );
       })}
@@ -102,6 +107,9 @@ function ConsoleNav() {
  */
 function AccountMenu() {
   const trpc = useTRPC();
+  const t = useTranslations("shell");
+  const tc = useTranslations("common");
+  const errorText = useErrorText();
   const [confirming, confirm] = useDisclosure(false);
   // Leave even if the session had already ended: the sign-in page is where to go.
   const leave = () => window.location.assign(SIGN_IN_PATH);
@@ -115,46 +123,43 @@ function AccountMenu() {
     <>
       <Menu position="bottom-end" withinPortal shadow="md" width={240}>
         <Menu.Target>
-          <Button variant="default" size="xs" loading={signOut.isPending} aria-label="Account">
-            Account ▾
+          <Button variant="default" size="xs" loading={signOut.isPending} aria-label={t("account")}>
+            {t("accountMenu")}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Item onClick={() => signOut.mutate()}>Sign out</Menu.Item>
+          <Menu.Item onClick={() => signOut.mutate()}>{t("signOut")}</Menu.Item>
           <Menu.Divider />
           <Menu.Item color="red" onClick={confirm.open}>
-            Sign out everywhere…
+            {t("signOutEverywhereMenu")}
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
       <Modal
         opened={confirming}
         onClose={confirm.close}
-        title="Sign out everywhere"
+        title={t("signOutEverywhere")}
+        closeButtonProps={{ "aria-label": tc("close") }}
         centered
         size="md"
       >
         <Stack gap="md">
-          <Text size="sm">
-            Every console session of this app ends at once, in every browser, this one included.
-            Anyone signed in with the app&apos;s APPID and secret has to sign in again. The REST API
-            and the app&apos;s secret are not affected.
-          </Text>
+          <Text size="sm">{t("signOutEverywhereText")}</Text>
           {error !== null && (
-            <Alert color="red" variant="light" role="alert" title="Not signed out">
-              {describeError(error)}
+            <Alert color="red" variant="light" role="alert" title={t("notSignedOut")}>
+              {errorText.describe(error)}
             </Alert>
           )}
           <Group justify="flex-end" gap="sm">
             <Button variant="default" onClick={confirm.close}>
-              Cancel
+              {t("cancel")}
             </Button>
             <Button
               color="red"
               loading={signOutEverywhere.isPending}
               onClick={() => signOutEverywhere.mutate()}
             >
-              Sign out everywhere
+              {t("signOutEverywhere")}
             </Button>
           </Group>
         </Stack>
@@ -168,6 +173,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const me = useQuery(trpc.auth.me.queryOptions(undefined, { staleTime: 60_000 }));
   const mounted = useMounted();
+  const t = useTranslations("shell");
 
   return (
     <AppShell header={{ height: 60 }} padding={0}>
@@ -191,6 +197,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
                   <Skeleton h={30} w={140} />
                 )}
               </Box>
+              <LocaleSwitcher />
               <AccountMenu />
             </Group>
           </Group>
@@ -202,7 +209,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
         </Container>
         <Container size="lg" pb="xl">
           <Text size="xs" c="dimmed" suppressHydrationWarning>
-            {mounted ? `Times are shown in your time zone (${viewerTimeZone()}).` : "\u00a0"}
+            {mounted ? t("timeZone", { zone: viewerTimeZone() }) : "\u00a0"}
           </Text>
         </Container>
       </AppShell.Main>

@@ -5,6 +5,7 @@ import {
   Center,
   Code,
   Divider,
+  Group,
   Paper,
   PasswordInput,
   Stack,
@@ -14,9 +15,12 @@ import {
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import classes from "./console.module.css";
+import { useErrorText } from "./error-text";
 import { consoleErrorOf, formFieldFor } from "./errors";
+import { LocaleSwitcher } from "./locale-switcher";
 import { useTRPC } from "./trpc";
 
 export interface DemoCredentials {
@@ -37,6 +41,8 @@ export function SignInForm({
   disabled?: string | null;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("signIn");
+  const errorText = useErrorText();
   const router = useRouter();
   const appIdInput = useRef<HTMLInputElement>(null);
   // Focus after hydration (an SSR'd autoFocus attribute trips React's hydration check).
@@ -65,30 +71,33 @@ export function SignInForm({
       <Paper withBorder shadow="sm" radius="lg" p={{ base: "lg", sm: "xl" }} w="100%" maw={420}>
         <Stack gap="lg">
           <Stack gap={4}>
-            <Title order={2}>Operator console</Title>
+            <Group justify="space-between" align="center" wrap="nowrap">
+              <Title order={1} fz={26}>
+                {t("title")}
+              </Title>
+              <LocaleSwitcher />
+            </Group>
             <Text c="dimmed" size="sm">
-              Sign in with your app&apos;s APPID and secret: the credentials your servers use to
-              sign HiAR requests.
+              {t("intro")}
             </Text>
           </Stack>
 
           {disabled !== null && (
-            <Alert color="red" variant="light" title="Sign-in unavailable" role="alert">
-              {disabled} The server&apos;s operator sets it (the same on every instance) and
-              restarts the server.
+            <Alert color="red" variant="light" title={t("unavailable")} role="alert">
+              {t("unavailableText", { problem: disabled })}
             </Alert>
           )}
 
           {error !== null && field === null && (
-            <Alert color="red" variant="light" title="Sign-in failed" role="alert">
-              {error.message}
+            <Alert color="red" variant="light" title={t("failed")} role="alert">
+              {errorText.message(error)}
             </Alert>
           )}
 
           <form onSubmit={submit} noValidate={false}>
             <Stack gap="md">
               <TextInput
-                label="APPID"
+                label={t("appId")}
                 name="appId"
                 placeholder="hiar…"
                 autoComplete="username"
@@ -96,17 +105,17 @@ export function SignInForm({
                 required
                 value={appId}
                 onChange={(e) => setAppId(e.currentTarget.value)}
-                error={field === "appId" ? error?.message : undefined}
+                error={field === "appId" && error ? errorText.message(error) : undefined}
                 ref={appIdInput}
               />
               <PasswordInput
-                label="Secret"
+                label={t("secret")}
                 name="secret"
                 autoComplete="current-password"
                 required
                 value={secret}
                 onChange={(e) => setSecret(e.currentTarget.value)}
-                error={field === "secret" ? error?.message : undefined}
+                error={field === "secret" && error ? errorText.message(error) : undefined}
               />
               <Button
                 type="submit"
@@ -114,18 +123,20 @@ export function SignInForm({
                 loading={signIn.isPending}
                 disabled={disabled !== null}
               >
-                Sign in
+                {t("submit")}
               </Button>
             </Stack>
           </form>
 
           {demo !== null && (
             <>
-              <Divider label="Development" labelPosition="center" />
+              <Divider label={t("development")} labelPosition="center" />
               <Stack gap="xs">
                 <Text size="sm">
-                  The seeded demo app <Code>{demo.appId}</Code> is available on this development
-                  server (run <Code>pnpm db:seed</Code> once if it is missing).
+                  {t.rich("demo", {
+                    appId: demo.appId,
+                    code: (chunks) => <Code>{chunks}</Code>,
+                  })}
                 </Text>
                 <Button
                   variant="light"
@@ -137,7 +148,7 @@ export function SignInForm({
                     signIn.mutate({ appId: demo.appId, secret: demo.secret });
                   }}
                 >
-                  Sign in with the demo app
+                  {t("demoButton")}
                 </Button>
               </Stack>
             </>

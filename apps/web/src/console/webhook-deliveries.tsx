@@ -16,7 +16,9 @@ import {
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import classes from "./console.module.css";
+import { useErrorText } from "./error-text";
 import { consoleErrorOf } from "./errors";
 import { useTRPC } from "./trpc";
 import { DeliveryCards, DeliveryRows } from "./webhook-delivery-list";
@@ -56,6 +58,8 @@ export function WebhookDeliveriesCard({
   currentUrl: string | null | undefined;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("webhook");
+  const errorText = useErrorText();
   const router = useRouter();
   const log = useQuery(
     trpc.webhook.deliveries.queryOptions(
@@ -77,10 +81,10 @@ export function WebhookDeliveriesCard({
         <Group justify="space-between" align="center" gap="sm">
           <Group gap="sm" align="center">
             <Title order={2} fz="lg">
-              Delivery log
+              {t("log")}
             </Title>
             {before === null ? (
-              <Tooltip label={`Newest attempts, read again every ${LOG_REFRESH_MS / 1000} s`}>
+              <Tooltip label={t("autoRefreshHint", { seconds: LOG_REFRESH_MS / 1000 })}>
                 <Badge
                   variant="dot"
                   color="teal"
@@ -89,11 +93,11 @@ export function WebhookDeliveriesCard({
                   data-testid="log-refresh"
                   data-live="true"
                 >
-                  Auto-refresh
+                  {t("autoRefresh")}
                 </Badge>
               </Tooltip>
             ) : (
-              <Tooltip label="Older pages hold still; go to Newest to follow new attempts">
+              <Tooltip label={t("pausedHint")}>
                 <Badge
                   variant="dot"
                   color="gray"
@@ -102,7 +106,7 @@ export function WebhookDeliveriesCard({
                   data-testid="log-refresh"
                   data-live="false"
                 >
-                  Paused
+                  {t("paused")}
                 </Badge>
               </Tooltip>
             )}
@@ -111,16 +115,23 @@ export function WebhookDeliveriesCard({
         </Group>
         {filtered && (
           <Text size="sm" c="dimmed" data-testid="log-filter">
-            Attempts of session{" "}
-            <Anchor component={Link} href={`/console/sessions/${session}`} className={classes.mono}>
-              {session}
-            </Anchor>{" "}
-            only.
+            {t.rich("filtered", {
+              session: session ?? "",
+              link: (chunks) => (
+                <Anchor
+                  component={Link}
+                  href={`/console/sessions/${session}`}
+                  className={classes.mono}
+                >
+                  {chunks}
+                </Anchor>
+              ),
+            })}
           </Text>
         )}
         {log.error && (
-          <Alert color="red" variant="light" title="Could not load the delivery log" role="alert">
-            {consoleErrorOf(log.error).message}
+          <Alert color="red" variant="light" title={t("logFailed")} role="alert">
+            {errorText.message(consoleErrorOf(log.error))}
           </Alert>
         )}
       </Stack>
@@ -130,23 +141,13 @@ export function WebhookDeliveriesCard({
           <EmptyState
             icon={<EmptyIcon />}
             withIndicatorBackground
-            title={
-              filtered
-                ? "No deliveries for this session"
-                : before !== null
-                  ? "Nothing older"
-                  : "No deliveries yet"
-            }
-            description={
-              currentUrl === null
-                ? "Set a webhook URL above: every session event from then on is POSTed to it, and each attempt appears here."
-                : "Each attempt to deliver a session event appears here within seconds: its outcome, HTTP status, duration and error."
-            }
+            title={filtered ? t("noneForSession") : before !== null ? t("nothingOlder") : t("none")}
+            description={currentUrl === null ? t("noneNoUrl") : t("noneText")}
           >
             {before !== null && (
               <EmptyState.Actions>
                 <Button variant="light" onClick={() => router.push(webhookPageHref({ session }))}>
-                  Newest
+                  {t("newest")}
                 </Button>
               </EmptyState.Actions>
             )}
@@ -169,7 +170,7 @@ export function WebhookDeliveriesCard({
           <Group justify="space-between" gap="sm" p="md" pt="sm" wrap="wrap">
             <Text size="xs" c="dimmed">
               {log.data
-                ? `${deliveries.length} attempt${deliveries.length === 1 ? "" : "s"}${before === null ? ", newest first" : ", older page"}`
+                ? t(before === null ? "countNewest" : "countOlder", { count: deliveries.length })
                 : "\u00a0"}
             </Text>
             <Group gap="xs">
@@ -179,7 +180,7 @@ export function WebhookDeliveriesCard({
                 disabled={before === null}
                 onClick={() => router.push(webhookPageHref({ session }))}
               >
-                Newest
+                {t("newest")}
               </Button>
               <Button
                 variant="default"
@@ -187,7 +188,7 @@ export function WebhookDeliveriesCard({
                 disabled={next === null || log.isPlaceholderData}
                 onClick={() => router.push(webhookPageHref({ session, before: next }))}
               >
-                Older
+                {t("older")}
               </Button>
             </Group>
           </Group>

@@ -2,6 +2,7 @@
 import type { WebhookDelivery } from "@collab/contracts";
 import { ActionIcon, Anchor, Badge, Group, Text, Tooltip } from "@mantine/core";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import classes from "./console.module.css";
 import { shortId } from "./labels";
 import { httpStatusColor, webhookOutcomeLook, webhookPageHref } from "./webhook-labels";
@@ -12,9 +13,20 @@ import { httpStatusColor, webhookOutcomeLook, webhookPageHref } from "./webhook-
 export const ERROR_COLOR = "var(--mantine-color-red-text)";
 
 export function WebhookOutcomeBadge({ outcome }: { outcome: WebhookDelivery["outcome"] }) {
-  const look = webhookOutcomeLook(outcome);
+  const t = useTranslations("webhook");
+  const ts = useTranslations("states");
+  // The colour from the table; the words from the catalogue (an unknown outcome keeps its name).
+  const known = outcome === "DELIVERED" || outcome === "FAILED" || outcome === "ABANDONED";
+  const base = webhookOutcomeLook(outcome);
+  const look = known
+    ? { ...base, label: t(`outcomes.${outcome}.label`), hint: t(`outcomes.${outcome}.hint`) }
+    : base;
   return (
-    <Tooltip label={`${look.hint} (${outcome})`} openDelay={300} withinPortal>
+    <Tooltip
+      label={ts("badge", { hint: look.hint, wireName: outcome })}
+      openDelay={300}
+      withinPortal
+    >
       <Badge
         variant="light"
         color={look.color}
@@ -34,9 +46,10 @@ export function WebhookOutcomeBadge({ outcome }: { outcome: WebhookDelivery["out
 }
 
 export function HttpStatus({ status }: { status: number | null }) {
+  const t = useTranslations("webhook");
   if (status === null) {
     return (
-      <Text size="sm" c="dimmed" span title="The receiver did not answer">
+      <Text size="sm" c="dimmed" span title={t("noAnswer")}>
         —
       </Text>
     );
@@ -79,6 +92,7 @@ function FunnelIcon() {
 }
 
 export function SessionCell({ sessionID, filtered }: { sessionID: string; filtered: boolean }) {
+  const t = useTranslations("webhook");
   return (
     <Group gap={4} wrap="nowrap">
       <Anchor
@@ -86,19 +100,19 @@ export function SessionCell({ sessionID, filtered }: { sessionID: string; filter
         href={`/console/sessions/${sessionID}`}
         className={classes.mono}
         title={sessionID}
-        aria-label={`Session ${sessionID}`}
+        aria-label={t("sessionLink", { session: sessionID })}
       >
         {shortId(sessionID)}
       </Anchor>
       {!filtered && (
-        <Tooltip label="Only this session's deliveries" withinPortal openDelay={300}>
+        <Tooltip label={t("onlySession")} withinPortal openDelay={300}>
           <ActionIcon
             component={Link}
             href={webhookPageHref({ session: sessionID })}
             variant="subtle"
             color="gray"
             size="sm"
-            aria-label={`Show only the deliveries of session ${sessionID}`}
+            aria-label={t("onlySessionLabel", { session: sessionID })}
           >
             <FunnelIcon />
           </ActionIcon>

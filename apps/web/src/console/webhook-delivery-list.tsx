@@ -1,6 +1,7 @@
 "use client";
 import type { WebhookDelivery } from "@collab/contracts";
 import { Group, Paper, Skeleton, Stack, Table, Text } from "@mantine/core";
+import { useTranslations } from "next-intl";
 import classes from "./console.module.css";
 import { Time } from "./time";
 import {
@@ -43,27 +44,28 @@ export function DeliveryRows({
   currentUrl: string | null | undefined;
   busy: boolean;
 }) {
+  const t = useTranslations("webhook");
   return (
     <Table.ScrollContainer minWidth={1000} type="native">
       <Table
         highlightOnHover
         verticalSpacing="xs"
         horizontalSpacing="sm"
-        aria-label="Delivery attempts"
+        aria-label={t("attempts")}
         aria-busy={busy}
       >
         <Table.Thead>
           <Table.Tr>
-            <Table.Th ps="md">Time</Table.Th>
-            <Table.Th>Event</Table.Th>
-            <Table.Th>Session</Table.Th>
-            <Table.Th ta="right">Seq</Table.Th>
-            <Table.Th ta="right">Attempt</Table.Th>
-            <Table.Th miw={124}>Outcome</Table.Th>
+            <Table.Th ps="md">{t("time")}</Table.Th>
+            <Table.Th>{t("event")}</Table.Th>
+            <Table.Th>{t("session")}</Table.Th>
+            <Table.Th ta="right">{t("seq")}</Table.Th>
+            <Table.Th ta="right">{t("attempt")}</Table.Th>
+            <Table.Th miw={124}>{t("outcome")}</Table.Th>
             <Table.Th ta="right">HTTP</Table.Th>
-            <Table.Th ta="right">Duration</Table.Th>
+            <Table.Th ta="right">{t("duration")}</Table.Th>
             <Table.Th miw={140} pe="md">
-              Error
+              {t("error")}
             </Table.Th>
           </Table.Tr>
         </Table.Thead>

@@ -1,6 +1,7 @@
 "use client";
 import { Stack, Text, Title } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useCallback } from "react";
 import { useTRPC } from "./trpc";
 import { WebhookDeliveriesCard } from "./webhook-deliveries";
@@ -21,6 +22,7 @@ export function WebhookPage({
   policy: DeliveryPolicy;
 }) {
   const trpc = useTRPC();
+  const t = useTranslations("webhook");
   const queryClient = useQueryClient();
   // Shares the settings card's query (same key): the log says where older attempts went.
   const settings = useQuery(trpc.webhook.get.queryOptions());
@@ -32,10 +34,10 @@ export function WebhookPage({
     <Stack gap="lg">
       <Stack gap={2}>
         <Title order={1} fz={{ base: 24, sm: 28 }}>
-          Webhook
+          {t("title")}
         </Title>
         <Text c="dimmed" size="sm">
-          Where your app&apos;s session events are sent, and how every delivery went
+          {t("intro")}
         </Text>
       </Stack>
       <WebhookSettingsCard onChanged={refreshLog} policy={policy} />

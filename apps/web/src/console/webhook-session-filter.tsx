@@ -2,19 +2,21 @@
 import { Box, Button, Group, TextInput } from "@mantine/core";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import classes from "./console.module.css";
 import { checkSessionFilter, webhookPageHref } from "./webhook-labels";
 
 export function SessionFilter({ session }: { session: string | null }) {
   const router = useRouter();
+  const t = useTranslations("webhook");
   const [value, setValue] = useState(session ?? "");
   const [error, setError] = useState<string | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const problem = checkSessionFilter(value);
     if (problem !== null) {
-      setError(problem);
+      setError(t("sessionTooLong"));
       return;
     }
     router.push(webhookPageHref({ session: value.trim() || null }));
@@ -23,13 +25,13 @@ export function SessionFilter({ session }: { session: string | null }) {
     <Box
       component="form"
       onSubmit={submit}
-      aria-label="Filter by session"
+      aria-label={t("filterForm")}
       w={{ base: "100%", xs: 440 }}
     >
       <Group gap="xs" align="flex-start" wrap="nowrap">
         <TextInput
-          aria-label="Session ID"
-          placeholder="Filter by session ID"
+          aria-label={t("sessionId")}
+          placeholder={t("sessionIdPlaceholder")}
           size="sm"
           spellCheck={false}
           autoComplete="off"
@@ -45,11 +47,11 @@ export function SessionFilter({ session }: { session: string | null }) {
           data-testid="session-filter"
         />
         <Button type="submit" variant="light" size="sm">
-          Filter
+          {t("filter")}
         </Button>
         {session !== null && (
           <Button component={Link} href={webhookPageHref({})} variant="subtle" size="sm">
-            Show all
+            {t("showAll")}
           </Button>
         )}
       </Group>

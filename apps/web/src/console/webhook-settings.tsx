@@ -21,9 +21,11 @@ import {
 } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import classes from "./console.module.css";
-import { consoleErrorOf, describeError, formFieldFor } from "./errors";
+import { useErrorText } from "./error-text";
+import { consoleErrorOf, formFieldFor } from "./errors";
 import { useTRPC } from "./trpc";
 import { checkWebhookUrl, type DeliveryPolicy, durationLabel } from "./webhook-labels";
 
@@ -71,15 +73,16 @@ function Figure({
 }
 
 function CurrentUrl({ url }: { url: string | null }) {
+  const t = useTranslations("webhook");
   if (url === null) {
     return (
       <Group gap="xs" data-testid="webhook-url" data-url="">
         <Badge variant="light" color="gray" radius="sm" tt="none" className={classes.badge}>
-          Off
+          {t("off")}
         </Badge>
-        <Text fw={600}>No webhook</Text>
+        <Text fw={600}>{t("noWebhook")}</Text>
         <Text size="sm" c="dimmed">
-          Session events are not sent anywhere.
+          {t("noWebhookText")}
         </Text>
       </Group>
     );
@@ -87,12 +90,12 @@ function CurrentUrl({ url }: { url: string | null }) {
   return (
     <Group gap="xs" wrap="nowrap" align="center" miw={0} data-testid="webhook-url" data-url={url}>
       <Badge variant="light" color="teal" radius="sm" tt="none" className={classes.badge}>
-        On
+        {t("on")}
       </Badge>
       <CopyButton value={url} timeout={1500}>
         {({ copied, copy }) => (
-          <Tooltip label={copied ? "Copied" : "Copy the URL"} withArrow withinPortal>
-            <UnstyledButton onClick={copy} aria-label={`Copy the webhook URL ${url}`} miw={0}>
+          <Tooltip label={copied ? t("copied") : t("copyUrl")} withArrow withinPortal>
+            <UnstyledButton onClick={copy} aria-label={t("copyUrlValue", { url })} miw={0}>
               <Text className={classes.mono} fz="sm" style={{ overflowWrap: "anywhere" }}>
                 {url}
               </Text>
@@ -116,6 +119,9 @@ export function WebhookSettingsCard({
   policy: DeliveryPolicy;
 }) {
   const trpc = useTRPC();
+  const tc = useTranslations("common");
+  const t = useTranslations("webhook");
+  const errorText = useErrorText();
   const queryClient = useQueryClient();
   const settings = useQuery(
     trpc.webhook.get.queryOptions(undefined, { refetchInterval: SETTINGS_REFRESH_MS }),
@@ -155,7 +161,7 @@ export function WebhookSettingsCard({
   const serverField = serverError ? formFieldFor(serverError.field, FIELDS) : null;
   const fieldError =
     localError ??
-    (serverError !== null && serverField === "url" ? describeError(serverError) : undefined);
+    (serverError !== null && serverField === "url" ? errorText.describe(serverError) : undefined);
   const unchanged = value.trim() === (current ?? "");
 
   const submit = (event: FormEvent) => {
@@ -164,7 +170,7 @@ export function WebhookSettingsCard({
     if (problem !== null) {
       save.reset();
       setLocalError(
-        describeError({ reason: "INVALID_PARAM", message: problem, field: "url", code: null }),
+        errorText.describe({ reason: "INVALID_PARAM", message: problem, field: "url", code: null }),
       );
       return;
     }
@@ -181,32 +187,31 @@ export function WebhookSettingsCard({
         <Group justify="space-between" align="flex-start" gap="sm">
           <Stack gap={2}>
             <Title order={2} fz="lg">
-              Endpoint
+              {t("endpoint")}
             </Title>
             <Text size="sm" c="dimmed" maw={640}>
-              Every session event is POSTed here as JSON, signed with your app&apos;s secret using
-              the HiAR header scheme: the same <Code fz="xs">X-HIAR-OPENAPI-*</Code> headers your
-              servers sign their requests with. A non-2xx answer, or none within{" "}
-              {durationLabel(policy.timeoutMs)}, is retried with exponential backoff for up to{" "}
-              {durationLabel(policy.maxAgeMs)}. A session&apos;s events arrive in order, at least
-              once: deduplicate by <Code fz="xs">eventID</Code>.
+              {t.rich("endpointText", {
+                timeout: durationLabel(policy.timeoutMs),
+                maxAge: durationLabel(policy.maxAgeMs),
+                code: (chunks) => <Code fz="xs">{chunks}</Code>,
+              })}
             </Text>
           </Stack>
         </Group>
 
         {settings.error && (
-          <Alert color="red" variant="light" title="Could not load the webhook" role="alert">
-            {consoleErrorOf(settings.error).message}
+          <Alert color="red" variant="light" title={t("loadFailed")} role="alert">
+            {errorText.message(consoleErrorOf(settings.error))}
           </Alert>
         )}
 
         {data === undefined ? <Skeleton h={24} w={320} /> : <CurrentUrl url={data.url} />}
 
-        <form onSubmit={submit} aria-label="Endpoint settings" noValidate>
+        <form onSubmit={submit} aria-label={t("settingsForm")} noValidate>
           <Stack gap="sm">
             <TextInput
-              label="Webhook URL"
-              description="An absolute http(s) URL without credentials, at most 2048 characters."
+              label={t("url")}
+              description={t("urlHint")}
               placeholder="https://example.com/hiar/events"
               inputMode="url"
               spellCheck={false}
@@ -224,18 +229,18 @@ export function WebhookSettingsCard({
             />
             {serverError !== null && serverField === null && (
               <Alert color="red" variant="light" title={serverError.reason} role="alert">
-                {serverError.message}
+                {errorText.message(serverError)}
               </Alert>
             )}
             <Group justify="space-between" gap="sm">
               <Text size="sm" c="teal" role="status" data-testid="webhook-saved">
-                {saved === "set" && "Saved. New events go to this URL."}
-                {saved === "removed" && "Webhook removed. Events are no longer sent."}
+                {saved === "set" && t("saved")}
+                {saved === "removed" && t("removed")}
               </Text>
               <Group gap="sm" justify="flex-end" ml="auto">
                 {current !== null && (
                   <Button variant="subtle" color="red" onClick={confirm.open}>
-                    Remove webhook
+                    {t("remove")}
                   </Button>
                 )}
                 {draft !== null && !unchanged && (
@@ -247,36 +252,36 @@ export function WebhookSettingsCard({
                       save.reset();
                     }}
                   >
-                    Cancel
+                    {tc("cancel")}
                   </Button>
                 )}
                 <Button type="submit" loading={save.isPending} disabled={data === undefined}>
-                  {current === null ? "Set webhook" : "Save URL"}
+                  {current === null ? t("set") : t("save")}
                 </Button>
               </Group>
             </Group>
           </Stack>
         </form>
 
-        <SimpleGrid cols={3} spacing={{ base: "xs", sm: "sm" }} aria-label="Delivery backlog">
+        <SimpleGrid cols={3} spacing={{ base: "xs", sm: "sm" }} aria-label={t("backlog")}>
           <Figure
-            label="Events waiting"
+            label={t("eventsWaiting")}
             value={data?.pendingEvents}
-            hint="Not delivered yet"
+            hint={t("eventsWaitingHint")}
             color="blue"
             testId="backlog-events"
           />
           <Figure
-            label="Sessions pending"
+            label={t("sessionsPending")}
             value={data?.pendingSessions}
-            hint="With events to deliver"
+            hint={t("sessionsPendingHint")}
             color="blue"
             testId="backlog-pending"
           />
           <Figure
-            label="Sessions failing"
+            label={t("sessionsFailing")}
             value={data?.failingSessions}
-            hint="Retrying after a failed attempt"
+            hint={t("sessionsFailingHint")}
             color="orange"
             testId="backlog-failing"
           />
@@ -289,23 +294,25 @@ export function WebhookSettingsCard({
           confirm.close();
           remove.reset();
         }}
-        title="Remove the webhook?"
+        title={t("removeTitle")}
         centered
+        closeButtonProps={{ "aria-label": tc("close") }}
       >
         <Stack gap="md">
           <Text size="sm">
-            Events are no longer sent to{" "}
-            <Text span className={classes.mono} style={{ overflowWrap: "anywhere" }}>
-              {current}
-            </Text>
-            {data !== undefined && data.pendingEvents > 0
-              ? `, and the ${data.pendingEvents} event${data.pendingEvents === 1 ? "" : "s"} still waiting ${data.pendingEvents === 1 ? "is" : "are"} not delivered.`
-              : "."}{" "}
-            The delivery log stays.
+            {t.rich("removeText", {
+              url: current ?? "",
+              waiting: data?.pendingEvents ?? 0,
+              mono: (chunks) => (
+                <Text span className={classes.mono} style={{ overflowWrap: "anywhere" }}>
+                  {chunks}
+                </Text>
+              ),
+            })}
           </Text>
           {removeError !== null && (
             <Alert color="red" variant="light" title={removeError.reason} role="alert">
-              {removeError.message}
+              {errorText.message(removeError)}
             </Alert>
           )}
           <Group justify="flex-end" gap="sm">
@@ -316,7 +323,7 @@ export function WebhookSettingsCard({
                 remove.reset();
               }}
             >
-              Keep it
+              {t("keep")}
             </Button>
             <Button
               color="red"
@@ -324,7 +331,7 @@ export function WebhookSettingsCard({
               onClick={() => remove.mutate({ url: null })}
               data-autofocus
             >
-              Remove webhook
+              {t("remove")}
             </Button>
           </Group>
         </Stack>

@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { CollaborationsPage } from "@/console/collaborations-page";
 
-export const metadata: Metadata = { title: "Collaborations" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("collaborations") };
+}
 
 export default async function Page({
   searchParams,

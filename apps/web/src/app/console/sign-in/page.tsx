@@ -1,10 +1,13 @@
 import { DEMO } from "@collab/db";
 import { currentSettings } from "@collab/settings";
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { type DemoCredentials, SignInForm } from "@/console/sign-in-form";
 import { consoleSessionProblem } from "@/server/console-session";
 
-export const metadata: Metadata = { title: "Sign in" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("signIn") };
+}
 
 /** Where to go after signing in: only a console path (never another site). */
 function safeNext(value: string | string[] | undefined): string {

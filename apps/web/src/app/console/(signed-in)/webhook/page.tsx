@@ -1,9 +1,12 @@
 import { currentSettings } from "@collab/settings";
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import type { DeliveryPolicy } from "@/console/webhook-labels";
 import { WebhookPage } from "@/console/webhook-page";
 
-export const metadata: Metadata = { title: "Webhook" };
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("meta"))("webhook") };
+}
 
 function first(value: string | string[] | undefined): string {
   return (Array.isArray(value) ? value[0] : value)?.trim() ?? "";
