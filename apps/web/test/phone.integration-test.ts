@@ -139,7 +139,7 @@ describe.each(testDatabaseTargets())("the web phone on %s", (target) => {
     const row = operator.locator(`[data-testid="member-row"][data-user="${alice}"]`);
     const [opened] = await Promise.all([
       operator.context().waitForEvent("page"),
-      row.getByRole("button", { name: `Open the phone as ${alice}` }).click(),
+      row.getByRole("button", { name: `Open phone as ${alice}` }).click(),
     ]);
     await opened.waitForURL(url("/phone"));
     await opened.locator('[data-testid="connection"][data-state="connected"]').waitFor();

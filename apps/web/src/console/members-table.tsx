@@ -150,7 +150,7 @@ export function MembersTable({ session }: { session: SessionView }) {
   return (
     <>
       <Box visibleFrom="sm">
-        <Table.ScrollContainer minWidth={560} type="native">
+        <Table.ScrollContainer minWidth={720} type="native">
           <MemberRows session={session} />
         </Table.ScrollContainer>
       </Box>

@@ -1,6 +1,7 @@
 "use client";
 import { Button, Tooltip } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { consoleErrorOf, describeError } from "./errors";
 import { useTRPC } from "./trpc";
 
@@ -14,6 +15,7 @@ export const PHONE_PATH = "/phone";
  */
 export function OpenAsMember({ sessionID, userID }: { sessionID: string; userID: string }) {
   const trpc = useTRPC();
+  const t = useTranslations("openAs");
   const mint = useMutation(trpc.session.openAsMember.mutationOptions());
   const open = () => {
     const tab = window.open("about:blank", "_blank");
@@ -32,18 +34,19 @@ export function OpenAsMember({ sessionID, userID }: { sessionID: string; userID:
   };
   const error = mint.error ? describeError(consoleErrorOf(mint.error)) : null;
   return (
-    <Tooltip label={error ?? `Open the phone as ${userID} in a new tab`} withArrow withinPortal>
+    <Tooltip label={error ?? t("tooltip", { user: userID })} withArrow withinPortal>
       <Button
         size="compact-xs"
         variant="light"
         color={error === null ? undefined : "red"}
         loading={mint.isPending}
         onClick={open}
-        aria-label={`Open the phone as ${userID}`}
+        // The visible text is part of the name (WCAG 2.5.3), which also says whose phone.
+        aria-label={t("label", { user: userID })}
         data-testid="open-as"
         data-user={userID}
       >
-        Open as {userID}
+        {t("button")}
       </Button>
     </Tooltip>
   );
