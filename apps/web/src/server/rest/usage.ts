@@ -1,4 +1,5 @@
 import type { AppUsageCounts } from "@collab/db";
+import { describeError } from "@collab/worker";
 import type { Logger } from "pino";
 
 // Counts each app's authenticated REST requests (and refusals) per UTC day in memory and adds
@@ -71,7 +72,11 @@ export class UsageRecorder {
             now.errors += counts.errors;
           }
         }
-        this.log.warn({ err: error }, "usage counts not saved yet; retried at the next flush");
+        // One line, no stack: an outage is expected here, and every request says so already.
+        this.log.warn(
+          { err: describeError(error) },
+          "usage counts not saved yet; retried at the next flush",
+        );
       }
     })().finally(() => {
       this.#flushing = undefined;
