@@ -577,7 +577,10 @@ export class Lane {
     const events = (n: number): TableCounts => ({ ...NO_ROWS, session_event: n });
 
     switch (name) {
+      // Reads, and a token minted without a row: nothing written.
       case "queryCollaborationsByUser":
+      case "fetchSessionEvents":
+      case "issueUserToken":
         return { delta: NO_ROWS, apply: () => {} };
       case "createCollaboration": {
         const req = parsed as CreateCollaborationRequest;
