@@ -192,6 +192,7 @@ export async function runBenchmark(
                 : CHANNEL_IDLE_SUBSCRIBERS,
               latencyRate: CHANNEL_LATENCY_RATE,
               rateLimit: options.rateLimit,
+              cpuProfDir: options.cpuProfDir,
               log,
             },
             spec,

@@ -36,6 +36,8 @@ export interface ChannelContext {
   /** Invites/s of the latency phase. */
   readonly latencyRate: number;
   readonly rateLimit: BenchRateLimit;
+  /** --cpu-prof: profile both servers (null: no profile). */
+  readonly cpuProfDir: string | null;
   readonly log: (line: string) => void;
 }
 
@@ -89,7 +91,7 @@ export async function runChannelCase(
         startAppServer({
           databaseUrl: database.url,
           logPath: join(ctx.runDir, `channel-${name}.log`),
-          cpuProfDir: null,
+          cpuProfDir: ctx.cpuProfDir,
           workerInServer: false,
           rateLimit: ctx.rateLimit,
         }),
@@ -134,6 +136,9 @@ export async function runChannelCase(
     };
     const rss = sampleRss([serverA.pid, serverB.pid]);
     const without = await throughput();
+    ctx.log(
+      `  ${spec.id}: without subscribers ${without.result.requestsPerSecond.toFixed(0)} req/s, CPU ${without.cpuMs.toFixed(2)} + DB ${without.dbCpuMs.toFixed(2)} ms/req`,
+    );
 
     // Idle subscribers, half on each server; memory per subscriber from each server's RSS.
     await settle(1_000);
