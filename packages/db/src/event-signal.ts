@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import type { Db } from "./client";
 import type { PrismaClient } from "./generated/prisma/client";
@@ -9,6 +10,8 @@ import type { PrismaClient } from "./generated/prisma/client";
 // other process through NOTIFY on one channel, received by one LISTEN connection per process.
 // It carries no data: listeners read the table themselves, so a lost or duplicated signal costs
 // latency (until their fallback poll), never an event. PGlite is one process: in-process only.
+// A NOTIFY carries its sender's id, and a process ignores its own when it comes back through
+// LISTEN: its listeners heard it at once already, and a second wake-up is a second read.
 
 export const SESSION_EVENT_CHANNEL = "collab_session_event";
 
@@ -33,6 +36,8 @@ class Signal implements SessionEventSignal {
   readonly #prisma: PrismaClient;
   readonly #connection: Connection | undefined;
   readonly #listeners = new Set<() => void>();
+  /** The payload of this signal's NOTIFYs: who sent them (one per client and process). */
+  readonly #sender = randomUUID();
   #notifying = false;
   #notifyAgain = false;
   #client: pg.Client | undefined;
@@ -59,7 +64,7 @@ class Signal implements SessionEventSignal {
       return;
     }
     this.#notifying = true;
-    this.#prisma.$queryRaw`SELECT pg_notify(${SESSION_EVENT_CHANNEL}, '')`
+    this.#prisma.$queryRaw`SELECT pg_notify(${SESSION_EVENT_CHANNEL}, ${this.#sender})`
       .catch(() => {
         // The database is unreachable: readers catch up by their fallback poll.
       })
@@ -125,7 +130,9 @@ class Signal implements SessionEventSignal {
     client.on("error", lost);
     client.on("end", lost);
     client.on("notification", (message) => {
-      if (message.channel === SESSION_EVENT_CHANNEL) this.#emit();
+      if (message.channel === SESSION_EVENT_CHANNEL && message.payload !== this.#sender) {
+        this.#emit();
+      }
     });
     client
       .connect()

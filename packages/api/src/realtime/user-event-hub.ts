@@ -28,8 +28,14 @@ export interface UserEventHubOptions {
   readonly signal?: SessionEventSignal;
 }
 
-/** How soon to read again when committed events wait behind an older, still running transaction. */
-const HELD_RETRY_MS = 5;
+/**
+ * How soon to read again when committed events wait behind an older, still running transaction:
+ * soon at first, then less often while they keep waiting. Under load some transaction is nearly
+ * always running, and the commit of one that wrote events signals anyway (a read at once), so a
+ * fixed short retry was a read every 5 ms per instance for nothing; the backoff only bounds the
+ * wait behind a transaction that sends no signal (one that wrote no event).
+ */
+const HELD_RETRY_MS = { first: 5, max: 100 };
 const ERROR_RETRY_MS = 1_000;
 
 const keyOf = (appId: string, userId: string) => `${appId}\u0000${userId}`;
@@ -145,6 +151,7 @@ export class UserEventHub {
   }
 
   async #loop(): Promise<void> {
+    let heldRetryMs = HELD_RETRY_MS.first;
     while (this.#count > 0 && this.#position !== undefined) {
       this.#woken = false;
       let delay = this.#fallbackPollMs;
@@ -158,7 +165,12 @@ export class UserEventHub {
         for (const event of read.events) this.#dispatch(event);
         this.#position = read.next;
         if (read.events.length >= this.#batchSize) continue;
-        if (read.held) delay = HELD_RETRY_MS;
+        if (read.held) {
+          delay = heldRetryMs;
+          heldRetryMs = Math.min(heldRetryMs * 2, HELD_RETRY_MS.max);
+        } else {
+          heldRetryMs = HELD_RETRY_MS.first;
+        }
       } catch (error) {
         this.#onError(error);
         delay = ERROR_RETRY_MS;

@@ -1,4 +1,4 @@
-import type { MemberSessionState } from "../generated/prisma/client";
+import { type MemberSessionState, Prisma } from "../generated/prisma/client";
 import type { DbExecutor } from "./executor";
 
 // A commit-ordered, gap-free read of session_event across every app and session: the tail the
@@ -7,6 +7,25 @@ import type { DbExecutor } from "./executor";
 // Each event records its transaction's id (tx_id, xid8); every transaction older than
 // pg_snapshot_xmin(pg_current_snapshot()) has finished, so the events below that bound are final:
 // reading them in (tx_id, id) order, and never past the bound, never skips one that commits later.
+// The bound ignores the transactions of the cluster's OTHER databases (they cannot write this
+// table): the oldest of the snapshot's running transactions not known to belong to another
+// database, else the snapshot's xmax. A transaction that ended between the snapshot and the look
+// at pg_stat_get_activity, or whose database cannot be seen, still counts: late, never a gap.
+
+/**
+ * The tail's bound as of the statement's snapshot (an xid8): every transaction of this database
+ * below it has ended. Only a transaction positively seen running in another database is skipped.
+ */
+const TAIL_BOUND = Prisma.sql`(
+  SELECT COALESCE(
+           (SELECT min(x) FROM pg_snapshot_xip(s.snap) AS x
+             WHERE xid(x) NOT IN (
+               SELECT a.backend_xid FROM pg_stat_get_activity(NULL) AS a
+                WHERE a.backend_xid IS NOT NULL
+                  AND a.datid <> (SELECT d.oid FROM pg_database d
+                                   WHERE d.datname = current_database()))),
+           pg_snapshot_xmax(s.snap))
+    FROM (SELECT pg_current_snapshot() AS snap) AS s)`;
 
 /** A position in the tail: everything at or before (txId, id) has been read. */
 export interface EventCursor {
@@ -82,13 +101,13 @@ interface TailDbRow {
 /** The current end of the tail: a reader starting here gets only events committed from now on. */
 export async function currentEventCursor(db: DbExecutor): Promise<EventCursor> {
   const rows = await db.$queryRaw<{ bound: string }[]>`
-    SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS bound`;
+    SELECT ${TAIL_BOUND}::text AS bound`;
   return { txId: BigInt(rows[0]?.bound ?? "1") - 1n, id: MAX_EVENT_ID };
 }
 
 /**
  * ONE statement: up to `limit` events after `after`, in commit-safe order, of transactions below
- * the snapshot's xmin (and at most `upTo`, when given; only `appId`'s, when given), each with its
+ * the tail's bound (and at most `upTo`, when given; only `appId`'s, when given), each with its
  * session's collaboration, detail and member ids. An index range scan on (tx_id, id).
  */
 export async function readCommittedEventsAfter(
@@ -103,7 +122,7 @@ export async function readCommittedEventsAfter(
   const upToTx = query.upTo?.txId.toString() ?? null;
   const upToId = query.upTo?.id.toString() ?? null;
   const rows = await db.$queryRaw<TailDbRow[]>`
-    WITH b AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS bound)
+    WITH b AS (SELECT ${TAIL_BOUND} AS bound)
     SELECT b.bound::text AS bound,
            EXISTS (SELECT 1 FROM "session_event" h WHERE h."tx_id" >= b.bound) AS held,
            e."tx_id"::text AS tx_id, e."id"::text AS id, e."app_id", e."session_id",
