@@ -17,6 +17,7 @@ import { answerWithReconnectHint, EventStreams, isEventStreamRequest } from "./e
 import { applyResolvedClient, compileTrust, resolveClient } from "./forwarded";
 import { healthChecker, serveHealthz } from "./healthz";
 import type { InServerWorker } from "./in-server-worker";
+import { isUserStreamRequest, serveUserStream } from "./trpc-streams";
 
 // The one HTTP entry of the app: /healthz and every documented HiAR POST path are served here
 // with plain node req/res; everything else (console, /api/trpc, /docs, /openapi.json, static
@@ -138,6 +139,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     if (isEventStreamRequest(req)) {
       if (stopping) return answerWithReconnectHint(res);
       streams.track(res);
+      if (isUserStreamRequest(path)) return serveUserStream(req, res);
     }
     if (expectsContinue) res.writeContinue();
     return options.next(req, res);
