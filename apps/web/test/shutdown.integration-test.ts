@@ -3,14 +3,15 @@ import { request } from "node:http";
 import { CreateCollaborationResponse, QueryByUserResponse } from "@collab/contracts";
 import { testDatabaseTargets } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
+import { createUserToken } from "@collab/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { rawConnection } from "./raw-http";
 import { startTestServer, type TestServer } from "./server";
 
 // Graceful shutdown of the production build (SIGTERM): a rolling restart under load loses no
-// acknowledged invite and answers nothing 5xx but 503 UNAVAILABLE; the console's live stream is
-// ended with a reconnection hint; the process exits 0.
+// acknowledged invite and answers nothing 5xx but 503 UNAVAILABLE; the console's live stream and
+// a device's user channel stream are ended with a reconnection hint; the process exits 0.
 
 interface Outcome {
   readonly status: number;
@@ -166,6 +167,31 @@ describe.each(testDatabaseTargets())(
       await restarted;
       expect(stream.received()).toMatch(/retry: 1000\n\n(\r\n0\r\n\r\n)?$/);
       // Not tRPC's "return" event, which would end the subscription instead of reconnecting.
+      expect(stream.received()).not.toContain("event: return");
+      expect(server.exits().at(-1)).toBe(0);
+    });
+
+    it("ends a device's user channel stream (answered by the entry) with a reconnection hint", async () => {
+      const token = await createUserToken({
+        appId: app.id,
+        secret: app.secret,
+        userID: `device-${randomUUID()}`,
+        ttlSeconds: 600,
+      });
+      const port = Number(new URL(server.baseUrl).port);
+      const stream = await rawConnection(port);
+      stream.socket.write(
+        `GET /api/trpc/user.onEvent HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+          `Accept: text/event-stream\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+      );
+      await expect.poll(() => stream.received(), { timeout: 15_000 }).toContain("event: connected");
+
+      const started = Date.now();
+      const restarted = server.restart();
+      await stream.closed;
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await restarted;
+      expect(stream.received()).toMatch(/retry: 1000\n\n(\r\n0\r\n\r\n)?$/);
       expect(stream.received()).not.toContain("event: return");
       expect(server.exits().at(-1)).toBe(0);
     });
