@@ -2,6 +2,7 @@ import {
   type MemberTransitionResult,
   UserCallRequest,
   UserCalls,
+  UserCallWithReasonRequest,
   UserTransitionResult,
 } from "@collab/contracts";
 import {
@@ -23,13 +24,17 @@ import { onEvent } from "./on-event";
 
 type SelfTransition = (
   ctx: DomainContext,
-  input: { collaborationID: string; sessionID: string; userID: string },
+  input: { collaborationID: string; sessionID: string; userID: string; reason?: string; extra?: string },
   origin?: TransitionOrigin,
 ) => Promise<MemberTransitionResult>;
 
-const selfAction = (transition: SelfTransition) =>
+// decline, busy and leave take the optional reason and extra (recorded on the event).
+const selfAction = (
+  transition: SelfTransition,
+  request: typeof UserCallRequest | typeof UserCallWithReasonRequest = UserCallWithReasonRequest,
+) =>
   userProcedure
-    .input(UserCallRequest)
+    .input(request)
     .output(UserTransitionResult)
     .mutation(async ({ ctx, input }) => {
       const { user } = ctx;
@@ -50,7 +55,7 @@ const selfAction = (transition: SelfTransition) =>
 
 export const userRouter = {
   /** Answer a ring: CALLING → TALKING (starts a scheduled session). */
-  accept: selfAction(acceptCall),
+  accept: selfAction(acceptCall, UserCallRequest),
   /** Decline a ring: CALLING → DECLINE. */
   decline: selfAction(declineCall),
   /** Report busy for a ring: CALLING → BUSY. */
