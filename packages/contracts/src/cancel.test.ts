@@ -20,9 +20,9 @@ function refusal(schema: { safeParse: (v: unknown) => { error?: unknown } }, bod
 
 describe("CancelInviteRequest (POST /session/cancel)", () => {
   test("takes the canceller and the userIDs to stop ringing; reason and extra default to none", () => {
-    expect(CancelInviteRequest.parse({ ...ids, userID: "alice", members: ["bob", "carol"] })).toEqual(
-      { ...ids, userID: "alice", members: ["bob", "carol"], reason: "", extra: "" },
-    );
+    expect(
+      CancelInviteRequest.parse({ ...ids, userID: "alice", members: ["bob", "carol"] }),
+    ).toEqual({ ...ids, userID: "alice", members: ["bob", "carol"], reason: "", extra: "" });
   });
 
   test("1–100 members, each once, never the canceller", () => {
@@ -34,18 +34,21 @@ describe("CancelInviteRequest (POST /session/cancel)", () => {
     expect(refusal(CancelInviteRequest, { ...ids, userID: "a", members: many }).message).toBe(
       "members: must list 1–100 members",
     );
-    expect(
-      refusal(CancelInviteRequest, { ...ids, userID: "a", members: ["b", "c", "b"] }),
-    ).toEqual({ field: "members[2]", message: "members[2]: duplicate userID: already listed at members[0]" });
+    expect(refusal(CancelInviteRequest, { ...ids, userID: "a", members: ["b", "c", "b"] })).toEqual(
+      {
+        field: "members[2]",
+        message: "members[2]: duplicate userID: already listed at members[0]",
+      },
+    );
     expect(refusal(CancelInviteRequest, { ...ids, userID: "a", members: ["b", "a"] }).field).toBe(
       "members[1]",
     );
     expect(refusal(CancelInviteRequest, { ...ids, userID: "a", members: [""] }).field).toBe(
       "members[0]",
     );
-    expect(refusal(CancelInviteRequest, { ...ids, userID: "a", members: [{ userID: "b" }] }).field).toBe(
-      "members[0]",
-    );
+    expect(
+      refusal(CancelInviteRequest, { ...ids, userID: "a", members: [{ userID: "b" }] }).field,
+    ).toBe("members[0]");
   });
 });
 
@@ -58,23 +61,26 @@ describe("reason and extra", () => {
     ["UserCallWithReasonRequest", UserCallWithReasonRequest, ids],
   ] as const;
 
-  test.each(requests)("%s: optional; up to 64 and 4096 characters; named when wrong", (_n, schema, body) => {
-    expect(schema.parse(body)).toMatchObject({ reason: "", extra: "" });
-    expect(schema.parse({ ...body, reason: null, extra: null })).toMatchObject({
-      reason: "",
-      extra: "",
-    });
-    const longest = { reason: "😀".repeat(MAX_REASON_LENGTH), extra: "x".repeat(4096) };
-    expect(schema.parse({ ...body, ...longest })).toMatchObject(longest);
-    expect(refusal(schema, { ...body, reason: "r".repeat(65) }).message).toBe(
-      "reason: must be at most 64 characters",
-    );
-    expect(refusal(schema, { ...body, extra: "x".repeat(4097) }).field).toBe("extra");
-    expect(refusal(schema, { ...body, reason: 3 }).field).toBe("reason");
-    expect(refusal(schema, { ...body, reason: "busy\u0000" }).field).toBe("reason");
-    // The server's own reason on /session/end's member.left events.
-    expect(refusal(schema, { ...body, reason: "session_ended" }).field).toBe("reason");
-  });
+  test.each(requests)(
+    "%s: optional; up to 64 and 4096 characters; named when wrong",
+    (_n, schema, body) => {
+      expect(schema.parse(body)).toMatchObject({ reason: "", extra: "" });
+      expect(schema.parse({ ...body, reason: null, extra: null })).toMatchObject({
+        reason: "",
+        extra: "",
+      });
+      const longest = { reason: "😀".repeat(MAX_REASON_LENGTH), extra: "x".repeat(4096) };
+      expect(schema.parse({ ...body, ...longest })).toMatchObject(longest);
+      expect(refusal(schema, { ...body, reason: "r".repeat(65) }).message).toBe(
+        "reason: must be at most 64 characters",
+      );
+      expect(refusal(schema, { ...body, extra: "x".repeat(4097) }).field).toBe("extra");
+      expect(refusal(schema, { ...body, reason: 3 }).field).toBe("reason");
+      expect(refusal(schema, { ...body, reason: "busy\u0000" }).field).toBe("reason");
+      // The server's own reason on /session/end's member.left events.
+      expect(refusal(schema, { ...body, reason: "session_ended" }).field).toBe("reason");
+    },
+  );
 
   test("reasonPayload: only what was sent", () => {
     expect(reasonPayload({})).toEqual({});

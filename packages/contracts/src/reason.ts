@@ -53,7 +53,8 @@ export function reasonPayload(input: ReasonInput): { reason?: string; extra?: st
 
 /** The app's reason carried by a stored event payload, or null fields (never `session_ended`). */
 export function payloadReason(payload: unknown): { reason: string | null; extra: string | null } {
-  const p = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
+  const p =
+    typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
   const reason =
     typeof p.reason === "string" && p.reason !== "" && p.reason !== SESSION_ENDED_REASON
       ? p.reason

@@ -114,7 +114,8 @@ describe.each(testDatabaseTargets())("cancelInvite on %s", (target) => {
         })),
       );
       // No reason sent: the payload is the collaboration alone.
-      for (const e of added) expect(e.payload).toStrictEqual({ collaborationID: s.collaborationID });
+      for (const e of added)
+        expect(e.payload).toStrictEqual({ collaborationID: s.collaborationID });
       expect(after.session.eventSeq).toBe(before.session.eventSeq + 2);
     });
 
@@ -182,7 +183,9 @@ describe.each(testDatabaseTargets())("cancelInvite on %s", (target) => {
       const before = await sessionSnapshot(prisma, s.sessionID);
       const refused = async (run: Promise<unknown>) =>
         (await run.catch((e: HiarError) => e)) as HiarError;
-      expect(await refused(cancelInvite(ctx, cancelRequest(s, s.creator, [m, uid("ghost")])))).toMatchObject({
+      expect(
+        await refused(cancelInvite(ctx, cancelRequest(s, s.creator, [m, uid("ghost")]))),
+      ).toMatchObject({
         reason: "NOT_FOUND",
         field: "members[1]",
       });

@@ -4,7 +4,12 @@ import { type CancelPlanInput, holdsCancelRight, planCancel } from "./cancel-pla
 
 // POST /session/cancel's pure rules (docs/state-machine.md, "Who may cause what").
 
-const base = { roles: [] as number[], ruleSettings: {}, starterID: "starter", creatorID: "creator" };
+const base = {
+  roles: [] as number[],
+  ruleSettings: {},
+  starterID: "starter",
+  creatorID: "creator",
+};
 const ROLES = {
   roleControl: true,
   roleRights: [
@@ -40,13 +45,21 @@ describe("holdsCancelRight", () => {
 
   it("stored rule settings it cannot read count as no role control", () => {
     expect(
-      holdsCancelRight({ ...base, ruleSettings: { roleControl: "yes" }, userID: "creator", invitedBy: "x" }),
+      holdsCancelRight({
+        ...base,
+        ruleSettings: { roleControl: "yes" },
+        userID: "creator",
+        invitedBy: "x",
+      }),
     ).toBe(true);
   });
 });
 
 describe("planCancel", () => {
-  const member = (memberSessionState: MemberSessionStateName, invitedBy: string | null = "alice") => ({
+  const member = (
+    memberSessionState: MemberSessionStateName,
+    invitedBy: string | null = "alice",
+  ) => ({
     memberSessionState,
     roles: [] as number[],
     invitedBy,

@@ -18,7 +18,8 @@ function outcomeOf(payload: unknown): InviteOutcome | null {
 }
 
 function reasonOf(payload: unknown): { reason: string | null; extra: string | null } {
-  const p = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
+  const p =
+    typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
   return {
     reason: typeof p.reason === "string" && p.reason !== "" ? p.reason : null,
     extra: typeof p.extra === "string" && p.extra !== "" ? p.extra : null,

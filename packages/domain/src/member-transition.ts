@@ -1,10 +1,10 @@
 import {
   canTransition,
   HiarError,
-  type ReasonInput,
-  reasonPayload,
   type MemberSessionStateName,
   type MemberTransitionResult,
+  type ReasonInput,
+  reasonPayload,
   type SessionStateName,
 } from "@collab/contracts";
 import {

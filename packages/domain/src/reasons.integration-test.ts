@@ -52,7 +52,8 @@ describe.each(testDatabaseTargets())("reasons on %s", (target) => {
     const r = Array.from({ length: ringing }, () => uid("r"));
     const t = Array.from({ length: talking }, () => uid("t"));
     await inviteSession(ctx, inviteRequest(s, s.creator, [...r, ...t]));
-    for (const u of t) await acceptCall(ctx, MemberActionWithReasonRequest.parse({ ...ids(s), userID: u }));
+    for (const u of t)
+      await acceptCall(ctx, MemberActionWithReasonRequest.parse({ ...ids(s), userID: u }));
     return { s, r, t };
   }
   const lastEvent = async (s: SessionFixture) =>

@@ -93,8 +93,7 @@ export function channelEventFor(userId: string, event: TailedEvent): UserChannel
     };
   }
   // A cancelled ring ends in MEMBER_LEFT too, which otherwise means the session ended.
-  const ended =
-    event.type === "member.cancelled" ? "cancelled" : RING_END_REASONS[event.toState];
+  const ended = event.type === "member.cancelled" ? "cancelled" : RING_END_REASONS[event.toState];
   if (self && event.fromState === "MEMBER_CALLING" && ended !== undefined) {
     return {
       kind: "ring_ended",
