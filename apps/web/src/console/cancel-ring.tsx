@@ -37,6 +37,7 @@ export function CancelRing({
     trpc.session.cancel.mutationOptions({
       onSuccess: () => {
         confirm.close();
+        setReason("");
         void queryClient.invalidateQueries({
           queryKey: trpc.session.get.queryKey({ sessionID }),
         });
