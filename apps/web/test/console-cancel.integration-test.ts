@@ -62,7 +62,9 @@ describe.each(testDatabaseTargets())("console: cancel a ring on %s", (target) =>
     await page.goto(url(`/console/sessions/${sessionID}`));
     await page.locator('[data-testid="live-status"][data-status="live"]').waitFor();
     // Only ringing members offer it (alice, added by /create, is not ringing).
-    await memberRow(bob).getByRole("button", { name: `Cancel ring to ${bob}` }).waitFor();
+    await memberRow(bob)
+      .getByRole("button", { name: `Cancel ring to ${bob}` })
+      .waitFor();
     expect(await memberRow(alice).getByTestId("cancel-ring").count()).toBe(0);
 
     // Backing out changes nothing.

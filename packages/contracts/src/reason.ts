@@ -43,6 +43,9 @@ export interface ReasonInput {
   readonly extra?: string;
 }
 
+/** A parsed request whose reason and extra a caller may leave out (the use cases' inputs). */
+export type WithOptionalReason<T> = Omit<T, "reason" | "extra"> & ReasonInput;
+
 /** The payload fields a reason adds to an event: only those sent (non-empty). */
 export function reasonPayload(input: ReasonInput): { reason?: string; extra?: string } {
   const payload: { reason?: string; extra?: string } = {};

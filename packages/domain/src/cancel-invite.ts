@@ -3,6 +3,7 @@ import {
   type CancelInviteResult,
   HiarError,
   reasonPayload,
+  type WithOptionalReason,
 } from "@collab/contracts";
 import {
   appendSessionEvents,
@@ -34,7 +35,7 @@ import { TRANSACTION_OPTIONS } from "./transaction";
  */
 export async function cancelInvite(
   ctx: DomainContext,
-  input: CancelInviteRequest,
+  input: WithOptionalReason<CancelInviteRequest>,
 ): Promise<CancelInviteResult> {
   const appId = ctx.app.id;
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };

@@ -3,6 +3,7 @@ import {
   type EndSessionResult,
   HiarError,
   reasonPayload,
+  type WithOptionalReason,
 } from "@collab/contracts";
 import {
   appendSessionEvents,
@@ -35,7 +36,7 @@ import { TRANSACTION_OPTIONS } from "./transaction";
  */
 export async function endSession(
   ctx: DomainContext,
-  input: EndSessionRequest,
+  input: WithOptionalReason<EndSessionRequest>,
 ): Promise<EndSessionResult> {
   const appId = ctx.app.id;
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };

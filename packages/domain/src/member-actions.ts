@@ -4,6 +4,7 @@ import type {
   MemberSessionStateName,
   MemberTransitionResult,
   ReasonInput,
+  WithOptionalReason,
 } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES, type EventType } from "./events";
@@ -75,7 +76,7 @@ export const leaveSession = selfAction("leaveSession");
  */
 export function kickoutMember(
   ctx: DomainContext,
-  input: KickoutRequest,
+  input: WithOptionalReason<KickoutRequest>,
 ): Promise<MemberTransitionResult> {
   return transitionMember(ctx, {
     collaborationID: input.collaborationID,
