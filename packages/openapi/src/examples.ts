@@ -122,20 +122,4 @@ export const OPERATION_EXAMPLES: Partial<Record<HiarOperationName, OperationExam
       }),
     ),
   },
-  cancelInvite: {
-    request: {
-      cancel: {
-        summary: "Stop ringing two members, with a reason",
-        value: {
-          collaborationID: COLLABORATION_ID,
-          sessionID: SESSION_ID,
-          userID: "user01",
-          members: ["user02", "user03"],
-          reason: "wrong_person",
-          extra: "meant user04",
-        },
-      },
-    },
-    response: successEnvelope(EMPTY_ANY),
-  },
 };
