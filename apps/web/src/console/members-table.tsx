@@ -168,7 +168,8 @@ export function MembersTable({ session }: { session: SessionView }) {
   return (
     <>
       <Box visibleFrom="sm">
-        <Table.ScrollContainer minWidth={720} type="native">
+        {/* Wide enough for a ringing member's two actions without squeezing the state badge. */}
+        <Table.ScrollContainer minWidth={860} type="native">
           <MemberRows session={session} />
         </Table.ScrollContainer>
       </Box>
