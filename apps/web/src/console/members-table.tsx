@@ -169,7 +169,7 @@ export function MembersTable({ session }: { session: SessionView }) {
     <>
       <Box visibleFrom="sm">
         {/* Wide enough for a ringing member's two actions without squeezing the state badge. */}
-        <Table.ScrollContainer minWidth={860} type="native">
+        <Table.ScrollContainer minWidth={920} type="native">
           <MemberRows session={session} />
         </Table.ScrollContainer>
       </Box>
