@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { CreateCollaborationResponse, QueryByUserResponse } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./browser";
@@ -8,10 +8,11 @@ import { type Credentials, hiarPost } from "./hiar-client";
 import { startTestServer, type TestServer } from "./server";
 
 // The console's "Cancel ring" on a ringing member, in a real Chromium against the production
-// build, per database: kept ringing when the operator backs out; cancelled (with a reason) once
+// build (on one database: the page is the subject; the cancel's rules are proven on both in
+// packages/domain and, over HTTP, in cancel.integration-test.ts): kept ringing when the operator backs out; cancelled (with a reason) once
 // confirmed, the member shown Left, the timeline naming the cancel and its reason.
 
-describe.each(testDatabaseTargets())("console: cancel a ring on %s", (target) => {
+describe.each(adapterTestTargets())("console: cancel a ring on %s", (target) => {
   let server: TestServer;
   let browser: TestBrowser;
   let page: Page;
