@@ -87,9 +87,10 @@ export interface UserClient {
   /** The id of the last event received (what a reconnect resumes from). */
   lastEventId(): string | null;
   accept(call: CallRef): Promise<UserTransitionResult>;
-  decline(call: CallRef): Promise<UserTransitionResult>;
-  busy(call: CallRef): Promise<UserTransitionResult>;
-  leave(call: CallRef): Promise<UserTransitionResult>;
+  /** `why`: an optional reason code and extra, recorded on the event (docs/state-machine.md). */
+  decline(call: CallRef, why?: Why): Promise<UserTransitionResult>;
+  busy(call: CallRef, why?: Why): Promise<UserTransitionResult>;
+  leave(call: CallRef, why?: Why): Promise<UserTransitionResult>;
   /** Current calls (ringing, talking) and recently missed rings. */
   calls(): Promise<UserCalls>;
 }
@@ -98,6 +99,12 @@ export interface UserClient {
 export interface CallRef {
   readonly collaborationID: string;
   readonly sessionID: string;
+}
+
+/** Why a user declines, is busy or leaves: a short code (≤ 64 characters) and free text. */
+export interface Why {
+  readonly reason?: string;
+  readonly extra?: string;
 }
 
 /** The server's HiAR reason of a tRPC error (e.g. `UNAUTHENTICATED`), if any. */
@@ -239,10 +246,12 @@ export function createUserClient(options: UserClientOptions): UserClient {
 
   const answer =
     (kind: "accept" | "decline" | "busy") =>
-    async (call: CallRef): Promise<UserTransitionResult> => {
+    async (call: CallRef, why?: Why): Promise<UserTransitionResult> => {
       book.answering(call.sessionID);
       try {
-        return await trpc.user[kind].mutate(pick(call));
+        return await (kind === "accept"
+          ? trpc.user.accept.mutate(pick(call))
+          : trpc.user[kind].mutate({ ...pick(call), ...why }));
       } catch (error) {
         book.answerFailed(call.sessionID);
         throw error;
@@ -278,7 +287,7 @@ export function createUserClient(options: UserClientOptions): UserClient {
     accept: answer("accept"),
     decline: answer("decline"),
     busy: answer("busy"),
-    leave: (call) => trpc.user.leave.mutate(pick(call)),
+    leave: (call, why) => trpc.user.leave.mutate({ ...pick(call), ...why }),
     calls: () => trpc.user.calls.query(),
   };
 }

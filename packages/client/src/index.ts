@@ -19,6 +19,7 @@ export {
   type UserClient,
   type UserClientEvents,
   type UserClientOptions,
+  type Why,
 } from "./client";
 export { RingBook, type RingEnd } from "./rings";
 export { readUserToken, type UserTokenInfo } from "./token";

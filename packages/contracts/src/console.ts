@@ -159,6 +159,13 @@ export const SessionEventView = z.object({
   createdAt: IsoTime,
   /** The invite's outcome for invites ("added" / "rung_again"), when the payload says. */
   outcome: z.enum(INVITE_OUTCOMES).nullable(),
+  /**
+   * Why, when the payload says: the request's reason (decline, busy, leave, cancel, kickout,
+   * end) or the server's own (`session_ended` on /session/end's member.left events).
+   */
+  reason: z.string().nullable(),
+  /** The request's extra, when it sent one. */
+  extra: z.string().nullable(),
 });
 export type SessionEventView = z.output<typeof SessionEventView>;
 

@@ -2,6 +2,7 @@
 
 export * from "./app";
 export * from "./app-secret";
+export * from "./cancel";
 export * from "./console";
 export * from "./create";
 export * from "./enums";
@@ -15,6 +16,7 @@ export * from "./member";
 export * from "./member-state";
 export * from "./operations";
 export * from "./query-by-user";
+export * from "./reason";
 export * from "./responses";
 export * from "./rule-settings";
 export * from "./scalars";

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { COLLABORATION_STATES, MEMBER_SESSION_STATES, SESSION_STATES } from "./enums";
 import { EmptyAny, successEnvelopeSchema } from "./envelope";
+import { REASON_FIELDS } from "./reason";
 import { IdField, message } from "./scalars";
 
 // The call lifecycle around the invite: this project's documented extensions of the HiAR API
@@ -8,8 +9,8 @@ import { IdField, message } from "./scalars";
 // and authentication; the success data is google.protobuf.Empty, as for the invite.
 
 /**
- * POST /session/accept, /session/decline, /session/busy, /session/offline, /session/leave: the
- * member `userID` of the session answers, refuses, is busy, went offline or leaves.
+ * POST /session/accept, /session/offline: the member `userID` of the session answers or went
+ * offline (decline, busy and leave take MemberActionWithReasonRequest).
  */
 export const MemberActionRequest = message({
   collaborationID: IdField,
@@ -20,6 +21,20 @@ export const MemberActionRequest = message({
 export type MemberActionRequest = z.output<typeof MemberActionRequest>;
 export type MemberActionRequestInput = z.input<typeof MemberActionRequest>;
 
+/**
+ * POST /session/decline, /session/busy, /session/leave: as MemberActionRequest, with the optional
+ * reason (reason.ts) recorded on the event.
+ */
+export const MemberActionWithReasonRequest = message({
+  collaborationID: IdField,
+  sessionID: IdField,
+  /** The member whose state changes. */
+  userID: IdField,
+  ...REASON_FIELDS,
+});
+export type MemberActionWithReasonRequest = z.output<typeof MemberActionWithReasonRequest>;
+export type MemberActionWithReasonRequestInput = z.input<typeof MemberActionWithReasonRequest>;
+
 /** POST /session/kickout: member `userID` removes the talking member `memberID`. */
 export const KickoutRequest = message({
   collaborationID: IdField,
@@ -28,6 +43,7 @@ export const KickoutRequest = message({
   userID: IdField,
   /** Who is kicked out. */
   memberID: IdField,
+  ...REASON_FIELDS,
 }).superRefine((req, ctx) => {
   if (req.memberID !== "" && req.memberID === req.userID) {
     ctx.addIssue({
@@ -47,6 +63,7 @@ export const EndSessionRequest = message({
   sessionID: IdField,
   /** Who ends it. */
   userID: IdField,
+  ...REASON_FIELDS,
 });
 export type EndSessionRequest = z.output<typeof EndSessionRequest>;
 export type EndSessionRequestInput = z.input<typeof EndSessionRequest>;

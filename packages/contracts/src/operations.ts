@@ -1,4 +1,5 @@
 import type * as z from "zod";
+import { CancelInviteRequest } from "./cancel";
 import { CreateCollaborationRequest } from "./create";
 import {
   CreateCollaborationResponse,
@@ -12,6 +13,7 @@ import {
   KickoutRequest,
   LifecycleResponse,
   MemberActionRequest,
+  MemberActionWithReasonRequest,
 } from "./lifecycle";
 import { QueryByUserRequest } from "./query-by-user";
 import { SessionEventsRequest, SessionEventsResponse } from "./session-events";
@@ -101,18 +103,22 @@ export const HIAR_OPERATIONS = {
   declineCall: {
     path: "/session/decline",
     summary: "Decline a call (extension)",
-    description: "The rung member userID declines: MEMBER_CALLING → MEMBER_DECLINE.",
+    description:
+      "The rung member userID declines: MEMBER_CALLING → MEMBER_DECLINE. Optional reason and " +
+      "extra are recorded in the event's payload.",
     origin: "extension",
-    request: MemberActionRequest,
+    request: MemberActionWithReasonRequest,
     response: LifecycleResponse,
     errors: ["NOT_FOUND", "INVALID_STATE"],
   },
   reportBusy: {
     path: "/session/busy",
     summary: "Report a rung member busy (extension)",
-    description: "The rung member userID is busy: MEMBER_CALLING → MEMBER_BUSY.",
+    description:
+      "The rung member userID is busy: MEMBER_CALLING → MEMBER_BUSY. Optional reason and extra " +
+      "are recorded in the event's payload.",
     origin: "extension",
-    request: MemberActionRequest,
+    request: MemberActionWithReasonRequest,
     response: LifecycleResponse,
     errors: ["NOT_FOUND", "INVALID_STATE"],
   },
@@ -129,9 +135,11 @@ export const HIAR_OPERATIONS = {
   leaveSession: {
     path: "/session/leave",
     summary: "Leave a session (extension)",
-    description: "The talking member userID leaves: MEMBER_TALKING → MEMBER_LEFT.",
+    description:
+      "The talking member userID leaves: MEMBER_TALKING → MEMBER_LEFT. Optional reason and " +
+      "extra are recorded in the event's payload.",
     origin: "extension",
-    request: MemberActionRequest,
+    request: MemberActionWithReasonRequest,
     response: LifecycleResponse,
     errors: ["NOT_FOUND", "INVALID_STATE"],
   },
@@ -141,7 +149,8 @@ export const HIAR_OPERATIONS = {
     description:
       "Member userID removes the talking member memberID: MEMBER_TALKING → MEMBER_KICKOUT. " +
       "With ruleSettings.roleControl, userID needs a role whose roleRights include RIGHT_KICKOUT " +
-      "or RIGHT_ALL; without it, the session's starter and the collaboration's creator may kick.",
+      "or RIGHT_ALL; without it, the session's starter and the collaboration's creator may kick. " +
+      "Optional reason and extra are recorded in the event's payload.",
     origin: "extension",
     request: KickoutRequest,
     response: LifecycleResponse,
@@ -153,9 +162,25 @@ export const HIAR_OPERATIONS = {
     description:
       "The session's starter or the collaboration's creator ends the session: every member " +
       "calling or talking becomes MEMBER_LEFT, the session SESSION_END and the collaboration " +
-      "COLLABORATION_END. Afterwards invites and transitions in it answer INVALID_STATE.",
+      "COLLABORATION_END. Afterwards invites and transitions in it answer INVALID_STATE. " +
+      "Optional reason and extra are recorded in the session.ended event's payload.",
     origin: "extension",
     request: EndSessionRequest,
+    response: LifecycleResponse,
+    errors: ["PERMISSION_DENIED", "NOT_FOUND", "INVALID_STATE"],
+  },
+  cancelInvite: {
+    path: "/session/cancel",
+    summary: "Cancel a ring (extension)",
+    description:
+      "userID stops the listed members ringing: each, still MEMBER_CALLING, becomes MEMBER_LEFT " +
+      "(event member.cancelled, its calling timeout cleared). All or nothing: a member not " +
+      "ringing is INVALID_STATE naming it. Allowed to each member's inviter, the session's " +
+      "starter and the collaboration's creator; with ruleSettings.roleControl, to the inviter " +
+      "and a role whose roleRights include RIGHT_CANCEL or RIGHT_ALL. Optional reason and extra " +
+      "are recorded in each event's payload.",
+    origin: "extension",
+    request: CancelInviteRequest,
     response: LifecycleResponse,
     errors: ["PERMISSION_DENIED", "NOT_FOUND", "INVALID_STATE"],
   },

@@ -13,7 +13,10 @@ const int32s = z.array(z.int32());
 /** Unix milliseconds. */
 const millis = z.number().int();
 
-/** user.accept, user.decline, user.busy, user.leave: the call; the member is the token's user. */
+/**
+ * user.accept, user.decline, user.busy, user.leave: the call; the member is the token's user.
+ * decline, busy and leave also take the optional reason (UserCallWithReasonRequest, reason.ts).
+ */
 export const UserCallRequest = message({
   collaborationID: IdField,
   sessionID: IdField,
@@ -93,6 +96,15 @@ const where = {
 };
 
 /**
+ * The reason and extra the request that caused the event sent (decline, busy, leave, cancel,
+ * kickout, end; docs/state-machine.md, "Reasons"), present only when it sent them.
+ */
+const appReason = {
+  reasonCode: z.string().optional(),
+  reasonExtra: z.string().optional(),
+};
+
+/**
  * The user is rung: a new ring (`member.invited`), a ring again (`member.rung_again`), or, sent
  * first on (re)connect, a ring still in progress (`ringing`). The same ring sent twice has the
  * same sessionID and invitedAt.
@@ -119,12 +131,21 @@ export type UserRingEvent = z.output<typeof UserRingEvent>;
 export const UserRingEndedEvent = z.object({
   kind: z.literal("ring_ended"),
   ...where,
-  reason: z.enum(["accepted", "declined", "busy", "offline", "timed_out", "session_ended"]),
+  reason: z.enum([
+    "accepted",
+    "declined",
+    "busy",
+    "offline",
+    "timed_out",
+    "session_ended",
+    "cancelled",
+  ]),
   memberSessionState: memberState,
   /** Who acted (the user, or the one who ended the session); null: the server (timeout). */
   actorID: z.string().nullable(),
   /** The device whose user procedure acted; null when none (REST, another service, timeout). */
   deviceID: z.string().nullable(),
+  ...appReason,
 });
 export type UserRingEndedEvent = z.output<typeof UserRingEndedEvent>;
 
@@ -143,6 +164,7 @@ export const UserMemberStateEvent = z.object({
   memberSessionState: memberState,
   actorID: z.string().nullable(),
   deviceID: z.string().nullable(),
+  ...appReason,
 });
 export type UserMemberStateEvent = z.output<typeof UserMemberStateEvent>;
 
@@ -152,6 +174,7 @@ export const UserSessionStateEvent = z.object({
   ...where,
   sessionState,
   actorID: z.string().nullable(),
+  ...appReason,
 });
 export type UserSessionStateEvent = z.output<typeof UserSessionStateEvent>;
 

@@ -1,4 +1,10 @@
-import { type EndSessionRequest, type EndSessionResult, HiarError } from "@collab/contracts";
+import {
+  type EndSessionRequest,
+  type EndSessionResult,
+  HiarError,
+  reasonPayload,
+  type WithOptionalReason,
+} from "@collab/contracts";
 import {
   appendSessionEvents,
   endSessionAndMembers,
@@ -22,14 +28,15 @@ import { TRANSACTION_OPTIONS } from "./transaction";
  * answer INVALID_STATE, and pending calling timeouts find no CALLING member.
  *
  * Events: one member.left per member moved (actor = the ender, payload reason "session_ended"),
- * in the order they joined, then session.ended. Refusals: NOT_FOUND (unknown collaboration or
+ * in the order they joined, then session.ended (with the request's reason and extra, when sent).
+ * Refusals: NOT_FOUND (unknown collaboration or
  * session), INVALID_STATE (already ended), PERMISSION_DENIED (neither starter nor creator).
  * One transaction whatever the number of members: lock · end members, session and collaboration
  * in one statement · event_seq + events (packages/domain/README.md, "Statements per use case").
  */
 export async function endSession(
   ctx: DomainContext,
-  input: EndSessionRequest,
+  input: WithOptionalReason<EndSessionRequest>,
 ): Promise<EndSessionResult> {
   const appId = ctx.app.id;
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
@@ -91,6 +98,9 @@ export async function endSession(
             sessionState: "SESSION_END",
             collaborationState: "COLLABORATION_END",
             membersLeft: ended.members.length,
+            // The ender's reason and extra, when sent (the member.left events keep the server's
+            // own reason, session_ended).
+            ...reasonPayload(input),
           },
         },
       ],

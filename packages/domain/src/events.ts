@@ -21,6 +21,8 @@ export const EVENT_TYPES = Object.freeze({
   memberLeft: "member.left",
   /** The member was kicked out (TALKING → KICKOUT). actor = the kicker. */
   memberKickedOut: "member.kicked_out",
+  /** A ring was cancelled before it was answered (CALLING → LEFT). actor = who cancelled. */
+  memberCancelled: "member.cancelled",
   /** The rung member did not answer in time (CALLING → TIMEOUT). actor null (the server). */
   memberTimedOut: "member.timeout",
   /** The first member answered a scheduled session (SESSION_SCHEDULE → SESSION_START). */

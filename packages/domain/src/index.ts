@@ -4,6 +4,13 @@
 export { deleteOwnApp, readUsage } from "./app-operations";
 export { DEFAULT_SECRET_OVERLAP_MS, rotateSecret } from "./app-secret";
 export { effectiveCallingTimeoutSeconds, MAX_CALLING_TIMEOUT_SECONDS } from "./calling-timeout";
+export { cancelInvite } from "./cancel-invite";
+export {
+  type CancelPlanInput,
+  type CancelRightInput,
+  holdsCancelRight,
+  planCancel,
+} from "./cancel-plan";
 export type { DomainContext, DomainSettings } from "./context";
 export { createCollaboration } from "./create-collaboration";
 export { planCreateMembers } from "./create-plan";

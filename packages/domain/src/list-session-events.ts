@@ -17,6 +17,15 @@ function outcomeOf(payload: unknown): InviteOutcome | null {
     : null;
 }
 
+function reasonOf(payload: unknown): { reason: string | null; extra: string | null } {
+  const p =
+    typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
+  return {
+    reason: typeof p.reason === "string" && p.reason !== "" ? p.reason : null,
+    extra: typeof p.extra === "string" && p.extra !== "" ? p.extra : null,
+  };
+}
+
 /** An event as the console shows it (the payload's member copy stays on the server). */
 export function sessionEventView(row: SessionEventRow): SessionEventView {
   return {
@@ -29,6 +38,7 @@ export function sessionEventView(row: SessionEventRow): SessionEventView {
     traceID: row.traceId,
     createdAt: row.createdAt.toISOString(),
     outcome: outcomeOf(row.payload),
+    ...reasonOf(row.payload),
   };
 }
 

@@ -3,6 +3,8 @@ import type {
   MemberActionRequest,
   MemberSessionStateName,
   MemberTransitionResult,
+  ReasonInput,
+  WithOptionalReason,
 } from "@collab/contracts";
 import type { DomainContext } from "./context";
 import { EVENT_TYPES, type EventType } from "./events";
@@ -33,7 +35,8 @@ const SELF_ACTIONS = {
 
 type SelfAction = (
   ctx: DomainContext,
-  input: MemberActionRequest,
+  /** decline, busy and leave also take the optional reason (MemberActionWithReasonRequest). */
+  input: MemberActionRequest & ReasonInput,
   /** A user procedure's device (the user channel): recorded on the event. */
   origin?: TransitionOrigin,
 ) => Promise<MemberTransitionResult>;
@@ -50,6 +53,7 @@ function selfAction(name: keyof typeof SELF_ACTIONS): SelfAction {
       to,
       eventType,
       ...(origin?.deviceID === undefined ? {} : { deviceID: origin.deviceID }),
+      reason: { reason: input.reason, extra: input.extra },
     });
 }
 
@@ -72,7 +76,7 @@ export const leaveSession = selfAction("leaveSession");
  */
 export function kickoutMember(
   ctx: DomainContext,
-  input: KickoutRequest,
+  input: WithOptionalReason<KickoutRequest>,
 ): Promise<MemberTransitionResult> {
   return transitionMember(ctx, {
     collaborationID: input.collaborationID,
@@ -83,5 +87,6 @@ export function kickoutMember(
     requireKickRight: true,
     to: "MEMBER_KICKOUT",
     eventType: EVENT_TYPES.memberKickedOut,
+    reason: { reason: input.reason, extra: input.extra },
   });
 }

@@ -3,6 +3,8 @@ import {
   HiarError,
   type MemberSessionStateName,
   type MemberTransitionResult,
+  type ReasonInput,
+  reasonPayload,
   type SessionStateName,
 } from "@collab/contracts";
 import {
@@ -48,6 +50,8 @@ export interface MemberTransitionSpec {
   readonly eventType: EventType;
   /** Recorded in the event's payload as `deviceID` when set. */
   readonly deviceID?: string;
+  /** The request's reason and extra: recorded in the event's payload when sent (reason.ts). */
+  readonly reason?: ReasonInput;
 }
 
 function kickerMayKick(
@@ -124,8 +128,11 @@ export async function transitionMember(
     if (!moved) throw refusedTransition(spec.subjectID, from, spec.to, spec.subjectField);
 
     const payload = { collaborationID: spec.collaborationID };
-    const memberPayload =
-      spec.deviceID === undefined ? payload : { ...payload, deviceID: spec.deviceID };
+    const memberPayload = {
+      ...payload,
+      ...(spec.deviceID === undefined ? {} : { deviceID: spec.deviceID }),
+      ...reasonPayload(spec.reason ?? {}),
+    };
     const events: NewSessionEvent[] = [
       {
         type: spec.eventType,

@@ -1,5 +1,12 @@
 import { LIMITS, MAX_CALLING_TIMEOUT_SECONDS } from "@collab/contracts";
 
+const REASON_NOTE =
+  "**Extension of this service**: optional short code saying why (e.g. busy, declined, " +
+  'no_answer, other, or your own; not "session_ended"), stored in the event\'s payload when sent.';
+const EXTRA_NOTE =
+  "**Extension of this service**: optional free text or data (≤ 4096 characters), stored in " +
+  "the event's payload when sent.";
+
 // What a field means, where its schema alone cannot say (rules across fields, defaults with a
 // meaning). Keyed by "Component.field"; a test fails when a key names no field of the document.
 
@@ -37,4 +44,19 @@ export const FIELD_NOTES: Readonly<Record<string, string>> = {
   "QueryByUserRequest.history": "Include ended collaborations.",
   "CollaborationInfo.members": "The session's members, keyed by userID.",
   "CollaborationInfo.userID": "The creator.",
+  "CancelInviteRequest.userID":
+    "Who cancels: a member of the session, not kicked out, that rang each listed member, or " +
+    "(without ruleSettings.roleControl) the session's starter or the collaboration's creator, " +
+    "or (with it) a member whose role is granted RIGHT_CANCEL or RIGHT_ALL.",
+  "CancelInviteRequest.members":
+    `userIDs whose ring stops: 1–${LIMITS.maxInviteMembers}, each once, not userID; each must ` +
+    "still be MEMBER_CALLING and becomes MEMBER_LEFT (event member.cancelled). All or nothing.",
+  "CancelInviteRequest.reason": REASON_NOTE,
+  "CancelInviteRequest.extra": EXTRA_NOTE,
+  "MemberActionWithReasonRequest.reason": REASON_NOTE,
+  "MemberActionWithReasonRequest.extra": EXTRA_NOTE,
+  "KickoutRequest.reason": REASON_NOTE,
+  "KickoutRequest.extra": EXTRA_NOTE,
+  "EndSessionRequest.reason": `${REASON_NOTE} Recorded on the session.ended event.`,
+  "EndSessionRequest.extra": `${EXTRA_NOTE} Recorded on the session.ended event.`,
 };

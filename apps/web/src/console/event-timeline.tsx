@@ -1,6 +1,6 @@
 "use client";
 import type { SessionEventView } from "@collab/contracts";
-import { Button, Code, Group, Skeleton, Stack, Text, Timeline } from "@mantine/core";
+import { Badge, Button, Code, Group, Skeleton, Stack, Text, Timeline } from "@mantine/core";
 import { useTranslations } from "next-intl";
 import { type ConsoleT, describeEvent, memberStateLook } from "./labels";
 import { Time } from "./time";
@@ -59,6 +59,18 @@ export function EventTimeline({
                     {t("events.was", { state: memberStateLook(event.fromState, t).label })}
                   </Text>
                 )}
+                {event.reason !== null && (
+                  <Badge
+                    size="sm"
+                    variant="light"
+                    color="gray"
+                    radius="sm"
+                    tt="none"
+                    data-testid="event-reason"
+                  >
+                    {t("events.reason", { reason: event.reason })}
+                  </Badge>
+                )}
               </Group>
             }
           >
@@ -69,6 +81,11 @@ export function EventTimeline({
               <Text size="xs" c="dimmed">
                 #{event.seq}
               </Text>
+              {event.extra !== null && (
+                <Text size="xs" c="dimmed" lineClamp={2} data-testid="event-extra">
+                  {t("events.extra")} <Code fz="xs">{event.extra}</Code>
+                </Text>
+              )}
               {event.traceID !== null && (
                 <Text size="xs" c="dimmed">
                   {t("events.trace")} <Code fz="xs">{event.traceID}</Code>

@@ -18,6 +18,8 @@ const event = (overrides: Partial<SessionEventView>): SessionEventView => ({
   traceID: "t1",
   createdAt: "2026-01-01T12:00:00.000Z",
   outcome: "added",
+  reason: null,
+  extra: null,
   ...overrides,
 });
 
@@ -44,6 +46,13 @@ describe("describeEvent", () => {
     expect(describeEvent(event({ type: "member.added", toState: "MEMBER_UNSPECIFIED" }), t)).toBe(
       "alice added bob",
     );
+    const cancelled = event({
+      type: "member.cancelled",
+      fromState: "MEMBER_CALLING",
+      toState: "MEMBER_LEFT",
+    });
+    expect(describeEvent(cancelled, t)).toBe("alice cancelled the ring to bob");
+    expect(describeEvent(cancelled, zh)).toBe("alice 取消了对 bob 的呼叫");
   });
 
   it("still describes event types it does not know, and server actions", () => {

@@ -102,6 +102,8 @@ export function describeEvent(event: SessionEventView, t: ConsoleT): string {
       return t("events.invited", { actor, subject });
     case "member.rung_again":
       return t("events.rungAgain", { actor, subject });
+    case "member.cancelled":
+      return t("events.cancelled", { actor, subject });
     default: {
       // Types this console does not know yet (e.g. answers, timeouts): say what state it led to.
       if (event.subjectID !== null && event.toState !== null) {

@@ -3,6 +3,7 @@ import type { SessionMemberView, SessionView } from "@collab/contracts";
 import { Badge, Box, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import { useTranslations } from "next-intl";
 import { MemberStateBadge } from "./badges";
+import { CancelRing } from "./cancel-ring";
 import classes from "./console.module.css";
 import { OpenAsMember } from "./open-as-member";
 import { Time } from "./time";
@@ -34,6 +35,23 @@ function Invited({ member }: { member: SessionMemberView }) {
         <Time iso={member.invitedAt} />
       </Text>
     </Stack>
+  );
+}
+
+/** The member's actions: open the phone as them; cancel their ring while it rings. */
+function MemberActions({ session, member }: { session: SessionView; member: SessionMemberView }) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <OpenAsMember sessionID={session.sessionID} userID={member.userID} />
+      {member.memberSessionState === "MEMBER_CALLING" && member.invitedBy !== null && (
+        <CancelRing
+          collaborationID={session.collaborationID}
+          sessionID={session.sessionID}
+          userID={member.userID}
+          invitedBy={member.invitedBy}
+        />
+      )}
+    </Group>
   );
 }
 
@@ -80,7 +98,7 @@ function MemberRows({ session }: { session: SessionView }) {
               <Invited member={m} />
             </Table.Td>
             <Table.Td>
-              <OpenAsMember sessionID={session.sessionID} userID={m.userID} />
+              <MemberActions session={session} member={m} />
             </Table.Td>
           </Table.Tr>
         ))}
@@ -129,7 +147,7 @@ function MemberCards({ session }: { session: SessionView }) {
               )}
             </Text>
             <Group mt={6}>
-              <OpenAsMember sessionID={session.sessionID} userID={m.userID} />
+              <MemberActions session={session} member={m} />
             </Group>
           </Paper>
         );
@@ -150,7 +168,8 @@ export function MembersTable({ session }: { session: SessionView }) {
   return (
     <>
       <Box visibleFrom="sm">
-        <Table.ScrollContainer minWidth={720} type="native">
+        {/* Wide enough for a ringing member's two actions without squeezing the state badge. */}
+        <Table.ScrollContainer minWidth={920} type="native">
           <MemberRows session={session} />
         </Table.ScrollContainer>
       </Box>

@@ -303,7 +303,11 @@ function Phone({ token, onSignOut }: { token: string; onSignOut: () => void }) {
       phone.on("ringEnded", ({ event, ring, elsewhere }) => {
         const who = ring?.invitedBy ?? null;
         if (elsewhere) notify("elsewhere", t.answeredElsewhereDetail(who, event.reason));
-        else if (event.reason === "timed_out" || event.reason === "session_ended") {
+        else if (
+          event.reason === "timed_out" ||
+          event.reason === "session_ended" ||
+          event.reason === "cancelled"
+        ) {
           notify("ended", t.ringEnded(who, event.reason));
         }
       }),

@@ -93,4 +93,5 @@ const ringEndNames: Record<string, string> = {
   offline: "was reported offline",
   timed_out: "was missed",
   session_ended: "ended",
+  cancelled: "was cancelled by the caller",
 };

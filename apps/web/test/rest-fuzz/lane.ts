@@ -1,4 +1,5 @@
 import {
+  type CancelInviteRequest,
   COMMON_ERRORS,
   type CreateCollaborationRequest,
   canTransition,
@@ -72,6 +73,25 @@ const MEMBER_ACTION_TARGET: Partial<Record<HiarOperationName, MemberSessionState
   reportOffline: "MEMBER_OFFLINE",
   leaveSession: "MEMBER_LEFT",
 };
+
+/** Operations that take the optional reason and extra (docs/state-machine.md, "Reasons"). */
+const REASONED: ReadonlySet<HiarOperationName> = new Set([
+  "declineCall",
+  "reportBusy",
+  "leaveSession",
+  "kickoutMember",
+  "endSession",
+  "cancelInvite",
+]);
+
+/** A valid reason and extra, or neither (what a HiAR client sends). */
+function reasonFields(c: Choices): { [key: string]: Json } {
+  if (c.chance(0.5)) return {};
+  return {
+    reason: c.pick(["", "busy", "no_answer", "wrong person 😀"]),
+    extra: c.pick(["", '{"note":1}', "漢字"]),
+  };
+}
 
 /** Setup rings members into a session only while it has fewer live ones than this. */
 const ROOMY_LIVE_MEMBERS = 40;
@@ -247,6 +267,11 @@ export class Lane {
   }
 
   async #validBody(c: Choices): Promise<{ [key: string]: Json }> {
+    const body = await this.#validBodyWithoutReason(c);
+    return REASONED.has(this.name) ? { ...body, ...reasonFields(c) } : body;
+  }
+
+  async #validBodyWithoutReason(c: Choices): Promise<{ [key: string]: Json }> {
     switch (this.name) {
       case "createCollaboration":
         return this.#createBody(c);
@@ -270,6 +295,19 @@ export class Lane {
         const others = [...s.members.keys()].filter((u) => u !== target);
         const kicker = c.chance(0.8) || others.length === 0 ? s.creator : c.pick(others);
         return { ...ids(s), userID: kicker, memberID: target };
+      }
+      case "cancelInvite": {
+        // Ringing members of one session, stopped by their inviter (the creator, who rang them
+        // all here), now and then by another member (PERMISSION_DENIED) or of a non-ringing one.
+        if (c.chance(0.85)) await this.#ensureMemberIn(["MEMBER_CALLING"]);
+        const [s, first] = this.#memberIn(c, ["MEMBER_CALLING"]);
+        const ringing = [...s.members]
+          .filter(([u, state]) => state === "MEMBER_CALLING" && u !== first)
+          .map(([u]) => u);
+        const members = [first, ...(c.chance(0.3) ? ringing.slice(0, 1 + c.int(2)) : [])];
+        const others = [...s.members.keys()].filter((u) => !members.includes(u));
+        const canceller = c.chance(0.85) || others.length === 0 ? s.creator : c.pick(others);
+        return { ...ids(s), userID: canceller, members: members.filter((u) => u !== canceller) };
       }
       case "endSession": {
         if (c.chance(0.85)) await this.#ensureLiveSession();
@@ -642,6 +680,26 @@ export class Lane {
           throw new Error(`${req.memberID} cannot be kicked out from ${from ?? "not a member"}`);
         }
         return { delta: events(1), apply: () => s.members.set(req.memberID, "MEMBER_KICKOUT") };
+      }
+      case "cancelInvite": {
+        const req = parsed as CancelInviteRequest;
+        const s = sessionOf(req);
+        const canceller = s.members.get(req.userID);
+        if (canceller === undefined || canceller === "MEMBER_KICKOUT") {
+          throw new Error(`${req.userID} may not cancel (${canceller ?? "not a member"})`);
+        }
+        for (const userID of req.members) {
+          const from = s.members.get(userID);
+          if (from !== "MEMBER_CALLING") {
+            throw new Error(`${userID} cannot be cancelled from ${from ?? "not a member"}`);
+          }
+        }
+        return {
+          delta: events(req.members.length),
+          apply: () => {
+            for (const userID of req.members) s.members.set(userID, "MEMBER_LEFT");
+          },
+        };
       }
       case "endSession": {
         const s = sessionOf(parsed as MemberActionRequest);

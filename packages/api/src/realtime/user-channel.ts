@@ -1,4 +1,5 @@
 import {
+  payloadReason,
   type UserCall,
   UserCallMember,
   type UserChannelEvent,
@@ -43,6 +44,15 @@ const RING_END_REASONS: Partial<Record<string, UserRingEndedEvent["reason"]>> = 
 
 const EMPTY_MEMBER: UserCallMember = { medias: [], tools: [], roles: [], deviceType: 0, extra: "" };
 
+/** The request's reason and extra carried by the event, as the channel's optional fields. */
+function appReason(payload: unknown): { reasonCode?: string; reasonExtra?: string } {
+  const { reason, extra } = payloadReason(payload);
+  return {
+    ...(reason === null ? {} : { reasonCode: reason }),
+    ...(extra === null ? {} : { reasonExtra: extra }),
+  };
+}
+
 function record(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
 }
@@ -63,6 +73,7 @@ export function channelEventFor(userId: string, event: TailedEvent): UserChannel
       ...where,
       sessionState: event.type === "session.started" ? "SESSION_START" : "SESSION_END",
       actorID: event.actorId,
+      ...appReason(payload),
     };
   }
   if (event.subjectId === null || event.toState === null) return null;
@@ -81,7 +92,8 @@ export function channelEventFor(userId: string, event: TailedEvent): UserChannel
       members: null,
     };
   }
-  const ended = RING_END_REASONS[event.toState];
+  // A cancelled ring ends in MEMBER_LEFT too, which otherwise means the session ended.
+  const ended = event.type === "member.cancelled" ? "cancelled" : RING_END_REASONS[event.toState];
   if (self && event.fromState === "MEMBER_CALLING" && ended !== undefined) {
     return {
       kind: "ring_ended",
@@ -90,6 +102,7 @@ export function channelEventFor(userId: string, event: TailedEvent): UserChannel
       memberSessionState: event.toState,
       actorID: event.actorId,
       deviceID,
+      ...appReason(payload),
     };
   }
   return {
@@ -102,6 +115,7 @@ export function channelEventFor(userId: string, event: TailedEvent): UserChannel
     memberSessionState: event.toState,
     actorID: event.actorId,
     deviceID,
+    ...appReason(payload),
   };
 }
 

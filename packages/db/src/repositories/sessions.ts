@@ -112,6 +112,8 @@ export interface LockedMemberRow {
   readonly userId: string;
   readonly memberSessionState: MemberSessionState;
   readonly roles: readonly number[];
+  /** Who rang the member last (null: never rung, e.g. added by /create). */
+  readonly invitedBy: string | null;
 }
 
 export interface LockedSession {
@@ -147,6 +149,7 @@ interface LockedSessionDbRow {
     userId: string;
     state: MemberSessionState;
     roles: number[] | null;
+    invitedBy: string | null;
   }[];
 }
 
@@ -187,7 +190,7 @@ export async function lockSession(
            l."collaboration_id" AS session_collaboration_id,
            (SELECT coalesce(json_agg(json_build_object(
                      'userId', m."user_id", 'state', m."member_session_state",
-                     'roles', m."roles")), '[]'::json)
+                     'roles', m."roles", 'invitedBy', m."invited_by")), '[]'::json)
               FROM "session_member" m
              WHERE m."app_id" = ${key.appId}
                AND m."session_id" = l."id"
@@ -221,6 +224,7 @@ export async function lockSession(
       userId: m.userId,
       memberSessionState: m.state,
       roles: m.roles ?? [],
+      invitedBy: m.invitedBy ?? null,
     })),
   };
 }

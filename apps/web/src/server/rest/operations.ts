@@ -9,6 +9,7 @@ import {
 } from "@collab/contracts";
 import {
   acceptCall,
+  cancelInvite,
   createCollaboration,
   type DomainContext,
   declineCall,
@@ -64,6 +65,7 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   leaveSession: serve(leaveSession, empty),
   kickoutMember: serve(kickoutMember, empty),
   endSession: serve(endSession, empty),
+  cancelInvite: serve(cancelInvite, empty),
   fetchSessionEvents: serve(fetchSessionEvents, sessionEventsRespAny, false),
   issueUserToken: serve(issueUserToken, userTokenRespAny, false),
 };
