@@ -268,6 +268,52 @@ describe.each(testDatabaseTargets())("operator console on %s", (target) => {
     }
   }, 30_000);
 
+  it("shows a member's missed calls, newest first, from the members table and by userID", async () => {
+    if (!ids) throw new Error("needs the session created above");
+    // dave declines this ring; then another collaboration rings him and he reports busy.
+    const declined = await hiarPost(server, appA, "/session/decline", { ...ids, userID: dave });
+    expect(declined.status, declined.text).toBe(200);
+    const created = await hiarPost(server, appA, "/create", {
+      userID: alice,
+      detail: `Follow-up ${suffix}`,
+    });
+    expect(created.status, created.text).toBe(200);
+    const second = (created.body as { data: { collaborationID: string; sessionID: string } }).data;
+    const other = { collaborationID: second.collaborationID, sessionID: second.sessionID };
+    for (const [path, body] of [
+      ["/session/invite", { ...other, userID: alice, members: [{ userID: dave }] }],
+      ["/session/busy", { ...other, userID: dave }],
+    ] as const) {
+      const response = await hiarPost(server, appA, path, body);
+      expect(response.status, response.text).toBe(200);
+    }
+
+    await page.goto(url(`/console/sessions/${ids.sessionID}`));
+    await memberRow(dave).getByRole("link", { name: `Missed calls of ${dave}` }).click();
+    await page.waitForURL(url(`/console/calls?user=${dave}`));
+    await page.getByRole("heading", { level: 1, name: "Missed calls" }).waitFor();
+    const rows = page.getByTestId("missed-call");
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute("data-reason")))).toEqual([
+      "busy",
+      "declined",
+    ]);
+    await rows.first().getByText("Busy").waitFor();
+    await rows.nth(1).getByText("Declined").waitFor();
+    await rows.first().getByText(`Follow-up ${suffix}`).waitFor();
+    expect(await rows.nth(1).getByRole("link").getAttribute("href")).toBe(
+      `/console/sessions/${ids.sessionID}`,
+    );
+    await browser.screenshot(page, "10b-missed-calls");
+
+    // By userID from the search: carol's ring is still ringing, so she has missed none.
+    await page.getByTestId("calls-user").fill(carol);
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(url(`/console/calls?user=${carol}`));
+    await page.getByTestId("no-missed-calls").getByText(`${carol} has missed no calls.`).waitFor();
+    expect(await rows.count()).toBe(0);
+  }, 60_000);
+
   it("refuses another app's session URL as not found", async () => {
     if (!ids) throw new Error("needs the session created above");
     await signOut();

@@ -3,6 +3,13 @@
 
 export { deleteOwnApp, readUsage } from "./app-operations";
 export { DEFAULT_SECRET_OVERLAP_MS, rotateSecret } from "./app-secret";
+export {
+  type CallFacts,
+  type CallResult,
+  callOutcome,
+  callOutcomeKeys,
+  MEMBER_CANCELLED_EVENT,
+} from "./call-outcome";
 export { effectiveCallingTimeoutSeconds, MAX_CALLING_TIMEOUT_SECONDS } from "./calling-timeout";
 export type { DomainContext, DomainSettings } from "./context";
 export { createCollaboration } from "./create-collaboration";
@@ -13,14 +20,17 @@ export { findSessionOrThrow, getSession } from "./get-session";
 export { isStoredId } from "./ids";
 export {
   assertInviteRequest,
+  BUSY_STATE,
   type InviteChange,
   type InvitePlan,
   type InvitePlanInput,
   inviteOutcomeFor,
   planInvite,
   RING_STATE,
+  type TalkingElsewhere,
 } from "./invite-plan";
 export { type InviteOptions, inviteSession } from "./invite-session";
+export { inviteEvent, inviteMemberWrite } from "./invite-writes";
 export { issueUserToken } from "./issue-user-token";
 export {
   holdsKickRight,
@@ -72,4 +82,5 @@ export {
   ringingCalls,
   userCallView,
 } from "./user-calls";
+export { fetchUserCalls } from "./user-call-history";
 export { getWebhook, listWebhookDeliveries, setWebhook } from "./webhook-settings";

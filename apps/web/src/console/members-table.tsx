@@ -4,6 +4,7 @@ import { Badge, Box, Group, Paper, Stack, Table, Text } from "@mantine/core";
 import { useTranslations } from "next-intl";
 import { MemberStateBadge } from "./badges";
 import classes from "./console.module.css";
+import { MissedCallsLink } from "./missed-calls-link";
 import { OpenAsMember } from "./open-as-member";
 import { Time } from "./time";
 
@@ -61,6 +62,7 @@ function MemberRows({ session }: { session: SessionView }) {
                   {m.userID}
                 </Text>
                 {m.userID === session.collaboration.creatorID && <CreatorTag />}
+                <MissedCallsLink userID={m.userID} />
               </Group>
             </Table.Td>
             <Table.Td className={classes.nowrap}>
@@ -130,6 +132,7 @@ function MemberCards({ session }: { session: SessionView }) {
             </Text>
             <Group mt={6}>
               <OpenAsMember sessionID={session.sessionID} userID={m.userID} />
+              <MissedCallsLink userID={m.userID} />
             </Group>
           </Paper>
         );

@@ -62,6 +62,11 @@ const NAV = [
     active: (path: string) => path === "/console" || path.startsWith("/console/sessions/"),
   },
   {
+    href: "/console/calls",
+    label: "calls",
+    active: (path: string) => path === "/console/calls",
+  },
+  {
     href: "/console/webhook",
     label: "webhook",
     active: (path: string) => path === "/console/webhook",

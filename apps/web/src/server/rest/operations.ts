@@ -5,6 +5,7 @@ import {
   type HiarOperationName,
   queryByUserRespAny,
   sessionEventsRespAny,
+  userCallsRespAny,
   userTokenRespAny,
 } from "@collab/contracts";
 import {
@@ -14,6 +15,7 @@ import {
   declineCall,
   endSession,
   fetchSessionEvents,
+  fetchUserCalls,
   inviteSession,
   issueUserToken,
   kickoutMember,
@@ -65,5 +67,6 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   kickoutMember: serve(kickoutMember, empty),
   endSession: serve(endSession, empty),
   fetchSessionEvents: serve(fetchSessionEvents, sessionEventsRespAny, false),
+  fetchUserCalls: serve(fetchUserCalls, userCallsRespAny, false),
   issueUserToken: serve(issueUserToken, userTokenRespAny, false),
 };
