@@ -289,7 +289,9 @@ describe.each(testDatabaseTargets())("operator console on %s", (target) => {
     }
 
     await page.goto(url(`/console/sessions/${ids.sessionID}`));
-    await memberRow(dave).getByRole("link", { name: `Missed calls of ${dave}` }).click();
+    await memberRow(dave)
+      .getByRole("link", { name: `Missed calls of ${dave}` })
+      .click();
     await page.waitForURL(url(`/console/calls?user=${dave}`));
     await page.getByRole("heading", { level: 1, name: "Missed calls" }).waitFor();
     const rows = page.getByTestId("missed-call");

@@ -25,7 +25,9 @@ describe.each(testDatabaseTargets())("busy detection and POST /user/calls on %s"
     if (!first) throw new Error("an app was provisioned");
     app = first;
     hiar = createHiarClient({ baseUrl: server.baseUrl, appId: app.id, secret: app.secret });
-    const document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as OpenApiDocument;
+    const document = (await (
+      await fetch(`${server.baseUrl}/openapi.json`)
+    ).json()) as OpenApiDocument;
     validate = documentValidator(document);
   });
   afterAll(async () => {

@@ -78,7 +78,10 @@ export const RuleSettings = message({
    * presence (proto3 `optional bool`): absent (or null) = the deployment's default
    * (HIAR_BUSY_DETECTION, off unless configured); true or false overrides it.
    */
-  busyDetection: z.preprocess((value: unknown) => (value === null ? undefined : value), Bool.optional()),
+  busyDetection: z.preprocess<unknown, z.ZodOptional<typeof Bool>, boolean | null | undefined>(
+    (value: unknown) => (value === null ? undefined : value),
+    Bool.optional(),
+  ),
 });
 export type RuleSettings = z.output<typeof RuleSettings>;
 export type RuleSettingsInput = z.input<typeof RuleSettings>;

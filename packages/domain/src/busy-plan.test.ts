@@ -1,4 +1,8 @@
-import { InviteSessionRequest, MEMBER_SESSION_STATES, TERMINAL_MEMBER_STATES } from "@collab/contracts";
+import {
+  InviteSessionRequest,
+  MEMBER_SESSION_STATES,
+  TERMINAL_MEMBER_STATES,
+} from "@collab/contracts";
 import { describe, expect, it } from "vitest";
 import { type InvitePlanInput, planInvite, type TalkingElsewhere } from "./invite-plan";
 import { inviteEvent, inviteMemberWrite } from "./invite-writes";
@@ -56,9 +60,7 @@ describe("planInvite with busy detection", () => {
 
   it("the limit counts rings only: all busy passes a full session", () => {
     expect(plan(["busy"], { liveCount: 3, limit: 3 }).outcomes[0]?.outcome).toBe("busy");
-    expect(() => plan(["busy", "a"], { liveCount: 3, limit: 3 })).toThrow(
-      /the limit is 3/,
-    );
+    expect(() => plan(["busy", "a"], { liveCount: 3, limit: 3 })).toThrow(/the limit is 3/);
   });
 
   it("without talkingElsewhere nobody is busy (busy detection off)", () => {
@@ -96,7 +98,11 @@ describe("what the invite writes for a busy invitee", () => {
     if (change === undefined) throw new Error("no change");
     expect(inviteMemberWrite(change).memberSessionState).toBe("MEMBER_CALLING");
     const event = inviteEvent(change, { ...ids, userID: "boss" }, "t");
-    expect(event).toMatchObject({ type: "member.invited", actorId: "boss", toState: "MEMBER_CALLING" });
+    expect(event).toMatchObject({
+      type: "member.invited",
+      actorId: "boss",
+      toState: "MEMBER_CALLING",
+    });
     expect(event.payload).not.toHaveProperty("talkingIn");
   });
 });

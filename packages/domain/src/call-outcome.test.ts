@@ -1,4 +1,8 @@
-import { CALL_OUTCOMES, MEMBER_SESSION_STATES, type MemberSessionStateName } from "@collab/contracts";
+import {
+  CALL_OUTCOMES,
+  MEMBER_SESSION_STATES,
+  type MemberSessionStateName,
+} from "@collab/contracts";
 import { describe, expect, it } from "vitest";
 import { callOutcome, callOutcomeKeys, MEMBER_CANCELLED_EVENT } from "./call-outcome";
 
@@ -36,7 +40,9 @@ describe("callOutcome", () => {
       outcome: "answered",
       missedReason: null,
     });
-    expect(callOutcome(facts("MEMBER_LEFT", "MEMBER_CALLING", MEMBER_CANCELLED_EVENT))).toStrictEqual({
+    expect(
+      callOutcome(facts("MEMBER_LEFT", "MEMBER_CALLING", MEMBER_CANCELLED_EVENT)),
+    ).toStrictEqual({
       outcome: "missed",
       missedReason: "cancelled",
     });
@@ -45,9 +51,9 @@ describe("callOutcome", () => {
       "cancelled",
     );
     // The cancel event decides whatever the from-state says.
-    expect(callOutcome(facts("MEMBER_LEFT", "MEMBER_TALKING", MEMBER_CANCELLED_EVENT))?.outcome).toBe(
-      "missed",
-    );
+    expect(
+      callOutcome(facts("MEMBER_LEFT", "MEMBER_TALKING", MEMBER_CANCELLED_EVENT))?.outcome,
+    ).toBe("missed");
   });
 
   it("offline: answered after talking, missed while ringing; kicked out: answered", () => {
@@ -80,7 +86,7 @@ describe("callOutcomeKeys (the SQL filter)", () => {
     expect(new Set(parts.flat().map(key))).toStrictEqual(new Set(all.map(key)));
   });
 
-  it("agrees with the rule, \"\" standing for any other event type and for no from-state", () => {
+  it('agrees with the rule, "" standing for any other event type and for no from-state', () => {
     for (const k of callOutcomeKeys("missed")) {
       const result = callOutcome({
         memberSessionState: k.state,

@@ -74,6 +74,7 @@ export {
 } from "./time-out-due-calls";
 export { MAX_UNIX_SECONDS, timeRange, unixSecondsToDate } from "./times";
 export { TRANSACTION_OPTIONS } from "./transaction";
+export { fetchUserCalls } from "./user-call-history";
 export {
   listUserCalls,
   MAX_CURRENT_CALLS,
@@ -82,5 +83,4 @@ export {
   ringingCalls,
   userCallView,
 } from "./user-calls";
-export { fetchUserCalls } from "./user-call-history";
 export { getWebhook, listWebhookDeliveries, setWebhook } from "./webhook-settings";

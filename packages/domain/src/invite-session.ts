@@ -7,7 +7,12 @@ import {
   memberLimitFor,
   TERMINAL_MEMBER_STATES,
 } from "@collab/contracts";
-import { type DbExecutor, lockSession, readInviteSnapshot, writeInviteIfUnchanged } from "@collab/db";
+import {
+  type DbExecutor,
+  lockSession,
+  readInviteSnapshot,
+  writeInviteIfUnchanged,
+} from "@collab/db";
 import { LRUCache } from "lru-cache";
 import { effectiveCallingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";

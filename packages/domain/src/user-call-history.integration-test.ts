@@ -182,7 +182,9 @@ describe.each(testDatabaseTargets())("a user's calls on %s", (target) => {
       expect(new Set(got.map((g) => JSON.stringify(g)))).toStrictEqual(
         new Set(want(outcome).map((w) => JSON.stringify(w))),
       );
-      expect(got.map(([id]) => id)).toStrictEqual(await newestFirst(got.map(([id]) => id as string)));
+      expect(got.map(([id]) => id)).toStrictEqual(
+        await newestFirst(got.map(([id]) => id as string)),
+      );
     }
   });
 

@@ -24,8 +24,8 @@ import {
   lockSession,
   planInvite,
   readInviteSnapshot,
-  type TalkingElsewhere,
   sessionNotFound,
+  type TalkingElsewhere,
   writeInviteIfUnchanged,
 } from "./project";
 

@@ -65,7 +65,12 @@ function UserSearch({ user }: { user: string | null }) {
     router.push(missedCallsHref({ user: userID }));
   };
   return (
-    <Box component="form" onSubmit={submit} aria-label={t("searchForm")} w={{ base: "100%", xs: 440 }}>
+    <Box
+      component="form"
+      onSubmit={submit}
+      aria-label={t("searchForm")}
+      w={{ base: "100%", xs: 440 }}
+    >
       <Group gap="xs" align="flex-start" wrap="nowrap">
         <TextInput
           aria-label={t("userId")}
@@ -112,7 +117,11 @@ function CallRow({ call }: { call: UserCallRecord }) {
   const t = useTranslations("calls");
   const rungAt = iso(call.invitedAt);
   return (
-    <Table.Tr data-testid="missed-call" data-session={call.sessionID} data-reason={call.missedReason}>
+    <Table.Tr
+      data-testid="missed-call"
+      data-session={call.sessionID}
+      data-reason={call.missedReason}
+    >
       <Table.Td className={classes.nowrap} ps="md">
         <Text size="sm" span>
           {rungAt === null ? "—" : <Time iso={rungAt} style="long" />}
@@ -171,7 +180,12 @@ function MissedCalls({ user, cursor }: { user: string; cursor: string | null }) 
           </Text>
         ) : (
           <Table.ScrollContainer minWidth={640} type="native">
-            <Table verticalSpacing="xs" horizontalSpacing="sm" aria-label={t("listLabel", { user })} aria-busy={calls.isFetching}>
+            <Table
+              verticalSpacing="xs"
+              horizontalSpacing="sm"
+              aria-label={t("listLabel", { user })}
+              aria-busy={calls.isFetching}
+            >
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th ps="md">{t("rungAt")}</Table.Th>
