@@ -163,7 +163,7 @@ function MissedCalls({ user, cursor }: { user: string; cursor: string | null }) 
   if (calls.error) {
     return (
       <Alert color="red" title={t("loadFailed")}>
-        {errorText(consoleErrorOf(calls.error))}
+        {errorText.describe(consoleErrorOf(calls.error))}
       </Alert>
     );
   }

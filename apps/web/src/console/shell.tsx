@@ -65,6 +65,8 @@ const NAV = [
     href: "/console/calls",
     label: "calls",
     active: (path: string) => path === "/console/calls",
+    // Phones have no room for it in the header: reached there from a session's members.
+    wideOnly: true,
   },
   {
     href: "/console/webhook",
@@ -96,6 +98,7 @@ function ConsoleNav() {
             color={active ? undefined : "gray"}
             aria-current={active ? "page" : undefined}
             px={{ base: 8, sm: 12 }}
+            visibleFrom={"wideOnly" in item ? "sm" : undefined}
           >
             {t(item.label)}
           </Button>
