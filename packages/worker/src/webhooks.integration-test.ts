@@ -386,7 +386,7 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     await ring(ctx, s, [uid("second")], { callingTimeoutSeconds: 60 });
     sessionEventSignalFor(prisma).notify();
     expect(await eventually(delivered(2), 10_000, 10)).toBe(true);
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(60_000); // not the next poll, ten minutes away
   });
 
   it("delivers only events appended while a URL is set; delivery never blocks a request", async () => {
@@ -398,14 +398,14 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
     const secret = (await prisma.app.findUniqueOrThrow({ where: { id: ctx.app.id } })).secret;
     secrets.set(ctx.app.id, secret);
     receiver.behaviour = () => "hang"; // a receiver that never answers
-    dispatch({ ...SETTINGS, timeoutMs: 2_000 });
+    dispatch({ ...SETTINGS, timeoutMs: 8_000 });
     const member = uid("m");
     await ring(ctx, s, [member], { callingTimeoutSeconds: 60 });
     await eventually(async () => receiver.received.some((r) => r.sessionID === s.sessionID), 5_000);
     // While that POST hangs, requests touching the same session go through at once.
     const started = Date.now();
     await accept(ctx, s, member);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(4_000); // not behind the POST's 8 s timeout
     receiver.behaviour = () => 200;
     expect(
       await eventually(
@@ -471,7 +471,7 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
       const b = await hookedApp();
       const settings = {
         ...SETTINGS,
-        timeoutMs: 4_000,
+        timeoutMs: 20_000,
         concurrency: 8,
         maxConcurrentPerApp: 3,
       };
