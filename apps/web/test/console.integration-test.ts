@@ -268,6 +268,57 @@ describe.each(adapterTestTargets())("operator console on %s", (target) => {
     }
   }, 30_000);
 
+  it("shows a member's missed calls, newest first, from the members table and by userID", async () => {
+    // Its own users and sessions, rung here (earlier rings may have timed out by now).
+    const henry = `henry-${suffix}`;
+    const ivan = `ivan-${suffix}`;
+    const post = async (path: string, body: Record<string, unknown>) => {
+      const response = await hiarPost(server, appA, path, body);
+      expect(response.status, response.text).toBe(200);
+      return response.body as { data: { collaborationID: string; sessionID: string } };
+    };
+    const first = (await post("/create", { userID: alice, detail: `Inspection ${suffix}` })).data;
+    const one = { collaborationID: first.collaborationID, sessionID: first.sessionID };
+    await post("/session/invite", {
+      ...one,
+      userID: alice,
+      members: [{ userID: henry }, { userID: ivan }],
+    });
+    await post("/session/decline", { ...one, userID: henry });
+    // Then another collaboration rings henry, and he reports busy.
+    const second = (await post("/create", { userID: alice, detail: `Follow-up ${suffix}` })).data;
+    const two = { collaborationID: second.collaborationID, sessionID: second.sessionID };
+    await post("/session/invite", { ...two, userID: alice, members: [{ userID: henry }] });
+    await post("/session/busy", { ...two, userID: henry });
+
+    await page.goto(url(`/console/sessions/${one.sessionID}`));
+    await memberRow(henry)
+      .getByRole("link", { name: `Missed calls of ${henry}` })
+      .click();
+    await page.waitForURL(url(`/console/calls?user=${henry}`));
+    await page.getByRole("heading", { level: 1, name: "Missed calls" }).waitFor();
+    const rows = page.getByTestId("missed-call");
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.evaluateAll((r) => r.map((e) => e.getAttribute("data-reason")))).toEqual([
+      "busy",
+      "declined",
+    ]);
+    await rows.first().getByText("Busy").waitFor();
+    await rows.first().getByText(`Follow-up ${suffix}`).waitFor();
+    await rows.nth(1).getByText("Declined").waitFor();
+    expect(await rows.nth(1).getByRole("link").getAttribute("href")).toBe(
+      `/console/sessions/${one.sessionID}`,
+    );
+    await browser.screenshot(page, "10b-missed-calls");
+
+    // By userID from the search: ivan's ring is still ringing, so he has missed none.
+    await page.getByRole("textbox", { name: "User ID" }).fill(ivan);
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(url(`/console/calls?user=${ivan}`));
+    await page.getByTestId("no-missed-calls").getByText(`${ivan} has missed no calls.`).waitFor();
+    expect(await rows.count()).toBe(0);
+  }, 60_000);
+
   it("refuses another app's session URL as not found", async () => {
     if (!ids) throw new Error("needs the session created above");
     await signOut();

@@ -2,6 +2,7 @@ import { createInnerContext, type InnerContext } from "./context";
 import { signedInAppRouter } from "./routers/app/_router";
 import { appSecretRouter } from "./routers/app-secret/_router";
 import { authRouter } from "./routers/auth/_router";
+import { callsRouter } from "./routers/calls/_router";
 import { collaborationRouter } from "./routers/collaboration/_router";
 import { sessionRouter } from "./routers/session/_router";
 import { userRouter } from "./routers/user/_router";
@@ -13,6 +14,7 @@ export const appRouter = router({
   appSecret: appSecretRouter,
   app: signedInAppRouter,
   auth: authRouter,
+  calls: callsRouter,
   collaboration: collaborationRouter,
   session: sessionRouter,
   webhook: webhookRouter,

@@ -24,6 +24,7 @@ describe("TYPE_URLS and Any", () => {
       QueryByUserResp: "type.googleapis.com/hileia_core_collaboration.v1.QueryByUserResp",
       UserTokenResp: "type.googleapis.com/collab.v1.UserTokenResp",
       SessionEventsResp: "type.googleapis.com/collab.v1.SessionEventsResp",
+      UserCallsResp: "type.googleapis.com/collab.v1.UserCallsResp",
     });
   });
 

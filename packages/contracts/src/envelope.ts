@@ -19,6 +19,8 @@ export const TYPE_URLS = Object.freeze({
   UserTokenResp: "type.googleapis.com/collab.v1.UserTokenResp",
   /** This project's extension (POST /session/events). */
   SessionEventsResp: "type.googleapis.com/collab.v1.SessionEventsResp",
+  /** This project's extension (POST /user/calls). */
+  UserCallsResp: "type.googleapis.com/collab.v1.UserCallsResp",
 } as const);
 
 // Protojson renders Any of a well-known type (Empty) as {"@type", "value"}, and Any of an

@@ -21,6 +21,7 @@ export * from "./responses";
 export * from "./rule-settings";
 export * from "./scalars";
 export * from "./session-events";
+export * from "./user-call-history";
 export * from "./user-channel";
 export * from "./user-token";
 export * from "./validation";

@@ -61,8 +61,11 @@ export const InviteSessionRequest = message({
 export type InviteSessionRequest = z.output<typeof InviteSessionRequest>;
 export type InviteSessionRequestInput = z.input<typeof InviteSessionRequest>;
 
-/** What the invite did to one invitee (docs/decisions.md, "Invite"). */
-export const INVITE_OUTCOMES = ["added", "rung_again", "unchanged"] as const;
+/**
+ * What the invite did to one invitee (docs/decisions.md, "Invite"): `busy` = not rung, because
+ * busy detection found them talking in another session (they are MEMBER_BUSY now).
+ */
+export const INVITE_OUTCOMES = ["added", "rung_again", "unchanged", "busy"] as const;
 export type InviteOutcome = (typeof INVITE_OUTCOMES)[number];
 
 /** Result of the typed (tRPC) invite: one entry per invitee, in request order. */

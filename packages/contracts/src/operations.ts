@@ -17,6 +17,7 @@ import {
 } from "./lifecycle";
 import { QueryByUserRequest } from "./query-by-user";
 import { SessionEventsRequest, SessionEventsResponse } from "./session-events";
+import { UserCallsRequest, UserCallsResponse } from "./user-call-history";
 import { UserTokenRequest, UserTokenResponse } from "./user-token";
 
 // The documented HiAR POST paths as data: the REST adapter serves them, the OpenAPI document
@@ -197,6 +198,19 @@ export const HIAR_OPERATIONS = {
     request: SessionEventsRequest,
     response: SessionEventsResponse,
     errors: ["NOT_FOUND"],
+  },
+  // A user's call history (missed calls included): our extension.
+  fetchUserCalls: {
+    path: "/user/calls",
+    summary: "List a user's calls with their outcome (extension)",
+    description:
+      "Returns the calls the user was rung for, newest ring first, each with its outcome: " +
+      "answered, missed (timed out, declined, busy, cancelled, offline) or ongoing; optionally " +
+      "only one outcome, within a time window, paged by an opaque cursor (nextCursor).",
+    origin: "extension",
+    request: UserCallsRequest,
+    response: UserCallsResponse,
+    errors: [],
   },
   // End-user tokens for the user channel: this project's extension.
   issueUserToken: {

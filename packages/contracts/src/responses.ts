@@ -74,6 +74,11 @@ export const RuleSettingsJson = z.object({
    * it (every HiAR client's) answers exactly as HiAR documents.
    */
   callingTimeout: int32.min(1).max(MAX_CALLING_TIMEOUT_SECONDS).optional(),
+  /**
+   * This project's extension: the collaboration's busy detection, present only when it was
+   * created with `busyDetection` (true or false); absent = the deployment's default applies.
+   */
+  busyDetection: z.boolean().optional(),
 });
 export type RuleSettingsJson = z.output<typeof RuleSettingsJson>;
 
@@ -181,12 +186,17 @@ export function buildSessionInfo(s: SessionInfoInit): SessionInfo {
 /**
  * Full rule settings from whatever the domain stored (a parsed request, a partial, or nothing):
  * goes through the request schema, which fills every default and turns numbers into names. HiAR's
- * fields are always all present, in the doc's order; the extension `callingTimeout` follows them
- * only when set (not 0), as protojson leaves out an unset scalar.
+ * fields are always all present, in the doc's order; the extensions follow them only when set:
+ * `callingTimeout` when not 0 (protojson leaves out an unset scalar), `busyDetection` when sent
+ * (a field with presence).
  */
 export function buildRuleSettings(r?: Maybe<RuleSettingsInput>): RuleSettingsJson {
-  const { callingTimeout, ...hiar } = RuleSettingsRequest.parse(r ?? {});
-  return callingTimeout === 0 ? hiar : { ...hiar, callingTimeout };
+  const { callingTimeout, busyDetection, ...hiar } = RuleSettingsRequest.parse(r ?? {});
+  return {
+    ...hiar,
+    ...(callingTimeout === 0 ? {} : { callingTimeout }),
+    ...(busyDetection === undefined ? {} : { busyDetection }),
+  };
 }
 
 export interface CollaborationInfoInit {

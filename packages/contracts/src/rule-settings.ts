@@ -1,11 +1,21 @@
-import type * as z from "zod";
+import * as z from "zod";
 import { CloseControl, Right, StopControl } from "./enums";
-import { BoolField, boundedInt32, Int32, Int32Field, message, repeated, withZero } from "./scalars";
+import {
+  Bool,
+  BoolField,
+  boundedInt32,
+  Int32,
+  Int32Field,
+  message,
+  repeated,
+  withZero,
+} from "./scalars";
 
 // ruleSettings of POST /create. Only a mock request documents it; every field takes its proto
 // default when absent, nested messages included. numberLimit and confirmControl are honoured.
-// `callingTimeout` is this project's extension (HiAR documents no such field): HiAR clients never
-// send it, and responses carry it only when a collaboration sets one (see buildRuleSettings).
+// `callingTimeout` and `busyDetection` are this project's extensions (HiAR documents no such
+// fields): HiAR clients never send them, and responses carry them only when a collaboration sets
+// one (see buildRuleSettings).
 
 /** Longest calling timeout, in seconds (a day), per collaboration and per deployment. */
 export const MAX_CALLING_TIMEOUT_SECONDS = 86_400;
@@ -62,6 +72,16 @@ export const RuleSettings = message({
   toolControl: withZero(ToolControl, {}),
   /** Extension: calling timeout in seconds; 0 = the deployment's default. */
   callingTimeout: withZero(CallingTimeoutSeconds, 0),
+  /**
+   * Extension: server-side busy detection (docs/decisions.md, "Busy detection"): an invitee
+   * talking in another live session of the app is not rung but becomes MEMBER_BUSY. A field with
+   * presence (proto3 `optional bool`): absent (or null) = the deployment's default
+   * (HIAR_BUSY_DETECTION, off unless configured); true or false overrides it.
+   */
+  busyDetection: z.preprocess<unknown, z.ZodOptional<typeof Bool>, boolean | null | undefined>(
+    (value: unknown) => (value === null ? undefined : value),
+    Bool.optional(),
+  ),
 });
 export type RuleSettings = z.output<typeof RuleSettings>;
 export type RuleSettingsInput = z.input<typeof RuleSettings>;

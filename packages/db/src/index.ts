@@ -37,6 +37,7 @@ export { type PingResult, ping } from "./ping";
 export * from "./repositories/app-usage";
 export * from "./repositories/apps";
 export * from "./repositories/backlog";
+export * from "./repositories/call-history";
 export * from "./repositories/cancel-rings";
 export * from "./repositories/collaborations";
 export * from "./repositories/console-sessions";

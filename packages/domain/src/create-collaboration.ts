@@ -20,8 +20,8 @@ import { TRANSACTION_OPTIONS } from "./transaction";
 
 /**
  * POST /create (docs/decisions.md, "/create"): a new collaboration (COLLABORATION_START, the
- * request's ruleSettings stored, numberLimit, confirmControl and callingTimeout copied, begin/end
- * time with 0 = unset) and its session (SESSION_SCHEDULE, starter = the creator, the
+ * request's ruleSettings stored, numberLimit, confirmControl, callingTimeout and busyDetection
+ * copied, begin/end time with 0 = unset) and its session (SESSION_SCHEDULE, starter = the creator, the
  * collaboration's times), with the creator and the listed members as MEMBER_UNSPECIFIED; the
  * event log gets "session.created" then one "member.added" per member (seq 1 … n+1). One
  * transaction whatever the number of members (statement counts: packages/domain/README.md, "Statements per use case").
@@ -50,6 +50,7 @@ export async function createCollaboration(
       numberLimit: input.ruleSettings.numberLimit,
       confirmControl: input.ruleSettings.confirmControl,
       callingTimeoutSeconds: input.ruleSettings.callingTimeout,
+      busyDetection: input.ruleSettings.busyDetection ?? null,
     });
     await insertSession(tx, {
       id: sessionId,

@@ -3,6 +3,13 @@
 
 export { deleteOwnApp, readUsage } from "./app-operations";
 export { DEFAULT_SECRET_OVERLAP_MS, rotateSecret } from "./app-secret";
+export {
+  type CallFacts,
+  type CallResult,
+  callOutcome,
+  callOutcomeKeys,
+  MEMBER_CANCELLED_EVENT,
+} from "./call-outcome";
 export { effectiveCallingTimeoutSeconds, MAX_CALLING_TIMEOUT_SECONDS } from "./calling-timeout";
 export { cancelInvite } from "./cancel-invite";
 export {
@@ -20,14 +27,17 @@ export { findSessionOrThrow, getSession } from "./get-session";
 export { isStoredId } from "./ids";
 export {
   assertInviteRequest,
+  BUSY_STATE,
   type InviteChange,
   type InvitePlan,
   type InvitePlanInput,
   inviteOutcomeFor,
   planInvite,
   RING_STATE,
+  type TalkingElsewhere,
 } from "./invite-plan";
 export { type InviteOptions, inviteSession } from "./invite-session";
+export { inviteEvent, inviteMemberWrite } from "./invite-writes";
 export { issueUserToken } from "./issue-user-token";
 export {
   holdsKickRight,
@@ -71,6 +81,7 @@ export {
 } from "./time-out-due-calls";
 export { MAX_UNIX_SECONDS, timeRange, unixSecondsToDate } from "./times";
 export { TRANSACTION_OPTIONS } from "./transaction";
+export { fetchUserCalls } from "./user-call-history";
 export {
   listUserCalls,
   MAX_CURRENT_CALLS,

@@ -16,6 +16,15 @@ import {
 /** The state every rung invitee gets. */
 export const RING_STATE = "MEMBER_CALLING" satisfies MemberSessionStateName;
 
+/** The state of an invitee busy detection finds talking elsewhere (not rung). */
+export const BUSY_STATE = "MEMBER_BUSY" satisfies MemberSessionStateName;
+
+/** Where an invitee is talking: another live session of the same app (busy detection). */
+export interface TalkingElsewhere {
+  readonly collaborationID: string;
+  readonly sessionID: string;
+}
+
 /**
  * The contract's request rules, checked again because the domain may be called without the
  * contract's parser: 1–100 members, no userID twice, none equal to the inviter. Each failure is
@@ -67,14 +76,24 @@ export interface InvitePlanInput {
   readonly liveCount: number;
   /** memberLimitFor(collaboration.numberLimit). */
   readonly limit: number;
+  /**
+   * Invitees busy detection found MEMBER_TALKING in another live session of the app (empty or
+   * absent when busy detection is off for this collaboration).
+   */
+  readonly talkingElsewhere?: ReadonlyMap<string, TalkingElsewhere>;
 }
 
-/** An invitee whose row the invite writes (MEMBER_CALLING, fields as sent). */
+/**
+ * An invitee whose row the invite writes, fields as sent: MEMBER_CALLING (added, rung again), or
+ * MEMBER_BUSY at once when busy detection found them talking elsewhere (`busyIn` says where).
+ */
 export interface InviteChange {
   readonly member: MemberInfo;
   readonly outcome: Exclude<InviteOutcome, "unchanged">;
   /** null when added. */
   readonly fromState: MemberSessionStateName | null;
+  /** Set when outcome is "busy". */
+  readonly busyIn?: TalkingElsewhere;
 }
 
 export interface InvitePlan {
@@ -89,8 +108,11 @@ export interface InvitePlan {
 /**
  * Decides the invite: PERMISSION_DENIED unless the inviter is a member who is not KICKOUT; per
  * invitee absent → added, terminal or UNSPECIFIED → rung again, CALLING/TALKING → unchanged;
- * MEMBER_LIMIT_EXCEEDED when the members it makes live would take the live count past `limit`
- * (the whole invite fails). An invite that changes nothing is never refused for the limit.
+ * an invitee who would be added or rung again but is talking elsewhere (`talkingElsewhere`) →
+ * busy (MEMBER_BUSY, not rung: a ring answered busy at once, docs/state-machine.md);
+ * MEMBER_LIMIT_EXCEEDED when the members it rings would take the live count past `limit`
+ * (the whole invite fails; busy members are not live). An invite that rings nobody is never
+ * refused for the limit.
  */
 export function planInvite(input: InvitePlanInput): InvitePlan {
   if (input.inviterState === null) {
@@ -110,13 +132,24 @@ export function planInvite(input: InvitePlanInput): InvitePlan {
 
   const outcomes: InviteSessionResult["members"] = [];
   const changes: InviteChange[] = [];
+  let ringing = 0;
   for (const member of input.invitees) {
     const current = input.currentStates.get(member.userID) ?? null;
     const outcome = inviteOutcomeFor(current);
+    const busyIn = input.talkingElsewhere?.get(member.userID);
     if (outcome === "unchanged") {
       // inviteOutcomeFor answers "unchanged" only for a member's (live) state.
       outcomes.push({ userID: member.userID, outcome, memberSessionState: current ?? RING_STATE });
+    } else if (busyIn !== undefined) {
+      outcomes.push({ userID: member.userID, outcome: "busy", memberSessionState: BUSY_STATE });
+      changes.push({
+        member: { ...member, memberSessionState: BUSY_STATE },
+        outcome: "busy",
+        fromState: current,
+        busyIn,
+      });
     } else {
+      ringing++;
       outcomes.push({ userID: member.userID, outcome, memberSessionState: RING_STATE });
       changes.push({
         member: { ...member, memberSessionState: RING_STATE },
@@ -126,16 +159,16 @@ export function planInvite(input: InvitePlanInput): InvitePlan {
     }
   }
 
-  // Every change makes a non-live member live, so each adds exactly one to the count.
-  const liveCountAfter = input.liveCount + changes.length;
-  if (changes.length > 0 && liveCountAfter > input.limit) {
+  // Every ring makes a non-live member live, so each adds exactly one to the count.
+  const liveCountAfter = input.liveCount + ringing;
+  if (ringing > 0 && liveCountAfter > input.limit) {
     throw new HiarError(
       "MEMBER_LIMIT_EXCEEDED",
       `the invite would bring the session to ${liveCountAfter} members calling or talking; ` +
         `the limit is ${input.limit}`,
       {
         field: "members",
-        details: { live: input.liveCount, ringing: changes.length, limit: input.limit },
+        details: { live: input.liveCount, ringing, limit: input.limit },
       },
     );
   }

@@ -1,5 +1,4 @@
 import {
-  buildMemberInfo,
   HiarError,
   type InviteSessionRequest,
   type InviteSessionResult,
@@ -11,17 +10,15 @@ import {
 import {
   type DbExecutor,
   lockSession,
-  type MemberWrite,
-  type NewSessionEvent,
   readInviteSnapshot,
   writeInviteIfUnchanged,
 } from "@collab/db";
 import { LRUCache } from "lru-cache";
 import { effectiveCallingTimeoutSeconds } from "./calling-timeout";
 import type { DomainContext } from "./context";
-import { EVENT_TYPES } from "./events";
 import { isStoredId } from "./ids";
-import { assertInviteRequest, type InviteChange, planInvite, RING_STATE } from "./invite-plan";
+import { assertInviteRequest, planInvite, type TalkingElsewhere } from "./invite-plan";
+import { inviteEvent, inviteMemberWrite } from "./invite-writes";
 import { assertSessionTarget, collaborationNotFound, sessionNotFound } from "./targets";
 import { TRANSACTION_OPTIONS } from "./transaction";
 
@@ -30,21 +27,6 @@ const RINGABLE_STATES: readonly MemberSessionStateName[] = [
   "MEMBER_UNSPECIFIED",
   ...TERMINAL_MEMBER_STATES,
 ];
-
-function memberWrite(change: InviteChange): MemberWrite {
-  const m = change.member;
-  return {
-    userId: m.userID,
-    confirmState: m.confirmState,
-    memberSessionState: RING_STATE,
-    medias: m.medias,
-    tools: m.tools,
-    roles: m.roles,
-    deviceType: m.deviceType,
-    seqId: m.seqID,
-    extra: m.extra,
-  };
-}
 
 export interface InviteOptions {
   /**
@@ -106,6 +88,15 @@ const recentlyContended = new LRUCache<string, true>({ max: 1_000, ttl: 1_000 })
 //    transaction that first locks the session row (SELECT … FOR UPDATE): nobody can advance
 //    event_seq between its read and its write, so its CAS passes and the invite cannot starve.
 //
+// Busy detection (docs/decisions.md, "Busy detection") is decided by the same read: it also lists
+// the invitees who are MEMBER_TALKING in another live session of the app, and the plan marks them
+// MEMBER_BUSY instead of ringing them. Those rows belong to other sessions, which the
+// compare-and-set does not cover, and that is fine: the only thing read there is "talking", the
+// invite writes nothing another session's writers read, so a member who answers elsewhere at the
+// same moment ends in a state some serial order gives — the invite first (rung here while the
+// answer lands there) or the answer first (busy here, the event naming that session) — never in a
+// mix of both.
+
 // As a second guard, the member upsert only overwrites rows still in a ringable state; should one
 // be live anyway (a writer that broke the invariant), the write statement fails and rolls back,
 // and the invite answers INVALID_STATE rather than break the limit.
@@ -115,6 +106,8 @@ interface InviteAttempt {
   readonly input: InviteSessionRequest;
   readonly traceId: string;
   readonly deploymentTimeoutSeconds: number;
+  /** Busy detection for collaborations that set none (the deployment's default). */
+  readonly busyDetectionDefault: boolean;
 }
 
 /** The answer, or STALE when the session changed between the read and the write. */
@@ -132,6 +125,7 @@ async function attemptInvite(
     sessionId: input.sessionID,
     userIds: [input.userID, ...input.members.map((m) => m.userID)],
     countStates: LIVE_MEMBER_STATES,
+    busyDetectionDefault: attempt.busyDetectionDefault,
   });
   assertSessionTarget(snapshot, ids);
   const states = new Map(snapshot.members.map((m) => [m.userId, m.memberSessionState]));
@@ -142,6 +136,12 @@ async function attemptInvite(
     currentStates: states,
     liveCount: snapshot.count,
     limit: memberLimitFor(snapshot.collaboration.numberLimit),
+    talkingElsewhere: new Map(
+      snapshot.talkingElsewhere.map((t): [string, TalkingElsewhere] => [
+        t.userId,
+        { collaborationID: t.collaborationId, sessionID: t.sessionId },
+      ]),
+    ),
   });
   if (plan.changes.length === 0) return { members: plan.outcomes };
 
@@ -149,7 +149,7 @@ async function attemptInvite(
     appId,
     sessionId: input.sessionID,
     expectedEventSeq: snapshot.session.eventSeq,
-    members: plan.changes.map(memberWrite),
+    members: plan.changes.map(inviteMemberWrite),
     invitedBy: input.userID,
     overwriteStates: RINGABLE_STATES,
     // The durable calling timeout: each rung member's deadline, committed with the ring.
@@ -158,21 +158,7 @@ async function attemptInvite(
       attempt.deploymentTimeoutSeconds,
       input.callingTimeout,
     ),
-    events: plan.changes.map(
-      (change): NewSessionEvent => ({
-        type: change.outcome === "added" ? EVENT_TYPES.memberInvited : EVENT_TYPES.memberRungAgain,
-        actorId: input.userID,
-        subjectId: change.member.userID,
-        fromState: change.fromState,
-        toState: RING_STATE,
-        traceId: attempt.traceId,
-        payload: {
-          collaborationID: input.collaborationID,
-          outcome: change.outcome,
-          member: buildMemberInfo(change.member),
-        },
-      }),
-    ),
+    events: plan.changes.map((change) => inviteEvent(change, input, attempt.traceId)),
   });
   if (written.status === "stale") return STALE;
   if (written.status === "skipped") throw membersChangedConcurrently(plan.changes.length);
@@ -188,8 +174,10 @@ function membersChangedConcurrently(expected: number): HiarError {
 /**
  * POST /session/invite (docs/decisions.md, "Invite"): rings `members` into an ongoing session
  * of the caller's app, all or nothing, whatever the number of invitees and without a
- * transaction: one read (collaboration with its limit and calling timeout, session with
- * its event_seq, inviter's and invitees' states, live count), then one write that advances
+ * transaction: one read (collaboration with its limit, calling timeout and busy detection,
+ * session with its event_seq, inviter's and invitees' states, live count, and — busy detection
+ * on — the invitees talking in another session of the app, who become MEMBER_BUSY instead of
+ * ringing), then one write that advances
  * event_seq only if it is still the one read, and upserts the rung members (each with its calling
  * deadline — now() + the collaboration's own timeout, else the deployment's — which the workers'
  * ring clock sweeps) and appends their events (see the comment above for why the member limit
@@ -215,6 +203,7 @@ export async function inviteSession(
     traceId: ctx.trace.id,
     // The collaboration's own timeout may replace it.
     deploymentTimeoutSeconds: options.callingTimeoutSeconds ?? ctx.settings.callingTimeoutSeconds,
+    busyDetectionDefault: ctx.settings.busyDetection ?? false,
   };
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
   // IDs that cannot exist need no query (and are NOT_FOUND exactly like absent ones).

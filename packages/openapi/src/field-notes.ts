@@ -36,6 +36,15 @@ export const FIELD_NOTES: Readonly<Record<string, string>> = {
     "**Extension of this service, not part of HiAR's API**: the collaboration's calling timeout " +
     "in seconds, present only when it was created with one, so a collaboration created without " +
     "it answers exactly as HiAR documents.",
+  "RuleSettings.busyDetection":
+    "**Extension of this service, not part of HiAR's API** (HiAR clients never send it): busy " +
+    "detection. When on, an invitee who is MEMBER_TALKING in another live session of the app is " +
+    "not rung: they become MEMBER_BUSY at once (a member.busy event, actor null, says where). " +
+    "true or false overrides the deployment's default; absent = the default (HIAR_BUSY_DETECTION, " +
+    "off unless configured).",
+  "RuleSettingsJson.busyDetection":
+    "**Extension of this service, not part of HiAR's API**: the collaboration's busy detection, " +
+    "present only when it was created with the field.",
   "QueryByUserRequest.userID": "The member whose collaborations are listed.",
   "QueryByUserRequest.beginTime": "Unix seconds; 0 or absent = unbounded.",
   "QueryByUserRequest.endTime": "Unix seconds; 0 or absent = unbounded.",

@@ -130,8 +130,8 @@ Every answer is JSON in HiAR's envelope, with the request's \`trace\` header:
 \`data\` is a protobuf \`Any\` in protojson: \`@type\` names the message, its fields sit beside it
 (\`google.protobuf.Empty\` is written \`{"@type": …, "value": {}}\`). Output is protojson with every
 field present: enums as names, int64 (times, unix seconds) as decimal strings, empty lists as \`[]\`.
-The one exception is this service's extension \`ruleSettings.callingTimeout\`, present only when
-the collaboration sets it.
+The exceptions are this service's extensions \`ruleSettings.callingTimeout\` and
+\`ruleSettings.busyDetection\`, present only when the collaboration sets them.
 
 ${table(
   ["operation", "`data.@type`"],
@@ -181,7 +181,9 @@ the way protojson reads them, so an existing HiAR client works unchanged:
 - **Extension**: \`/create\` also reads \`ruleSettings.callingTimeout\` (not part of HiAR's API, so
   HiAR clients never send it): the collaboration's calling timeout in seconds,
   1–${MAX_CALLING_TIMEOUT_SECONDS}; 0 or absent = the deployment's. A rung member still calling
-  after it becomes \`MEMBER_TIMEOUT\`.`;
+  after it becomes \`MEMBER_TIMEOUT\`. And \`ruleSettings.busyDetection\` (true or false; absent =
+  the deployment's default, off unless configured): an invitee talking in another live session of
+  the app is not rung but becomes \`MEMBER_BUSY\` at once, with a \`member.busy\` event.`;
 }
 
 /** info.description of the document. */

@@ -53,6 +53,12 @@ const BOTH_ACCEPT: Case[] = [
     create({ ruleSettings: { numberLimit: 2, callingTimeout: "86400" } }),
   ],
   ["a calling timeout of 0", createCollaboration, create({ ruleSettings: { callingTimeout: 0 } })],
+  [
+    "the busy-detection extension, on",
+    createCollaboration,
+    create({ ruleSettings: { busyDetection: true, callingTimeout: 30 } }),
+  ],
+  ["busy detection off", createCollaboration, create({ ruleSettings: { busyDetection: false } })],
   ["query with every field", queryCollaborationsByUser, query({ limit: "50", history: true })],
   ["query at the int64 bound", queryCollaborationsByUser, query({ endTime: 9007199254740991 })],
 ];
@@ -80,6 +86,11 @@ const BOTH_REFUSE: Case[] = [
   ["a negative enum", inviteSession, invite({ confirmState: -1 })],
   ["a boolean as an enum", inviteSession, invite({ confirmState: true })],
   ["a string as a bool", queryCollaborationsByUser, query({ history: "true" })],
+  [
+    "a string as busy detection",
+    createCollaboration,
+    create({ ruleSettings: { busyDetection: "true" } }),
+  ],
   [
     "a calling timeout past a day",
     createCollaboration,
@@ -124,6 +135,7 @@ const SERVER_ONLY_REFUSES: Case[] = [
 // Refused by the schema, accepted by the server: proto3's "null is the default".
 const SERVER_ONLY_ACCEPTS: Case[] = [
   ["null for a field", inviteSession, invite({ extra: null, roles: null })],
+  ["null busy detection", createCollaboration, create({ ruleSettings: { busyDetection: null } })],
 ];
 
 function members(n: number, same?: string) {

@@ -82,6 +82,8 @@ export interface LimitSettings {
 export interface CallSettings {
   /** The deployment's calling timeout, unless a collaboration sets its own. */
   readonly callingTimeoutSeconds: number;
+  /** Busy detection for collaborations that set none (HIAR_BUSY_DETECTION). */
+  readonly busyDetection: boolean;
 }
 
 export interface WebhookDeliverySettings {
@@ -254,7 +256,10 @@ function toSettings(env: ParsedEnv): Settings {
       rotationOverlapMs: Math.round(env.APP_SECRET_ROTATION_OVERLAP_HOURS * 3_600_000),
     },
     limits: limitSettings(env),
-    calls: { callingTimeoutSeconds: env.HIAR_CALLING_TIMEOUT_SECONDS },
+    calls: {
+      callingTimeoutSeconds: env.HIAR_CALLING_TIMEOUT_SECONDS,
+      busyDetection: env.HIAR_BUSY_DETECTION,
+    },
     worker: {
       inServer: env.WORKER_IN_SERVER,
       pollIntervalMs: Math.round(env.WORKER_POLL_INTERVAL_MS),

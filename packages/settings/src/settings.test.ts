@@ -45,7 +45,7 @@ describe("every default", () => {
         rotationOverlapMs: 86_400_000,
       },
       limits: { store: "memory", redis: null },
-      calls: { callingTimeoutSeconds: 60 },
+      calls: { callingTimeoutSeconds: 60, busyDetection: false },
       worker: {
         inServer: true,
         pollIntervalMs: 1_000,
@@ -334,6 +334,21 @@ describe("the rate-limit store", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^REDIS_URL must be a redis:\/\/ or rediss:\/\/ URL/);
     expect(lines[0]).not.toContain("hunter2");
+  });
+});
+
+describe("busy detection", () => {
+  it("is off by default, HIAR_BUSY_DETECTION=1 or true turns it on", () => {
+    expect(loadSettings({}).calls.busyDetection).toBe(false);
+    expect(loadSettings({ HIAR_BUSY_DETECTION: "1" }).calls.busyDetection).toBe(true);
+    expect(loadSettings({ HIAR_BUSY_DETECTION: "true" }).calls.busyDetection).toBe(true);
+    expect(loadSettings({ HIAR_BUSY_DETECTION: "0" }).calls.busyDetection).toBe(false);
+  });
+
+  it("refuses anything else, naming the variable", () => {
+    expect(problems({ HIAR_BUSY_DETECTION: "yes" })).toEqual([
+      'HIAR_BUSY_DETECTION must be 1 or 0, got "yes"',
+    ]);
   });
 });
 

@@ -18,7 +18,7 @@ export const GROUPS = {
   console: "Console",
   appSecrets: "App secrets",
   limits: "Rate limits across instances",
-  calls: "Calling timeout",
+  calls: "Calls",
   worker: "Worker and webhooks",
   database: "Database",
   logging: "Logging",
@@ -405,7 +405,7 @@ const shape = {
     },
   ),
 
-  // Calling timeout
+  // Calls: calling timeout, busy detection
   HIAR_CALLING_TIMEOUT_SECONDS: setting(
     "calls",
     {
@@ -419,6 +419,11 @@ const shape = {
         "calling timeout unless the collaboration sets its own (seconds, fractions allowed, at most a day)",
     },
   ),
+  HIAR_BUSY_DETECTION: setting("calls", flag, false, {
+    default: "off",
+    description:
+      "busy detection for collaborations that do not set `ruleSettings.busyDetection`: an invitee talking in another session of the app becomes `MEMBER_BUSY` instead of ringing",
+  }),
 
   // Worker and webhooks
   WORKER_IN_SERVER: setting("worker", flag, true, {

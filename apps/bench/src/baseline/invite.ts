@@ -1,5 +1,4 @@
 import {
-  buildMemberInfo,
   HiarError,
   type InviteSessionRequest,
   type InviteSessionResult,
@@ -14,24 +13,24 @@ import { pgExecutor } from "./pg-executor";
 import {
   assertInviteRequest,
   assertSessionTarget,
+  busyDetection,
   callingTimeoutSeconds,
   collaborationNotFound,
   type DbExecutor,
-  EVENT_TYPES,
   effectiveCallingTimeoutSeconds,
-  type InviteChange,
+  inviteEvent,
+  inviteMemberWrite,
   isStoredId,
   lockSession,
-  type MemberWrite,
   planInvite,
-  RING_STATE,
   readInviteSnapshot,
   sessionNotFound,
+  type TalkingElsewhere,
   writeInviteIfUnchanged,
 } from "./project";
 
 // packages/domain's inviteSession, step for step, with its statements sent through pg
-// (./pg-executor) instead of Prisma: the same design (one read, one compare-and-set write on
+// (./pg-executor) instead of Prisma: the same design (one read, busy detection included, one compare-and-set write on
 // session.event_seq that also sets each rung member's calling deadline, two optimistic attempts,
 // then the same read and write in a transaction behind the session's row lock) and the same SQL,
 // rules and values (the project's own functions, ./project). Only this control flow is copied;
@@ -52,26 +51,13 @@ const recentlyContended = new LRUCache<string, true>({ max: 1_000, ttl: 1_000 })
 
 const STALE = Symbol("stale");
 
-function memberWrite(change: InviteChange): MemberWrite {
-  const m = change.member;
-  return {
-    userId: m.userID,
-    confirmState: m.confirmState,
-    memberSessionState: RING_STATE,
-    medias: m.medias,
-    tools: m.tools,
-    roles: m.roles,
-    deviceType: m.deviceType,
-    seqId: m.seqID,
-    extra: m.extra,
-  };
-}
-
 interface InviteAttempt {
   readonly appId: string;
   readonly input: InviteSessionRequest;
   readonly traceId: string;
   readonly deploymentTimeoutSeconds: number;
+  /** The deployment's busy detection (HIAR_BUSY_DETECTION; the benchmark runs with it off). */
+  readonly busyDetectionDefault: boolean;
 }
 
 function membersChangedConcurrently(expected: number): HiarError {
@@ -92,6 +78,7 @@ async function attemptInvite(
     sessionId: input.sessionID,
     userIds: [input.userID, ...input.members.map((m) => m.userID)],
     countStates: LIVE_MEMBER_STATES,
+    busyDetectionDefault: attempt.busyDetectionDefault,
   });
   assertSessionTarget(snapshot, ids);
   const states = new Map(snapshot.members.map((m) => [m.userId, m.memberSessionState]));
@@ -102,6 +89,12 @@ async function attemptInvite(
     currentStates: states,
     liveCount: snapshot.count,
     limit: memberLimitFor(snapshot.collaboration.numberLimit),
+    talkingElsewhere: new Map(
+      snapshot.talkingElsewhere.map((t): [string, TalkingElsewhere] => [
+        t.userId,
+        { collaborationID: t.collaborationId, sessionID: t.sessionId },
+      ]),
+    ),
   });
   if (plan.changes.length === 0) return { members: plan.outcomes };
 
@@ -109,26 +102,15 @@ async function attemptInvite(
     appId,
     sessionId: input.sessionID,
     expectedEventSeq: snapshot.session.eventSeq,
-    members: plan.changes.map(memberWrite),
+    members: plan.changes.map(inviteMemberWrite),
     invitedBy: input.userID,
     overwriteStates: RINGABLE_STATES,
     callingTimeoutSeconds: effectiveCallingTimeoutSeconds(
       snapshot.collaboration.callingTimeoutSeconds,
       attempt.deploymentTimeoutSeconds,
+      input.callingTimeout,
     ),
-    events: plan.changes.map((change) => ({
-      type: change.outcome === "added" ? EVENT_TYPES.memberInvited : EVENT_TYPES.memberRungAgain,
-      actorId: input.userID,
-      subjectId: change.member.userID,
-      fromState: change.fromState,
-      toState: RING_STATE,
-      traceId: attempt.traceId,
-      payload: {
-        collaborationID: input.collaborationID,
-        outcome: change.outcome,
-        member: buildMemberInfo(change.member),
-      },
-    })),
+    events: plan.changes.map((change) => inviteEvent(change, input, attempt.traceId)),
   });
   if (written.status === "stale") return STALE;
   if (written.status === "skipped") throw membersChangedConcurrently(plan.changes.length);
@@ -148,6 +130,7 @@ export async function invite(
     input,
     traceId,
     deploymentTimeoutSeconds: callingTimeoutSeconds(),
+    busyDetectionDefault: busyDetection(),
   };
   const ids = { collaborationID: input.collaborationID, sessionID: input.sessionID };
   if (!isStoredId(input.collaborationID)) throw collaborationNotFound(ids);

@@ -6,6 +6,9 @@ import { currentSettings } from "@collab/settings";
  */
 export const callingTimeoutSeconds = (): number => currentSettings().calls.callingTimeoutSeconds;
 
+/** The deployment's busy detection default (HIAR_BUSY_DETECTION), read the same way. */
+export const busyDetection = (): boolean => currentSettings().calls.busyDetection;
+
 // What the baseline takes from the project itself: the invite's and authentication's SQL (the
 // repository functions, run through ./pg-executor instead of Prisma), the app-secret cache, the
 // invite's rules and the REST body reader. Imported from their source files, not from the
@@ -29,14 +32,13 @@ export { consumeNonce } from "../../../../packages/db/src/repositories/nonces";
 export { lockSession } from "../../../../packages/db/src/repositories/sessions";
 export { useAppSecretKeys } from "../../../../packages/db/src/secret-box";
 export { effectiveCallingTimeoutSeconds } from "../../../../packages/domain/src/calling-timeout";
-export { EVENT_TYPES } from "../../../../packages/domain/src/events";
 export { isStoredId } from "../../../../packages/domain/src/ids";
 export {
   assertInviteRequest,
-  type InviteChange,
   planInvite,
-  RING_STATE,
+  type TalkingElsewhere,
 } from "../../../../packages/domain/src/invite-plan";
+export { inviteEvent, inviteMemberWrite } from "../../../../packages/domain/src/invite-writes";
 export {
   assertSessionTarget,
   collaborationNotFound,

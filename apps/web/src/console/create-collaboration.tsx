@@ -5,6 +5,7 @@ import {
   Button,
   Group,
   Modal,
+  NativeSelect,
   NumberInput,
   Stack,
   TagsInput,
@@ -28,7 +29,10 @@ const FIELDS = {
   members: "members",
 } as const;
 
-/** The create form, in a modal: creator, detail, member limit, calling timeout, initial members. */
+/**
+ * The create form, in a modal: creator, detail, member limit, calling timeout, busy detection,
+ * initial members.
+ */
 export function CreateCollaborationModal({
   opened,
   onClose,
@@ -47,6 +51,8 @@ export function CreateCollaborationModal({
   const [numberLimit, setNumberLimit] = useState<number | string>(0);
   // Empty = the deployment's default (sent as 0).
   const [callingTimeout, setCallingTimeout] = useState<number | string>("");
+  // "" = the deployment's default (the field is not sent).
+  const [busyDetection, setBusyDetection] = useState<"" | "on" | "off">("");
   const [members, setMembers] = useState<string[]>([]);
   const [pendingMember, setPendingMember] = useState("");
 
@@ -74,6 +80,7 @@ export function CreateCollaborationModal({
       ruleSettings: {
         numberLimit: typeof numberLimit === "number" ? numberLimit : 0,
         callingTimeout: typeof callingTimeout === "number" ? callingTimeout : 0,
+        ...(busyDetection === "" ? {} : { busyDetection: busyDetection === "on" }),
       },
     });
   };
@@ -135,6 +142,17 @@ export function CreateCollaborationModal({
               error={errorFor("callingTimeout")}
             />
           </Group>
+          <NativeSelect
+            label={t("busyDetection")}
+            description={t("busyDetectionHint")}
+            value={busyDetection}
+            onChange={(e) => setBusyDetection(e.currentTarget.value as "" | "on" | "off")}
+            data={[
+              { value: "", label: t("busyDetectionDefault") },
+              { value: "on", label: t("busyDetectionOn") },
+              { value: "off", label: t("busyDetectionOff") },
+            ]}
+          />
           <TagsInput
             label={t("members")}
             description={t("membersHint")}

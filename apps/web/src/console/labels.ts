@@ -49,6 +49,7 @@ const OUTCOME_COLOR: Readonly<Record<InviteOutcome, string>> = {
   added: "teal",
   rung_again: "blue",
   unchanged: "gray",
+  busy: "grape",
 };
 
 function isMemberState(state: string): state is MemberSessionStateName {

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { MemberStateBadge } from "./badges";
 import { CancelRing } from "./cancel-ring";
 import classes from "./console.module.css";
+import { MissedCallsLink } from "./missed-calls-link";
 import { OpenAsMember } from "./open-as-member";
 import { Time } from "./time";
 
@@ -79,6 +80,7 @@ function MemberRows({ session }: { session: SessionView }) {
                   {m.userID}
                 </Text>
                 {m.userID === session.collaboration.creatorID && <CreatorTag />}
+                <MissedCallsLink userID={m.userID} />
               </Group>
             </Table.Td>
             <Table.Td className={classes.nowrap}>
@@ -148,6 +150,7 @@ function MemberCards({ session }: { session: SessionView }) {
             </Text>
             <Group mt={6}>
               <MemberActions session={session} member={m} />
+              <MissedCallsLink userID={m.userID} />
             </Group>
           </Paper>
         );

@@ -62,6 +62,13 @@ const NAV = [
     active: (path: string) => path === "/console" || path.startsWith("/console/sessions/"),
   },
   {
+    href: "/console/calls",
+    label: "calls",
+    active: (path: string) => path === "/console/calls",
+    // Phones have no room for it in the header: reached there from a session's members.
+    wideOnly: true,
+  },
+  {
     href: "/console/webhook",
     label: "webhook",
     active: (path: string) => path === "/console/webhook",
@@ -91,6 +98,7 @@ function ConsoleNav() {
             color={active ? undefined : "gray"}
             aria-current={active ? "page" : undefined}
             px={{ base: 8, sm: 12 }}
+            visibleFrom={"wideOnly" in item ? "sm" : undefined}
           >
             {t(item.label)}
           </Button>

@@ -5,6 +5,7 @@ import type { Settings } from "@collab/settings";
 export function domainSettings(settings: Settings): DomainSettings {
   return {
     callingTimeoutSeconds: settings.calls.callingTimeoutSeconds,
+    busyDetection: settings.calls.busyDetection,
     webhooksAllowPrivateNetworks: settings.worker.webhooks.allowPrivateNetworks,
     secretRotationOverlapMs: settings.appSecrets.rotationOverlapMs,
   };

@@ -38,6 +38,11 @@ interface SessionModel {
   readonly members: Map<string, MemberSessionStateName>;
   /** Created with its own calling timeout: its members may time out behind the model's back. */
   readonly timed: boolean;
+  /**
+   * Created with ruleSettings.busyDetection true (the server runs with it off by default): an
+   * invitee talking in another live session of the app becomes MEMBER_BUSY instead of ringing.
+   */
+  readonly busyDetection: boolean;
 }
 
 /** A small deterministic PRNG (mulberry32), so a recipe's `pick` always makes the same choices. */
@@ -289,6 +294,17 @@ export class Lane {
       }
       case "inviteSession":
         return this.#inviteBody(c);
+      case "fetchUserCalls": {
+        const s = c.pick(this.#usable());
+        const users = [s.creator, ...s.members.keys()];
+        return {
+          userID: c.chance(0.9) ? c.pick(users) : `nobody-${c.int(5)}`,
+          beginTime: c.pick([0, "0", 1688180400]),
+          endTime: c.pick([0, 0, "2000000000"]),
+          outcome: c.pick(["", "", "missed", "answered", "ongoing"]),
+          limit: c.pick([0, 1, 10, "100"]),
+        };
+      }
       case "kickoutMember": {
         if (c.chance(0.85)) await this.#ensureMemberIn(["MEMBER_TALKING"]);
         const [s, target] = this.#memberIn(c, ["MEMBER_TALKING"]);
@@ -365,6 +381,7 @@ export class Lane {
         },
         toolControl: { toolSet: [1], mutex: [{ tools: [1, "2"] }] },
         callingTimeout: c.pick([0, 0, "0", 45]),
+        busyDetection: c.pick([true, false, null]),
       },
     };
   }
@@ -618,6 +635,7 @@ export class Lane {
       // Reads, and a token minted without a row: nothing written.
       case "queryCollaborationsByUser":
       case "fetchSessionEvents":
+      case "fetchUserCalls":
       case "issueUserToken":
         return { delta: NO_ROWS, apply: () => {} };
       case "createCollaboration": {
@@ -643,6 +661,7 @@ export class Lane {
               state: "SESSION_SCHEDULE",
               members: new Map([...unique].map((u) => [u, "MEMBER_UNSPECIFIED"])),
               timed: req.ruleSettings.callingTimeout !== 0,
+              busyDetection: req.ruleSettings.busyDetection === true,
             });
           },
         };
@@ -661,13 +680,23 @@ export class Lane {
           if (before === undefined) added++;
           else if (!isLiveMemberState(before)) rung++;
         }
+        // Busy detection writes the same rows (the member, one event), in MEMBER_BUSY.
+        const talkingElsewhere = (userID: string) =>
+          s.busyDetection &&
+          [...this.sessions.values()].some(
+            (o) =>
+              o !== s && o.state !== "SESSION_END" && o.members.get(userID) === "MEMBER_TALKING",
+          );
         return {
           delta: { ...NO_ROWS, session_member: added, session_event: added + rung },
           apply: () => {
             for (const m of req.members) {
               const before = s.members.get(m.userID);
               if (before === undefined || !isLiveMemberState(before))
-                s.members.set(m.userID, "MEMBER_CALLING");
+                s.members.set(
+                  m.userID,
+                  talkingElsewhere(m.userID) ? "MEMBER_BUSY" : "MEMBER_CALLING",
+                );
             }
           },
         };

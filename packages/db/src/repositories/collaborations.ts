@@ -22,6 +22,8 @@ export interface NewCollaboration {
   readonly confirmControl: boolean;
   /** ruleSettings.callingTimeout: seconds, 1–86400; 0 = the deployment's default. */
   readonly callingTimeoutSeconds: number;
+  /** ruleSettings.busyDetection: true/false as sent; null (absent) = the deployment's default. */
+  readonly busyDetection?: boolean | null;
 }
 
 /** ONE statement: inserts a collaboration. */
@@ -29,13 +31,13 @@ export async function insertCollaboration(db: DbExecutor, c: NewCollaboration): 
   await db.$executeRaw`
     INSERT INTO "collaboration" ("id", "app_id", "creator_id", "detail", "extra", "begin_time",
                                  "end_time", "state", "rule_settings", "number_limit",
-                                 "confirm_control", "calling_timeout_seconds", "created_at",
-                                 "updated_at")
+                                 "confirm_control", "calling_timeout_seconds", "busy_detection",
+                                 "created_at", "updated_at")
     VALUES (${c.id}, ${c.appId}, ${c.creatorId}, ${c.detail}, ${c.extra},
             ${c.beginTime}::timestamptz, ${c.endTime}::timestamptz,
             ${c.state}::"collaboration_state", ${JSON.stringify(c.ruleSettings ?? {})}::jsonb,
             ${c.numberLimit}::int, ${c.confirmControl}::boolean, ${c.callingTimeoutSeconds}::int,
-            now(), now())`;
+            ${c.busyDetection ?? null}::boolean, now(), now())`;
 }
 
 /** A collaboration with its current session, as /user/query lists them. */

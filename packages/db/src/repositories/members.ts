@@ -245,6 +245,19 @@ export interface InviteSnapshot {
   readonly members: readonly MemberStateRow[];
   /** How many of the session's members are in one of `countStates`. */
   readonly count: number;
+  /**
+   * With busy detection on for this collaboration (its own `busyDetection`, else the default the
+   * caller passes), each listed user who is MEMBER_TALKING in another live session of the app:
+   * where (the most recently changed such session). Empty when busy detection is off.
+   */
+  readonly talkingElsewhere: readonly TalkingElsewhereRow[];
+}
+
+/** A user talking in another session of the app (busy detection). */
+export interface TalkingElsewhereRow {
+  readonly userId: string;
+  readonly collaborationId: string;
+  readonly sessionId: string;
 }
 
 interface InviteSnapshotRow {
@@ -255,14 +268,18 @@ interface InviteSnapshotRow {
   event_seq: number | null;
   members: [string, MemberSessionState][] | null;
   n: number;
+  talking: [string, string, string][] | null;
 }
 
 /**
  * ONE statement, no lock, whatever the number of users: the collaboration (state, member limit,
  * calling timeout) and the session (state, event_seq) in `appId` — the session only if it
- * belongs to `collaborationId` — the state of each listed user in the session, and how many of
- * its members are in `countStates`. One statement reads one snapshot, so the member states and
- * the count are exactly those of the session at `session.eventSeq`.
+ * belongs to `collaborationId` — the state of each listed user in the session, how many of
+ * its members are in `countStates`, and, when busy detection is on (the collaboration's
+ * `busy_detection`, or `busyDetectionDefault` when it has none), which listed users are
+ * MEMBER_TALKING in another live session of the app (through the (app_id, user_id) index; when
+ * off, the subquery's one-time filter skips it). One statement reads one snapshot, so the member
+ * states and the count are exactly those of the session at `session.eventSeq`.
  */
 export async function readInviteSnapshot(
   db: DbExecutor,
@@ -272,6 +289,8 @@ export async function readInviteSnapshot(
     readonly sessionId: string;
     readonly userIds: readonly string[];
     readonly countStates: readonly MemberSessionState[];
+    /** Busy detection for collaborations that set none (HIAR_BUSY_DETECTION); default off. */
+    readonly busyDetectionDefault?: boolean;
   },
 ): Promise<InviteSnapshot> {
   const rows = await db.$queryRaw<InviteSnapshotRow[]>`
@@ -288,7 +307,17 @@ export async function readInviteSnapshot(
               FROM "session_member" l
              WHERE l."app_id" = s."app_id" AND l."session_id" = s."id"
                AND l."member_session_state" = ANY(${query.countStates}::"member_session_state"[])
-           ) AS n
+           ) AS n,
+           (SELECT json_agg(json_build_array(b."user_id", bs."collaboration_id", b."session_id")
+                            ORDER BY b."user_id", b."updated_at" DESC, b."session_id")
+              FROM "session_member" b
+              JOIN "session" bs ON bs."app_id" = b."app_id" AND bs."id" = b."session_id"
+             WHERE coalesce(c."busy_detection", ${query.busyDetectionDefault ?? false}::boolean)
+               AND b."app_id" = ${query.appId}
+               AND b."user_id" = ANY(${query.userIds}::text[])
+               AND b."member_session_state" = 'MEMBER_TALKING'
+               AND b."session_id" <> ${query.sessionId}::bpchar
+               AND bs."state" <> 'SESSION_END') AS talking
     FROM (SELECT 1) AS one
     LEFT JOIN "collaboration" c ON c."app_id" = ${query.appId} AND c."id" = ${query.collaborationId}
     LEFT JOIN "session" s
@@ -313,7 +342,20 @@ export async function readInviteSnapshot(
       memberSessionState,
     })),
     count: row?.n ?? 0,
+    talkingElsewhere: firstPerUser(row?.talking ?? []),
   };
+}
+
+/** The first [userId, collaborationId, sessionId] of each user (rows come ordered by user). */
+function firstPerUser(rows: readonly [string, string, string][]): TalkingElsewhereRow[] {
+  const seen = new Set<string>();
+  const out: TalkingElsewhereRow[] = [];
+  for (const [userId, collaborationId, sessionId] of rows) {
+    if (seen.has(userId)) continue;
+    seen.add(userId);
+    out.push({ userId, collaborationId, sessionId });
+  }
+  return out;
 }
 
 /**

@@ -29,7 +29,8 @@ export interface UserCallRow {
   readonly members: readonly { userId: string; memberSessionState: MemberSessionState }[];
 }
 
-interface UserCallDbRow {
+/** A row of the user-call statements (findUserCalls, findUserCallHistory). */
+export interface UserCallDbRow {
   collaboration_id: string;
   session_id: string;
   session_state: SessionState;
@@ -90,7 +91,12 @@ export async function findUserCalls(
       AND (${query.since ?? null}::timestamptz IS NULL OR m."updated_at" >= ${query.since ?? null}::timestamptz)
     ORDER BY m."updated_at" DESC, m."session_id"
     LIMIT ${query.limit}`;
-  return rows.map((row) => ({
+  return rows.map(toUserCallRow);
+}
+
+/** The one mapping of a user-call row. */
+export function toUserCallRow(row: UserCallDbRow): UserCallRow {
+  return {
     collaborationId: row.collaboration_id,
     sessionId: row.session_id,
     sessionState: row.session_state,
@@ -108,5 +114,5 @@ export async function findUserCalls(
     updatedAt: row.updated_at,
     eventSeq: Number(row.event_seq),
     members: row.members.map((o) => ({ userId: o.userId, memberSessionState: o.state })),
-  }));
+  };
 }

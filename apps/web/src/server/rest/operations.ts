@@ -5,6 +5,7 @@ import {
   type HiarOperationName,
   queryByUserRespAny,
   sessionEventsRespAny,
+  userCallsRespAny,
   userTokenRespAny,
 } from "@collab/contracts";
 import {
@@ -15,6 +16,7 @@ import {
   declineCall,
   endSession,
   fetchSessionEvents,
+  fetchUserCalls,
   inviteSession,
   issueUserToken,
   kickoutMember,
@@ -67,5 +69,6 @@ export const REST_OPERATIONS: { readonly [K in HiarOperationName]: RestOperation
   endSession: serve(endSession, empty),
   cancelInvite: serve(cancelInvite, empty),
   fetchSessionEvents: serve(fetchSessionEvents, sessionEventsRespAny, false),
+  fetchUserCalls: serve(fetchUserCalls, userCallsRespAny, false),
   issueUserToken: serve(issueUserToken, userTokenRespAny, false),
 };

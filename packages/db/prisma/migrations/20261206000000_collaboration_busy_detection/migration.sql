@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "collaboration" ADD COLUMN     "busy_detection" BOOLEAN;
