@@ -120,7 +120,7 @@ describe.each(testDatabaseTargets())("the web phone on %s", (target) => {
 
     const call = phone.getByTestId("call");
     await call.waitFor();
-    await call.getByText(`${bob}: talking`).waitFor();
+    await call.getByText(`${bob}: Talking`).waitFor();
     await phone.locator('[data-testid="phone"][data-tone="silent"]').waitFor();
     expect(await phone.getByTestId("notice-elsewhere").count()).toBe(0);
     await shot(phone, "03-in-call");
