@@ -67,7 +67,7 @@ function phoneError(error: unknown): ConsoleError {
   return { reason, message, field: null, code: null };
 }
 
-/** Times of day in the page's language and the viewer's time zone ("14:05", "下午2:05"). */
+/** Times of day in the page's language and the viewer's time zone ("2:05 PM", "14:05"). */
 function useClock(): (unixMs: number) => { text: string; iso: string } {
   const locale = useLocale();
   return useMemo(() => {
