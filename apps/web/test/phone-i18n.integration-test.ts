@@ -11,8 +11,10 @@ import { startTestServer, type TestServer } from "./server";
 // Accept-Language: its main flow once in each (the token form, connected and idle, rung, the
 // ring declined and answered from the keyboard, in the call, left), axe-core in every state (no
 // serious or critical violations), the ring announced to assistive technology, times in the
-// language; and the language switcher, remembered across a reload. PGlite only: what is checked
-// here is the page (phone.integration-test.ts runs the phone on both databases).
+// language; and the language switcher, remembered across a reload. Then /docs in a browser: the
+// reference renders its introduction in the reader's language, and its switcher changes it.
+// PGlite only: what is checked here is the page (phone.integration-test.ts runs the phone on
+// both databases).
 
 interface Words {
   readonly locale: string;
@@ -291,4 +293,21 @@ describe("the web phone in both languages, and accessible", () => {
       "zh-CN",
     );
   }, 60_000);
+
+  it("renders /docs with its introduction in the reader's language; its switcher changes it", async () => {
+    const page = await newPage(WORDS["zh-CN"]);
+    await page.goto(url("/docs"));
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
+    // Scalar renders the document's introduction (Markdown) in the page.
+    await page
+      .getByRole("heading", { name: "快速开始（TypeScript，服务端）" })
+      .waitFor({ timeout: 30_000 });
+    await page.getByRole("heading", { name: "认证" }).first().waitFor();
+    await page.getByRole("combobox", { name: "语言" }).selectOption("en");
+    await page.getByRole("heading", { name: "Quick start (TypeScript, server side)" }).waitFor({
+      timeout: 30_000,
+    });
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    await page.getByText("Try it", { exact: true }).waitFor();
+  }, 90_000);
 });

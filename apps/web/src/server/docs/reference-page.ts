@@ -131,10 +131,12 @@ export function referencePage(options: ReferencePageOptions): string {
 <noscript>${text.noscriptHtml}</noscript>
 <script src="${escapeHtml(scalarUrl)}"></script>
 <script>
+(() => {
 const WORDS = ${scriptJson({ insecure: text.insecure, signed: text.signed })};
 const LOCALE_COOKIE = ${scriptJson(options.localeCookie)};
 ${SIGNING_SCRIPT}
 Scalar.createApiReference("#app", Object.assign(${scriptJson({ ...SCALAR_CONFIGURATION, url: documentUrl })}, { onRequestBuilt: signRequest }));
+})();
 </script>
 </body>
 </html>
