@@ -3,7 +3,12 @@ import { Tooltip } from "@mantine/core";
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo } from "react";
 import { formatTime } from "./labels";
-import { configuredDuration, formatDuration, measuredDuration } from "./webhook-labels";
+import {
+  configuredDuration,
+  type DurationUnit,
+  formatDuration,
+  measuredDuration,
+} from "./webhook-labels";
 
 /**
  * An instant in the console's language and the viewer's time zone. Rendered in the browser (the
@@ -28,10 +33,10 @@ export function useDurations(): {
   const locale = useLocale();
   const t = useTranslations("units");
   return useMemo(() => {
-    const unitsT = (unit: Parameters<typeof t>[0], values: { n: string }) => t(unit, values);
+    const unitsT = (unit: DurationUnit, values: { n: string }) => t(unit, values);
     return {
-      measured: (ms) => formatDuration(measuredDuration(ms), locale, unitsT),
-      configured: (ms) => formatDuration(configuredDuration(ms), locale, unitsT),
+      measured: (ms: number) => formatDuration(measuredDuration(ms), locale, unitsT),
+      configured: (ms: number) => formatDuration(configuredDuration(ms), locale, unitsT),
     };
   }, [locale, t]);
 }

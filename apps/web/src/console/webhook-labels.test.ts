@@ -5,6 +5,7 @@ import zhCN from "../../messages/zh-CN.json";
 import {
   checkWebhookUrl,
   configuredDuration,
+  type DurationUnit,
   formatDuration,
   httpStatusColor,
   isPossibleSessionFilter,
@@ -49,7 +50,7 @@ describe("labels", () => {
   it("writes durations in the language's words and numbers", () => {
     const units = (messages: typeof en, locale: string) => {
       const t = createTranslator({ locale, messages, namespace: "units" });
-      return (unit: Parameters<typeof t>[0], values: { n: string }) => t(unit, values);
+      return (unit: DurationUnit, values: { n: string }) => t(unit, values);
     };
     const inEnglish = units(en, "en");
     const inChinese = units(zhCN, "zh-CN");
