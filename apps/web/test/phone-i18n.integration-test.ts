@@ -301,12 +301,16 @@ describe("the web phone in both languages, and accessible", () => {
     // Scalar renders the document's introduction (Markdown) in the page.
     await page
       .getByRole("heading", { name: "快速开始（TypeScript，服务端）" })
+      .first()
       .waitFor({ timeout: 30_000 });
     await page.getByRole("heading", { name: "认证" }).first().waitFor();
     await page.getByRole("combobox", { name: "语言" }).selectOption("en");
-    await page.getByRole("heading", { name: "Quick start (TypeScript, server side)" }).waitFor({
-      timeout: 30_000,
-    });
+    await page
+      .getByRole("heading", { name: "Quick start (TypeScript, server side)" })
+      .first()
+      .waitFor({
+        timeout: 30_000,
+      });
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
     await page.getByText("Try it", { exact: true }).waitFor();
   }, 90_000);
