@@ -2,6 +2,7 @@ import { createTranslator } from "next-intl";
 import { describe, expect, it } from "vitest";
 import en from "../../messages/en.json";
 import zhCN from "../../messages/zh-CN.json";
+import type { Locale } from "../i18n/locales";
 import {
   checkWebhookUrl,
   configuredDuration,
@@ -48,7 +49,7 @@ describe("labels", () => {
   });
 
   it("writes durations in the language's words and numbers", () => {
-    const units = (messages: typeof en, locale: string) => {
+    const units = (messages: typeof en, locale: Locale) => {
       const t = createTranslator({ locale, messages, namespace: "units" });
       return (unit: DurationUnit, values: { n: string }) => t(unit, values);
     };
