@@ -136,7 +136,7 @@ describe("the web phone in both languages, and accessible", () => {
     app = first;
     hiar = createHiarClient({ baseUrl: server.baseUrl, appId: app.id, secret: app.secret });
     chromium = await launchChromium();
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await chromium?.close();
