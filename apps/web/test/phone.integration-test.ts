@@ -66,7 +66,7 @@ describe.each(testDatabaseTargets())("the web phone on %s", (target) => {
     chromium = await launchChromium();
     const hiar = createHiarClient({ baseUrl: server.baseUrl, appId: app.id, secret: app.secret });
     ({ sessionID } = await hiar.createCollaboration({ userID: alice, detail: "Pump 4 check" }));
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await chromium?.close();
