@@ -3,9 +3,11 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "src/**/*.integration-test.ts"],
-    // An embedded PostgreSQL (PGlite) takes ~2 s to start and ~700 MB: integration test files
-    // share one instance per file, started in beforeAll.
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // An embedded PostgreSQL (PGlite) takes ~1.5 s of CPU to start (from the per-process image,
+    // see src/testing/pglite-image.ts) and ~700 MB: integration test files share one instance per
+    // file, started in beforeAll. The limits are for a machine busy with other work too, as the
+    // other packages' are: a test waits for what it needs, the limit only ends a hung one.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

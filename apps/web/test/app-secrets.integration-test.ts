@@ -8,7 +8,7 @@ import {
   secretKeyId,
   useAppSecretKeys,
 } from "@collab/db";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets, createTestDatabase, type TestDatabase } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createMetrics } from "@collab/metrics";
 import { loadSettings } from "@collab/settings";
@@ -25,7 +25,7 @@ const keyA = randomBytes(32).toString("base64");
 const keyB = randomBytes(32).toString("base64");
 const idOf = (key: string) => secretKeyId(Buffer.from(key, "base64"));
 
-describe.each(testDatabaseTargets())("app secrets over REST on %s", (target) => {
+describe.each(adapterTestTargets())("app secrets over REST on %s", (target) => {
   let db: TestDatabase;
   const servers: AppServer[] = [];
 

@@ -9,7 +9,7 @@ import {
   readAppUsage,
   setAppDisabled,
 } from "@collab/db";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets, createTestDatabase, type TestDatabase } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createMetrics } from "@collab/metrics";
 import { loadSettings, type Settings } from "@collab/settings";
@@ -137,7 +137,7 @@ function signed(app: CreatedApp, port: number, path: string, nonce?: string) {
   });
 }
 
-describe.each(testDatabaseTargets())("the server entry on %s", (target) => {
+describe.each(adapterTestTargets())("the server entry on %s", (target) => {
   let db: TestDatabase;
   let app: CreatedApp;
   let running: Running;

@@ -7,7 +7,7 @@ import {
   type UserClient,
   type UserRingEvent,
 } from "@collab/client";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +26,7 @@ interface Device {
   readonly statuses: ConnectionStatus[];
 }
 
-describe.each(testDatabaseTargets())("@collab/client on %s", (target) => {
+describe.each(adapterTestTargets())("@collab/client on %s", (target) => {
   let server: TestServer;
   let proxy: DropProxy;
   let hiar: HiarClient;

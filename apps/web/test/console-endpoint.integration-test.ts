@@ -1,4 +1,4 @@
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Credentials } from "./hiar-client";
 import { startTestServer, type TestServer } from "./server";
@@ -24,7 +24,7 @@ interface TrpcErrorBody {
 const MAX_BATCH = 10;
 const MAX_BODY = 1024 * 1024;
 
-describe.each(testDatabaseTargets())("the console endpoint on %s", (target) => {
+describe.each(adapterTestTargets())("the console endpoint on %s", (target) => {
   let server: TestServer;
   let appA: Credentials;
   let appB: Credentials;
@@ -309,7 +309,7 @@ describe.each(testDatabaseTargets())("the console endpoint on %s", (target) => {
 });
 
 describe("the console endpoint in production without CONSOLE_SESSION_SECRET", () => {
-  const [target = "pglite"] = testDatabaseTargets();
+  const [target = "pglite"] = adapterTestTargets();
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer(target, { appCount: 1, env: { CONSOLE_SESSION_SECRET: "" } });

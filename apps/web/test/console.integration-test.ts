@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./browser";
@@ -16,7 +16,7 @@ interface TrpcError {
   error: { message: string; data: { code: string; hiar: { reason: string } } };
 }
 
-describe.each(testDatabaseTargets())("operator console on %s", (target) => {
+describe.each(adapterTestTargets())("operator console on %s", (target) => {
   let server: TestServer;
   let browser: TestBrowser;
   let page: Page;

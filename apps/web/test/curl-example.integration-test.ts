@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./server";
 
@@ -10,7 +10,7 @@ import { startTestServer, type TestServer } from "./server";
 const script = fileURLToPath(new URL("../../../examples/curl-invite.sh", import.meta.url));
 const run = promisify(execFile);
 
-describe.each(testDatabaseTargets().slice(0, 1))("examples/curl-invite.sh on %s", (target) => {
+describe.each(adapterTestTargets())("examples/curl-invite.sh on %s", (target) => {
   let server: TestServer;
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { ERROR_CATALOGUE, type ErrorReason, HIAR_OPERATIONS, LIMITS } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { buildOpenApiDocument, type OpenApiDocument } from "@collab/openapi";
 import { type DocumentValidator, documentValidator } from "@collab/openapi/testing";
 import { Validator } from "@seriousme/openapi-schema-validator";
@@ -15,7 +15,7 @@ import { startTestServer, type TestServer } from "./server";
 
 const operations = Object.values(HIAR_OPERATIONS);
 
-describe.each(testDatabaseTargets())("the OpenAPI document and the server on %s", (target) => {
+describe.each(adapterTestTargets())("the OpenAPI document and the server on %s", (target) => {
   let server: TestServer;
   let app: Credentials;
   let document: OpenApiDocument;

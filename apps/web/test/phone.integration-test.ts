@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken } from "@collab/sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ import { startTestServer, type TestServer } from "./server";
 
 const RING_WITHIN_MS = 1_000;
 
-describe.each(testDatabaseTargets())("the web phone on %s", (target) => {
+describe.each(adapterTestTargets())("the web phone on %s", (target) => {
   let server: TestServer;
   let chromium: Browser;
   const contexts: BrowserContext[] = [];

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { request } from "node:http";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { head, rawConnection } from "./raw-http";
@@ -51,7 +51,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-describe.each(testDatabaseTargets())("REST transport of the production build on %s", (target) => {
+describe.each(adapterTestTargets())("REST transport of the production build on %s", (target) => {
   let server: TestServer;
   let app: Credentials;
   const port = () => Number(new URL(server.baseUrl).port);

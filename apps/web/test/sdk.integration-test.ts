@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { TYPE_URLS } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import {
   createHiarClient,
@@ -33,7 +33,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected a rejection");
 }
 
-describe.each(testDatabaseTargets())("@collab/sdk against the server on %s", (target) => {
+describe.each(adapterTestTargets())("@collab/sdk against the server on %s", (target) => {
   let server: TestServer;
   let proxy: FaultProxy;
   let hiar: HiarClient;

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { type CreatedApp, createApp } from "@collab/db";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets, createTestDatabase, type TestDatabase } from "@collab/db/testing";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createMetrics } from "@collab/metrics";
 import { loadSettings } from "@collab/settings";
@@ -49,7 +49,7 @@ function descendsFrom(span: ReadableSpan, ancestor: ReadableSpan, spans: Readabl
   return false;
 }
 
-describe.each(testDatabaseTargets())("traces of the REST API on %s", (target) => {
+describe.each(adapterTestTargets())("traces of the REST API on %s", (target) => {
   let db: TestDatabase;
   let app: CreatedApp;
   let server: AppServer;

@@ -1,5 +1,5 @@
 import type { AppRouter } from "@collab/api";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk";
 import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import pg from "pg";
@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from "./server";
 // foreign or misdirected token is refused with UNAUTHENTICATED (or the state error the REST
 // operation gives), and nothing changes.
 
-describe.each(testDatabaseTargets())("user procedures on %s", (target) => {
+describe.each(adapterTestTargets())("user procedures on %s", (target) => {
   let server: TestServer;
   let hiar: HiarClient;
   let app: { id: string; secret: string };

@@ -1,5 +1,5 @@
 import { TYPE_URLS } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk";
 import { verifyUserToken } from "@collab/user-token";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from "./server";
 // locally, verifiable with the app's secret and no other; bad requests are refused; the token is
 // never logged.
 
-describe.each(testDatabaseTargets())("POST /user/token on %s", (target) => {
+describe.each(adapterTestTargets())("POST /user/token on %s", (target) => {
   let server: TestServer;
   let hiar: HiarClient;
   let appId: string;

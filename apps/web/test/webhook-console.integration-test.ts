@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { CreateCollaborationResponse } from "@collab/contracts";
-import { testDatabaseTargets } from "@collab/db/testing";
+import { adapterTestTargets } from "@collab/db/testing";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, type TestBrowser } from "./browser";
@@ -15,7 +15,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
 /** The log's first page (DELIVERIES_PAGE_SIZE in src/console/webhook-deliveries.tsx). */
 const PAGE_SIZE = 25;
 
-describe.each(testDatabaseTargets())("the console's webhook screen on %s", (target) => {
+describe.each(adapterTestTargets())("the console's webhook screen on %s", (target) => {
   let server: TestServer;
   let browser: TestBrowser;
   let page: Page;

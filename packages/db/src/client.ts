@@ -4,7 +4,7 @@ import { registerSessionEventSignal } from "./event-signal";
 import { PrismaClient } from "./generated/prisma/client";
 import { migrate as runMigrations } from "./migrate";
 import { defaultPgliteDataDir } from "./paths";
-import { startEmbeddedPostgres } from "./pglite";
+import { type PgliteImage, startEmbeddedPostgres } from "./pglite";
 import { processSlot } from "./process-singleton";
 import { type SecretBoxKeys, useAppSecretKeys } from "./secret-box";
 
@@ -43,6 +43,8 @@ export interface CreateDbOptions {
   databaseUrl?: string;
   /** Embedded database in memory (tests). Ignores `databaseUrl`. */
   inMemory?: boolean;
+  /** With `inMemory`: the image it starts from (see PgliteImage). */
+  pgliteImage?: PgliteImage;
   /** Embedded database directory (PGLITE_DATA_DIR). Default: `<repo root>/.data/pglite`. */
   dataDir?: string;
   /** Apply pending migrations before returning. Default: true for PGlite, false for PostgreSQL. */
@@ -173,6 +175,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
 
   const server = await startEmbeddedPostgres({
     dataDir: options.inMemory === true ? undefined : (options.dataDir ?? defaultPgliteDataDir()),
+    image: options.inMemory === true ? options.pgliteImage : undefined,
   });
   try {
     if (options.migrate !== false) {

@@ -23,6 +23,19 @@ export interface StartEmbeddedPostgresOptions {
   dataDir?: string;
   /** Concurrent socket connections accepted (the app pool, the migrator, tools). */
   maxConnections?: number;
+  /** In memory only: start from this image instead of compiling and running initdb (tests). */
+  image?: PgliteImage;
+}
+
+/**
+ * What an in-memory PGlite can start from: the compiled wasm module, the file-system bundle and a
+ * data directory made by initdb. Without it every start compiles ~9 MB of wasm and runs initdb in
+ * a second instance (~4 s of CPU); tests make one per process (`@collab/db/testing`).
+ */
+export interface PgliteImage {
+  readonly pgliteWasmModule: WebAssembly.Module;
+  readonly fsBundle: Blob;
+  readonly loadDataDir: Blob;
 }
 
 /** Data directories opened by this process (shared by every copy of this module). */
@@ -102,7 +115,10 @@ export async function startEmbeddedPostgres(
     // Loaded on demand: deployments on PostgreSQL never load the wasm database.
     const { PGlite } = await import("@electric-sql/pglite");
     const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
-    const pglite = dataDir === null ? await PGlite.create() : await PGlite.create({ dataDir });
+    const pglite =
+      dataDir !== null
+        ? await PGlite.create({ dataDir })
+        : await PGlite.create(options.image === undefined ? {} : { ...options.image });
     const server = new PGLiteSocketServer({
       db: pglite,
       host: "127.0.0.1",

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createDb, type Db } from "../client";
+import { pgliteImage } from "./pglite-image";
 
 export type TestDatabaseTarget = "pglite" | "postgres";
 
@@ -16,6 +17,16 @@ export type TestDatabaseTarget = "pglite" | "postgres";
  */
 export function testDatabaseTargets(env: NodeJS.ProcessEnv = process.env): TestDatabaseTarget[] {
   return env.TEST_DATABASE_URL?.trim() ? ["pglite", "postgres"] : ["pglite"];
+}
+
+/**
+ * The one database a test runs against when the database is not its subject (the console's
+ * pages, /docs, the SDK, the HTTP transport, the server's entry): PostgreSQL when
+ * TEST_DATABASE_URL names a server, else PGlite. What each database does is proven on both by
+ * packages/db and packages/domain and, over HTTP, by the REST wire tests (README, "Test it").
+ */
+export function adapterTestTargets(env: NodeJS.ProcessEnv = process.env): TestDatabaseTarget[] {
+  return env.TEST_DATABASE_URL?.trim() ? ["postgres"] : ["pglite"];
 }
 
 export interface TestDatabase extends Db {
@@ -52,7 +63,7 @@ export async function createTestDatabase(
   const target = options.target ?? "pglite";
   const migrate = options.migrate ?? true;
   if (target === "pglite") {
-    const db = await createDb({ inMemory: true, migrate });
+    const db = await createDb({ inMemory: true, migrate, pgliteImage: await pgliteImage() });
     return Object.assign(db, { target, databaseName: null });
   }
 
