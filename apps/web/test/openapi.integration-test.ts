@@ -88,6 +88,48 @@ describe.each(adapterTestTargets())("the OpenAPI document and the server on %s",
       expect(cached.status).toBe(304);
     });
 
+    it("serves /docs in the reader's language: the page's words and the introduction", async () => {
+      const docs = async (headers: Record<string, string>) => {
+        const response = await fetch(`${server.baseUrl}/docs`, { headers });
+        expect(response.status).toBe(200);
+        return response.text();
+      };
+      const lang = (html: string) => /<html lang="([^"]+)"/.exec(html)?.[1];
+
+      const chinese = await docs({ "accept-language": "zh-CN,zh;q=0.9,en;q=0.5" });
+      expect(lang(chinese)).toBe("zh-CN");
+      expect(chinese).toContain("<strong>试用</strong>");
+      expect(chinese).toContain('"url":"/openapi.json?lang=zh-CN"');
+      expect(chinese).toContain('<option value="zh-CN" selected>简体中文</option>');
+      // The reader's choice (the console's language cookie) wins over the browser's languages.
+      const chosen = await docs({ "accept-language": "zh-CN", cookie: "collab_locale=en" });
+      expect(lang(chosen)).toBe("en");
+      expect(chosen).toContain("<strong>Try it</strong>");
+      expect(chosen).toContain('"url":"/openapi.json"');
+      expect(lang(await docs({ "accept-language": "fr-FR" }))).toBe("en");
+
+      // The Chinese document: the introduction in Chinese, everything else the same document.
+      const response = await fetch(`${server.baseUrl}/openapi.json?lang=zh-CN`);
+      expect(response.status).toBe(200);
+      const zh = (await response.json()) as OpenApiDocument;
+      expect(zh).toEqual(
+        buildOpenApiDocument({
+          version: packageJson.version,
+          capabilityPrefix: "/leliaRTC",
+          locale: "zh-CN",
+        }),
+      );
+      expect(zh.info.description).toMatch(/^可自托管、兼容 HiAR 的协作会话服务/);
+      expect(zh.info.description).toContain("## 认证");
+      expect({ ...zh, info: { ...zh.info, description: "" } }).toEqual({
+        ...document,
+        info: { ...document.info, description: "" },
+      });
+      // Any other value: the English document.
+      const other = await fetch(`${server.baseUrl}/openapi.json?lang=xx`);
+      expect(await other.json()).toEqual(document);
+    });
+
     it("links the reference from the home page", async () => {
       const html = await (await fetch(server.baseUrl)).text();
       expect(html).toContain('href="/docs"');

@@ -66,7 +66,7 @@ describe.each(adapterTestTargets())("the web phone on %s", (target) => {
     chromium = await launchChromium();
     const hiar = createHiarClient({ baseUrl: server.baseUrl, appId: app.id, secret: app.secret });
     ({ sessionID } = await hiar.createCollaboration({ userID: alice, detail: "Pump 4 check" }));
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => {});
     await chromium?.close();
@@ -120,7 +120,7 @@ describe.each(adapterTestTargets())("the web phone on %s", (target) => {
 
     const call = phone.getByTestId("call");
     await call.waitFor();
-    await call.getByText(`${bob}: talking`).waitFor();
+    await call.getByText(`${bob}: Talking`).waitFor();
     await phone.locator('[data-testid="phone"][data-tone="silent"]').waitFor();
     expect(await phone.getByTestId("notice-elsewhere").count()).toBe(0);
     await shot(phone, "03-in-call");

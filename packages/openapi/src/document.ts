@@ -19,7 +19,7 @@ import {
 } from "./errors";
 import { OPERATION_EXAMPLES } from "./examples";
 import { FIELD_NOTES } from "./field-notes";
-import { introduction } from "./introduction";
+import { type IntroductionLocale, introduction } from "./introduction";
 import { COMPONENT_PREFIX, type JsonSchema, schemaComponents } from "./json-schema/components";
 import { contractSchemaNames } from "./json-schema/named-schemas";
 import { placeholderExample } from "./placeholder-example";
@@ -38,6 +38,11 @@ export interface OpenApiOptions {
   readonly version?: string;
   /** Prefix the operations are also served under (HIAR_CAPABILITY_PREFIX); null: none. */
   readonly capabilityPrefix?: string | null;
+  /**
+   * The language of the introduction (info.description); default English. Nothing else in the
+   * document changes with it: operations, schemas and examples are the same in every language.
+   */
+  readonly locale?: IntroductionLocale;
 }
 
 export type OpenApiDocument = {
@@ -233,15 +238,19 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocum
     info: {
       title: "HiAR-compatible collaboration sessions",
       version: options.version ?? "0.0.0",
-      description: introduction({
-        capabilityPrefix: prefix,
-        operations: ops.map(([name, op]) => ({
-          path: op.path,
-          summary: op.summary,
-          origin: op.origin,
-          dataType: dataType(schemas, namesOf(name).response),
-        })),
-      }),
+      description: introduction(
+        {
+          capabilityPrefix: prefix,
+          operations: ops.map(([name, op]) => ({
+            name,
+            path: op.path,
+            summary: op.summary,
+            origin: op.origin,
+            dataType: dataType(schemas, namesOf(name).response),
+          })),
+        },
+        options.locale,
+      ),
     },
     servers: [
       { url: "/", description: "This service" },

@@ -1,30 +1,36 @@
 import {
   ERROR_CATALOGUE,
   ERROR_REASONS,
+  type HiarOperationName,
   LIMITS,
   MAX_CALLING_TIMEOUT_SECONDS,
 } from "@collab/contracts";
 import { ERROR_WHEN } from "./errors";
+import { introductionZhCN } from "./introduction-zh-cn";
+import { table } from "./markdown";
 import { signingExample } from "./security";
 
-// The document's introduction (info.description, Markdown). Numbers, the error table and the
-// worked signature come from the contracts and the signing package, so they cannot go stale.
+// The document's introduction (info.description, Markdown), in English (here) and Simplified
+// Chinese (introduction-zh-cn.ts): the /docs page shows the reader's language. Numbers, the
+// error table and the worked signature come from the contracts and the signing package, so they
+// cannot go stale in either language. Only this prose is translated: the operations and schemas
+// are the same in every document.
+
+/** The languages the introduction is written in. */
+export const INTRODUCTION_LOCALES = ["en", "zh-CN"] as const;
+export type IntroductionLocale = (typeof INTRODUCTION_LOCALES)[number];
 
 export interface IntroductionOptions {
   /** The capability prefix the operations are also served under; null when disabled. */
   readonly capabilityPrefix: string | null;
-  /** Every operation: its path, summary, origin and the `@type` of its `data`. */
+  /** Every operation: its name, path, summary, origin and the `@type` of its `data`. */
   readonly operations: ReadonlyArray<{
+    name: HiarOperationName;
     path: string;
     summary: string;
     origin: "hiar" | "extension";
     dataType: string;
   }>;
-}
-
-function table(head: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 function quickStart(): string {
@@ -186,8 +192,12 @@ the way protojson reads them, so an existing HiAR client works unchanged:
   the app is not rung but becomes \`MEMBER_BUSY\` at once, with a \`member.busy\` event.`;
 }
 
-/** info.description of the document. */
-export function introduction(options: IntroductionOptions): string {
+/** info.description of the document, in the given language (English by default). */
+export function introduction(
+  options: IntroductionOptions,
+  locale: IntroductionLocale = "en",
+): string {
+  if (locale === "zh-CN") return introductionZhCN(options);
   return [
     "Signed REST API of the self-hostable, HiAR-compatible collaboration-session service " +
       "(HiLeia / leliaRTC): create a collaboration with its session, ring members into it, " +

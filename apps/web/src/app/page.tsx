@@ -10,34 +10,37 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { getTranslations } from "next-intl/server";
+import type { ReactNode } from "react";
+import { LocaleSwitcher } from "@/ui/locale-switcher";
 
-export default function HomePage() {
+const code = (chunks: ReactNode) => <Code>{chunks}</Code>;
+
+export default async function HomePage() {
+  const t = await getTranslations("home");
   return (
     <Container size="sm" py={64}>
       <Stack gap="lg">
-        <Title order={1}>Collaboration sessions</Title>
+        <Group justify="space-between" align="center" wrap="nowrap">
+          <Title order={1}>{t("title")}</Title>
+          <LocaleSwitcher />
+        </Group>
         <Text size="lg" c="dimmed">
-          A self-hostable, HiAR-compatible collaboration-session service. Third-party servers call
-          its signed REST API; operators use the console.
+          {t("intro")}
         </Text>
         <List spacing="xs">
-          <ListItem>
-            <Code>POST /session/invite</Code> rings members into an ongoing session
-          </ListItem>
-          <ListItem>
-            <Code>POST /create</Code> creates a collaboration and its session
-          </ListItem>
-          <ListItem>
-            <Code>POST /user/query</Code> lists a member&apos;s collaborations
-          </ListItem>
+          <ListItem>{t.rich("invite", { code })}</ListItem>
+          <ListItem>{t.rich("create", { code })}</ListItem>
+          <ListItem>{t.rich("query", { code })}</ListItem>
         </List>
         <Group>
           <Button component="a" href="/console">
-            Open the operator console
+            {t("console")}
           </Button>
-          <Anchor href="/docs">API reference</Anchor>
-          <Anchor href="/openapi.json">OpenAPI document</Anchor>
-          <Anchor href="/healthz">Health</Anchor>
+          <Anchor href="/docs">{t("docs")}</Anchor>
+          <Anchor href="/openapi.json">{t("openapi")}</Anchor>
+          <Anchor href="/phone">{t("phone")}</Anchor>
+          <Anchor href="/healthz">{t("health")}</Anchor>
         </Group>
       </Stack>
     </Container>

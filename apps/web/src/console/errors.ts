@@ -46,11 +46,6 @@ export function isRetryable(error: unknown): boolean {
   return status === undefined || status >= 500;
 }
 
-/** "INVALID_PARAM · members[1].userID: must be 1–64 characters" */
-export function describeError(error: ConsoleError): string {
-  return `${error.reason} · ${error.message}`;
-}
-
 /**
  * Which form field an error belongs to, given the form's fields by the input path prefix they
  * edit: `{ userID: "inviter", members: "invitees", "members[].roles": "roles" }`. Per-member paths

@@ -2,7 +2,8 @@
 import { Button, Tooltip } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
-import { consoleErrorOf, describeError } from "./errors";
+import { useErrorText } from "./error-text";
+import { consoleErrorOf } from "./errors";
 import { useTRPC } from "./trpc";
 
 export const PHONE_PATH = "/phone";
@@ -16,6 +17,7 @@ export const PHONE_PATH = "/phone";
 export function OpenAsMember({ sessionID, userID }: { sessionID: string; userID: string }) {
   const trpc = useTRPC();
   const t = useTranslations("openAs");
+  const errorText = useErrorText();
   const mint = useMutation(trpc.session.openAsMember.mutationOptions());
   const open = () => {
     const tab = window.open("about:blank", "_blank");
@@ -32,7 +34,7 @@ export function OpenAsMember({ sessionID, userID }: { sessionID: string; userID:
       },
     );
   };
-  const error = mint.error ? describeError(consoleErrorOf(mint.error)) : null;
+  const error = mint.error ? errorText.describe(consoleErrorOf(mint.error)) : null;
   return (
     <Tooltip label={error ?? t("tooltip", { user: userID })} withArrow withinPortal>
       <Button

@@ -21,11 +21,11 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
+import { LocaleSwitcher } from "@/ui/locale-switcher";
 import classes from "./console.module.css";
 import { useErrorText } from "./error-text";
 import { consoleErrorOf } from "./errors";
 import { viewerTimeZone } from "./labels";
-import { LocaleSwitcher } from "./locale-switcher";
 import { SIGN_IN_PATH } from "./providers";
 import { useTRPC } from "./trpc";
 

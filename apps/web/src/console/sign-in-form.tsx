@@ -15,12 +15,12 @@ import {
 } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { LocaleSwitcher } from "@/ui/locale-switcher";
 import classes from "./console.module.css";
 import { useErrorText } from "./error-text";
 import { consoleErrorOf, formFieldFor } from "./errors";
-import { LocaleSwitcher } from "./locale-switcher";
 import { useTRPC } from "./trpc";
 
 export interface DemoCredentials {
@@ -42,6 +42,7 @@ export function SignInForm({
 }) {
   const trpc = useTRPC();
   const t = useTranslations("signIn");
+  const locale = useLocale();
   const errorText = useErrorText();
   const router = useRouter();
   const appIdInput = useRef<HTMLInputElement>(null);
@@ -84,7 +85,10 @@ export function SignInForm({
 
           {disabled !== null && (
             <Alert color="red" variant="light" title={t("unavailable")} role="alert">
-              {t("unavailableText", { problem: disabled })}
+              {t("unavailableText", {
+                // English shows the server's own words; other languages, the catalogue's.
+                problem: locale === "en" ? disabled : t("disabledProblem"),
+              })}
             </Alert>
           )}
 

@@ -1,7 +1,14 @@
 "use client";
 import { Tooltip } from "@mantine/core";
-import { useLocale } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
+import { useMemo } from "react";
 import { formatTime } from "./labels";
+import {
+  configuredDuration,
+  type DurationUnit,
+  formatDuration,
+  measuredDuration,
+} from "./webhook-labels";
 
 /**
  * An instant in the console's language and the viewer's time zone. Rendered in the browser (the
@@ -16,4 +23,20 @@ export function Time({ iso, style = "short" }: { iso: string; style?: "short" | 
       </time>
     </Tooltip>
   );
+}
+
+/** Durations in the console's language: measured ("1.25 s", "1.25秒") and configured ("24 h"). */
+export function useDurations(): {
+  measured: (ms: number) => string;
+  configured: (ms: number) => string;
+} {
+  const locale = useLocale();
+  const t = useTranslations("units");
+  return useMemo(() => {
+    const unitsT = (unit: DurationUnit, values: { n: string }) => t(unit, values);
+    return {
+      measured: (ms: number) => formatDuration(measuredDuration(ms), locale, unitsT),
+      configured: (ms: number) => formatDuration(configuredDuration(ms), locale, unitsT),
+    };
+  }, [locale, t]);
 }

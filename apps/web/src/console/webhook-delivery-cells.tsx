@@ -5,7 +5,12 @@ import Link from "next/link";
 import { useTranslations } from "next-intl";
 import classes from "./console.module.css";
 import { shortId } from "./labels";
-import { httpStatusColor, webhookOutcomeLook, webhookPageHref } from "./webhook-labels";
+import {
+  httpStatusColor,
+  isWebhookOutcome,
+  webhookOutcomeColor,
+  webhookPageHref,
+} from "./webhook-labels";
 
 // The cells of one delivery attempt, shared by the table (wide screens) and the cards (narrow).
 
@@ -16,11 +21,9 @@ export function WebhookOutcomeBadge({ outcome }: { outcome: WebhookDelivery["out
   const t = useTranslations("webhook");
   const ts = useTranslations("states");
   // The colour from the table; the words from the catalogue (an unknown outcome keeps its name).
-  const known = outcome === "DELIVERED" || outcome === "FAILED" || outcome === "ABANDONED";
-  const base = webhookOutcomeLook(outcome);
-  const look = known
-    ? { ...base, label: t(`outcomes.${outcome}.label`), hint: t(`outcomes.${outcome}.hint`) }
-    : base;
+  const look = isWebhookOutcome(outcome)
+    ? { label: t(`outcomes.${outcome}.label`), hint: t(`outcomes.${outcome}.hint`) }
+    : { label: outcome, hint: outcome };
   return (
     <Tooltip
       label={ts("badge", { hint: look.hint, wireName: outcome })}
@@ -29,7 +32,7 @@ export function WebhookOutcomeBadge({ outcome }: { outcome: WebhookDelivery["out
     >
       <Badge
         variant="light"
-        color={look.color}
+        color={webhookOutcomeColor(outcome)}
         radius="sm"
         tt="none"
         fw={600}
@@ -130,11 +133,12 @@ export function OtherUrl({
   url: string;
   currentUrl: string | null | undefined;
 }) {
+  const t = useTranslations("webhook");
   // No webhook now (or not known yet): every attempt went elsewhere, nothing to point out.
   if (currentUrl == null || url === currentUrl) return null;
   return (
     <Text size="xs" c="dimmed" truncate maw={200} title={url} data-testid="delivery-url">
-      to {url}
+      {t("sentTo", { url })}
     </Text>
   );
 }

@@ -3,7 +3,7 @@ import type { WebhookDelivery } from "@collab/contracts";
 import { Group, Paper, Skeleton, Stack, Table, Text } from "@mantine/core";
 import { useTranslations } from "next-intl";
 import classes from "./console.module.css";
-import { Time } from "./time";
+import { Time, useDurations } from "./time";
 import {
   ERROR_COLOR,
   ErrorText,
@@ -13,7 +13,6 @@ import {
   SessionCell,
   WebhookOutcomeBadge,
 } from "./webhook-delivery-cells";
-import { formatDuration } from "./webhook-labels";
 
 // A page of delivery attempts: a table on wide screens, cards on narrow ones.
 
@@ -45,6 +44,7 @@ export function DeliveryRows({
   busy: boolean;
 }) {
   const t = useTranslations("webhook");
+  const durations = useDurations();
   return (
     <Table.ScrollContainer minWidth={1000} type="native">
       <Table
@@ -62,7 +62,7 @@ export function DeliveryRows({
             <Table.Th ta="right">{t("seq")}</Table.Th>
             <Table.Th ta="right">{t("attempt")}</Table.Th>
             <Table.Th miw={124}>{t("outcome")}</Table.Th>
-            <Table.Th ta="right">HTTP</Table.Th>
+            <Table.Th ta="right">{t("http")}</Table.Th>
             <Table.Th ta="right">{t("duration")}</Table.Th>
             <Table.Th miw={140} pe="md">
               {t("error")}
@@ -81,7 +81,11 @@ export function DeliveryRows({
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text className={classes.mono} fw={600} title={`event ${d.eventID}`}>
+                  <Text
+                    className={classes.mono}
+                    fw={600}
+                    title={t("eventTitle", { eventID: d.eventID })}
+                  >
                     {d.type}
                   </Text>
                   <OtherUrl url={d.url} currentUrl={currentUrl} />
@@ -107,7 +111,7 @@ export function DeliveryRows({
                 </Table.Td>
                 <Table.Td ta="right" className={classes.nowrap}>
                   <Text size="sm" span>
-                    {formatDuration(d.durationMs)}
+                    {durations.measured(d.durationMs)}
                   </Text>
                 </Table.Td>
                 {/* The rest of the row's width; longer errors are cut (full text on hover). */}
@@ -132,6 +136,8 @@ export function DeliveryCards({
   isPending: boolean;
   filtered: boolean;
 }) {
+  const t = useTranslations("webhook");
+  const durations = useDurations();
   if (isPending) {
     return (
       <Stack gap="xs" p="sm" pt={0} aria-busy>
@@ -142,7 +148,7 @@ export function DeliveryCards({
     );
   }
   return (
-    <Stack gap="xs" p="sm" pt={0} role="list" aria-label="Delivery attempts">
+    <Stack gap="xs" p="sm" pt={0} role="list" aria-label={t("attempts")}>
       {deliveries.map((d) => (
         <Paper
           key={d.id}
@@ -154,7 +160,12 @@ export function DeliveryCards({
           {...rowData(d)}
         >
           <Group justify="space-between" wrap="nowrap" gap="xs">
-            <Text className={classes.mono} fw={600} truncate title={`event ${d.eventID}`}>
+            <Text
+              className={classes.mono}
+              fw={600}
+              truncate
+              title={t("eventTitle", { eventID: d.eventID })}
+            >
               {d.type}
             </Text>
             <WebhookOutcomeBadge outcome={d.outcome} />
@@ -162,12 +173,12 @@ export function DeliveryCards({
           <Group gap={6} mt={4} wrap="wrap">
             <SessionCell sessionID={d.sessionID} filtered={filtered} />
             <Text size="xs" c="dimmed">
-              seq {d.seq} · attempt {d.attempt}
+              {t("seqAttempt", { seq: d.seq, attempt: d.attempt })}
             </Text>
           </Group>
           <Text size="xs" c="dimmed" mt={2}>
-            {d.httpStatus === null ? "no answer" : <>HTTP {d.httpStatus}</>} ·{" "}
-            {formatDuration(d.durationMs)} · <Time iso={d.time} style="long" />
+            {d.httpStatus === null ? t("noAnswerShort") : t("httpStatus", { status: d.httpStatus })}{" "}
+            · {durations.measured(d.durationMs)} · <Time iso={d.time} style="long" />
           </Text>
           {d.error !== null && (
             <Text size="xs" c={ERROR_COLOR} mt={2} lineClamp={2} title={d.error}>

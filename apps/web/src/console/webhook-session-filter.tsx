@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { type FormEvent, useState } from "react";
 import classes from "./console.module.css";
-import { checkSessionFilter, webhookPageHref } from "./webhook-labels";
+import { isPossibleSessionFilter, webhookPageHref } from "./webhook-labels";
 
 export function SessionFilter({ session }: { session: string | null }) {
   const router = useRouter();
@@ -14,8 +14,7 @@ export function SessionFilter({ session }: { session: string | null }) {
   const [error, setError] = useState<string | null>(null);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const problem = checkSessionFilter(value);
-    if (problem !== null) {
+    if (!isPossibleSessionFilter(value)) {
       setError(t("sessionTooLong"));
       return;
     }

@@ -26,8 +26,9 @@ import { type FormEvent, useState } from "react";
 import classes from "./console.module.css";
 import { useErrorText } from "./error-text";
 import { consoleErrorOf, formFieldFor } from "./errors";
+import { useDurations } from "./time";
 import { useTRPC } from "./trpc";
-import { checkWebhookUrl, type DeliveryPolicy, durationLabel } from "./webhook-labels";
+import { checkWebhookUrl, type DeliveryPolicy } from "./webhook-labels";
 
 /** How often the URL and the backlog figures are read again. */
 const SETTINGS_REFRESH_MS = 5_000;
@@ -122,6 +123,7 @@ export function WebhookSettingsCard({
   const tc = useTranslations("common");
   const t = useTranslations("webhook");
   const errorText = useErrorText();
+  const durations = useDurations();
   const queryClient = useQueryClient();
   const settings = useQuery(
     trpc.webhook.get.queryOptions(undefined, { refetchInterval: SETTINGS_REFRESH_MS }),
@@ -170,7 +172,19 @@ export function WebhookSettingsCard({
     if (problem !== null) {
       save.reset();
       setLocalError(
-        errorText.describe({ reason: "INVALID_PARAM", message: problem, field: "url", code: null }),
+        problem.kind === "invalid"
+          ? errorText.describe({
+              reason: "INVALID_PARAM",
+              message: problem.message,
+              field: "url",
+              code: null,
+            })
+          : // The reason as the server would send it, the rest in the console's language.
+            `INVALID_PARAM · ${
+              problem.kind === "tooLong"
+                ? t("urlProblems.tooLong", { max: problem.max })
+                : t(`urlProblems.${problem.kind}`)
+            }`,
       );
       return;
     }
@@ -191,8 +205,8 @@ export function WebhookSettingsCard({
             </Title>
             <Text size="sm" c="dimmed" maw={640}>
               {t.rich("endpointText", {
-                timeout: durationLabel(policy.timeoutMs),
-                maxAge: durationLabel(policy.maxAgeMs),
+                timeout: durations.configured(policy.timeoutMs),
+                maxAge: durations.configured(policy.maxAgeMs),
                 code: (chunks) => <Code fz="xs">{chunks}</Code>,
               })}
             </Text>

@@ -1,10 +1,7 @@
 import { cookies, headers } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
-import en from "../../messages/en.json";
-import zhCN from "../../messages/zh-CN.json";
-import { LOCALE_COOKIE, type Locale, pickLocale } from "./locales";
-
-const MESSAGES: Readonly<Record<Locale, typeof en>> = { en, "zh-CN": zhCN };
+import { LOCALE_COOKIE, pickLocale } from "./locales";
+import { MESSAGES } from "./messages";
 
 // next-intl "without i18n routing": the locale comes from the request, not the URL.
 export default getRequestConfig(async () => {

@@ -16,11 +16,15 @@ export const theme = createTheme({
 
 /**
  * Text dark enough to read in the light scheme (WCAG AA 4.5:1): dimmed text (Mantine's gray 6 is
- * 3.3:1 on white), and the text of light and outline badges and alerts on their tinted
- * backgrounds (shade 9 on shade 1 is about 4.3:1 for teal and green).
+ * 3.3:1 on white), a field's error and its red border (red 6 is 3.3:1; red 9 is 5.4:1), and the
+ * text of light and outline badges and alerts on their tinted backgrounds (shade 9 on shade 1 is
+ * about 4.3:1 for teal and green).
  */
 export const cssVariablesResolver: CSSVariablesResolver = (t) => {
-  const light: Record<string, string> = { "--mantine-color-dimmed": t.colors.gray[7] ?? "#495057" };
+  const light: Record<string, string> = {
+    "--mantine-color-dimmed": t.colors.gray[7] ?? "#495057",
+    "--mantine-color-error": t.colors.red[9] ?? "#c92a2a",
+  };
   for (const [name, shades] of Object.entries(t.colors)) {
     const darkest = shades[9];
     if (darkest === undefined || name === "dark") continue;

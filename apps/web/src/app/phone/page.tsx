@@ -1,8 +1,11 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { PhonePage } from "@/phone/phone-page";
-import { phoneStrings } from "@/phone/strings";
 
-export const metadata: Metadata = { title: `${phoneStrings.pageTitle} · Collaboration sessions` };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("meta");
+  return { title: `${t("phone")} · ${t("title")}` };
+}
 
 /** The web phone: a user's device on the user channel (docs/user-channel.md, "The web phone"). */
 export default function Page() {

@@ -1,9 +1,33 @@
 // The /docs page: Scalar's API reference over /openapi.json, loaded from this app only (no
 // fonts, telemetry, proxy or AI features from outside), plus a bar that signs "Test Request"
-// calls in the browser so the reference can really be tried against this server.
+// calls in the browser so the reference can really be tried against this server. The page's words
+// come from the message catalogues ("docs"), in the reader's language, with a language switcher
+// that sets the same cookie as the console's.
+
+/** The page's words in its language; the two HTML ones are the catalogue's markup. */
+export interface ReferencePageText {
+  readonly title: string;
+  readonly tryIt: string;
+  readonly secret: string;
+  readonly secretPlaceholder: string;
+  /** HTML: how "Test Request" is signed, and a link to the raw document. */
+  readonly hintHtml: string;
+  /** HTML: shown without JavaScript, with a link to the raw document. */
+  readonly noscriptHtml: string;
+  readonly insecure: string;
+  /** "Signed {method} {path} at {date}.": filled in by the browser. */
+  readonly signed: string;
+  readonly language: string;
+}
 
 export interface ReferencePageOptions {
-  readonly title: string;
+  /** The page's language (`<html lang>`, the switcher's choice). */
+  readonly locale: string;
+  /** Every language the page speaks: its code and its name in itself. */
+  readonly languages: ReadonlyArray<{ readonly code: string; readonly name: string }>;
+  /** The cookie that remembers the reader's choice, and for how long (seconds). */
+  readonly localeCookie: { readonly name: string; readonly maxAgeSeconds: number };
+  readonly text: ReferencePageText;
   readonly documentUrl: string;
   readonly scalarUrl: string;
 }
@@ -32,7 +56,7 @@ async function signRequest({ request }) {
   const secret = field("try-secret").value;
   if (!appId || !secret) return;
   if (!crypto.subtle) {
-    field("try-status").textContent = "Signing needs a secure context (https or localhost).";
+    field("try-status").textContent = WORDS.insecure;
     return;
   }
   const url = new URL(request.url);
@@ -45,8 +69,16 @@ async function signRequest({ request }) {
   request.headers.set("X-HIAR-OPENAPI-NONCE", nonce);
   request.headers.set("X-HIAR-OPENAPI-DATE", date);
   request.headers.set("X-HIAR-OPENAPI-SIGNATURE", btoa(String.fromCharCode(...digest)));
-  field("try-status").textContent = "Signed " + request.method + " " + url.pathname + " at " + date + ".";
+  field("try-status").textContent = WORDS.signed
+    .replace("{method}", request.method)
+    .replace("{path}", url.pathname)
+    .replace("{date}", date);
 }
+field("docs-language").addEventListener("change", (event) => {
+  const { name, maxAgeSeconds } = LOCALE_COOKIE;
+  document.cookie = name + "=" + encodeURIComponent(event.target.value) + "; Path=/; Max-Age=" + maxAgeSeconds + "; SameSite=Lax";
+  location.reload();
+});
 `;
 
 const STYLE = `
@@ -58,9 +90,10 @@ const STYLE = `
   .try-bar input { font: 12px ui-monospace, monospace; padding: 3px 6px; border: 1px solid #b8c0c8; border-radius: 4px; width: 16em; }
   .try-bar small { color: #52606d; }
   .try-bar a { color: inherit; }
+  .try-bar select { font: inherit; margin-inline-start: auto; }
 `;
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -70,29 +103,40 @@ function scriptJson(value: unknown): string {
 }
 
 export function referencePage(options: ReferencePageOptions): string {
-  const { title, documentUrl, scalarUrl } = options;
+  const { text, documentUrl, scalarUrl } = options;
+  const languages = options.languages
+    .map(
+      ({ code, name }) =>
+        `<option value="${escapeHtml(code)}"${code === options.locale ? " selected" : ""}>${escapeHtml(name)}</option>`,
+    )
+    .join("");
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(options.locale)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<title>${escapeHtml(text.title)}</title>
 <link rel="icon" href="data:,">
 <style>${STYLE}</style>
 </head>
 <body>
 <form class="try-bar" autocomplete="off" onsubmit="return false">
-  <strong>Try it</strong>
+  <strong>${escapeHtml(text.tryIt)}</strong>
   <label>APPID <input id="try-app-id" name="try-app-id" spellcheck="false" placeholder="hiar…"></label>
-  <label>Secret <input id="try-secret" name="try-secret" type="password" placeholder="from pnpm app:create"></label>
-  <small id="try-status">“Test Request” calls are signed in this tab; the secret is never stored or sent. In production, sign on your server (<code>@collab/sdk</code>). Raw document: <a href="${escapeHtml(documentUrl)}">${escapeHtml(documentUrl)}</a>.</small>
+  <label>${escapeHtml(text.secret)} <input id="try-secret" name="try-secret" type="password" placeholder="${escapeHtml(text.secretPlaceholder)}"></label>
+  <small id="try-status" role="status">${text.hintHtml}</small>
+  <select id="docs-language" aria-label="${escapeHtml(text.language)}">${languages}</select>
 </form>
 <div id="app"></div>
-<noscript>This page needs JavaScript; the document is at <a href="${escapeHtml(documentUrl)}">${escapeHtml(documentUrl)}</a>.</noscript>
+<noscript>${text.noscriptHtml}</noscript>
 <script src="${escapeHtml(scalarUrl)}"></script>
 <script>
+(() => {
+const WORDS = ${scriptJson({ insecure: text.insecure, signed: text.signed })};
+const LOCALE_COOKIE = ${scriptJson(options.localeCookie)};
 ${SIGNING_SCRIPT}
 Scalar.createApiReference("#app", Object.assign(${scriptJson({ ...SCALAR_CONFIGURATION, url: documentUrl })}, { onRequestBuilt: signRequest }));
+})();
 </script>
 </body>
 </html>

@@ -12,8 +12,9 @@ import {
 } from "@/i18n/locales";
 
 /**
- * The console's language: remembered in a cookie (read by the server on every request, so the
- * page renders in it from the first byte), each language named in itself.
+ * The language of the console, its sign-in page and the phone: remembered in a cookie (read by
+ * the server on every request, so the page renders in it from the first byte), each language
+ * named in itself.
  */
 export function LocaleSwitcher() {
   const t = useTranslations("language");
