@@ -4,7 +4,7 @@ import type {
   UserChannelEvent,
   UserRingEvent,
   UserTransitionResult,
-} from "@collab/contracts";
+} from "@collab/contracts/user-channel";
 import {
   createTRPCClient,
   httpLink,

@@ -7,7 +7,7 @@ export type {
   UserRingEndedEvent,
   UserRingEvent,
   UserTransitionResult,
-} from "@collab/contracts";
+} from "@collab/contracts/user-channel";
 export { type BackoffOptions, DEFAULT_BACKOFF, reconnectDelay } from "./backoff";
 export {
   type CallRef,

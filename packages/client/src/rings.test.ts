@@ -1,4 +1,8 @@
-import type { UserChannelEvent, UserRingEndedEvent, UserRingEvent } from "@collab/contracts";
+import type {
+  UserChannelEvent,
+  UserRingEndedEvent,
+  UserRingEvent,
+} from "@collab/contracts/user-channel";
 import { describe, expect, it } from "vitest";
 import { reconnectDelay } from "./backoff";
 import { RingBook } from "./rings";

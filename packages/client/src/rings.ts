@@ -1,4 +1,8 @@
-import type { UserChannelEvent, UserRingEndedEvent, UserRingEvent } from "@collab/contracts";
+import type {
+  UserChannelEvent,
+  UserRingEndedEvent,
+  UserRingEvent,
+} from "@collab/contracts/user-channel";
 
 // What a device shows from the channel's events: the rings in progress, one per session. Pure,
 // so the browser phone and a Node service render the same thing from the same events.
