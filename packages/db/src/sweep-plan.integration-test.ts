@@ -7,6 +7,7 @@ import {
   type TestDatabase,
   testDatabaseTargets,
 } from "./testing";
+import { allPlanNodes, type PlanNode, parsePlan, seedPlanSessions } from "./testing/query-plan";
 
 // The ring clock's sweep must find its way to the due members by their keys whatever the
 // planner's statistics say. Statistics taken before any member was ringing (autovacuum off, or
@@ -15,23 +16,10 @@ import {
 // member × the batch: seconds per sweep with a backlog of tens of thousands, holding the locks of
 // up to a batch of sessions all the while. The plan is asserted, not the time.
 
-interface PlanNode {
-  readonly "Node Type": string;
-  readonly "Relation Name"?: string;
-  readonly "Index Name"?: string;
-  readonly Operation?: string;
-  readonly "Subplan Name"?: string;
-  readonly Plans?: readonly PlanNode[];
-}
-
 /** Every node under `node` except the subplans (the CTEs, planned on their own). */
 function mainNodes(node: PlanNode): PlanNode[] {
   const children = (node.Plans ?? []).filter((child) => child["Subplan Name"] === undefined);
   return [node, ...children.flatMap(mainNodes)];
-}
-
-function findAll(node: PlanNode, test: (n: PlanNode) => boolean): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap((child) => findAll(child, () => true))].filter(test);
 }
 
 describe.each(testDatabaseTargets())("the sweep's plan on %s", { timeout: 120_000 }, (target) => {
@@ -41,14 +29,7 @@ describe.each(testDatabaseTargets())("the sweep's plan on %s", { timeout: 120_00
   beforeAll(async () => {
     db = await createTestDatabase({ target });
     const p = db.prisma;
-    await p.$executeRaw`INSERT INTO "app" ("id", "name", "secret") VALUES ('plan', 'plan', 's')`;
-    await p.$executeRaw`
-      INSERT INTO "collaboration" ("id", "app_id", "creator_id", "updated_at")
-      SELECT lpad(to_hex(g), 32, '0'), 'plan', 'c', now() FROM generate_series(1, 100) g`;
-    await p.$executeRaw`
-      INSERT INTO "session" ("id", "app_id", "collaboration_id", "updated_at")
-      SELECT lpad(to_hex(g), 32, '0'), 'plan', lpad(to_hex(g), 32, '0'), now()
-      FROM generate_series(1, 100) g`;
+    await seedPlanSessions(p, 100);
     // Members talking, none ringing, when the statistics are taken…
     await p.$executeRaw`
       INSERT INTO "session_member" ("app_id", "session_id", "user_id", "member_session_state",
@@ -80,12 +61,8 @@ describe.each(testDatabaseTargets())("the sweep's plan on %s", { timeout: 120_00
       `EXPLAIN (FORMAT JSON) EXECUTE sweep_plan(500, 'member.timeout')`,
     );
     await db.prisma.$executeRawUnsafe(`DEALLOCATE sweep_plan`);
-    const raw = row?.["QUERY PLAN"];
-    const plan = (typeof raw === "string" ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }];
-
     // The member update (a data-modifying CTE: a subplan of the statement's plan).
-    const update = findAll(
-      plan[0].Plan,
+    const update = allPlanNodes(parsePlan(row)).filter(
       (n) => n.Operation === "Update" && n["Relation Name"] === "session_member",
     );
     expect(update).toHaveLength(1);

@@ -54,10 +54,15 @@ describe.each(testDatabaseTargets())("calling-timeout sweep on %s", (target) => 
     const sessionIds = sessions.map((s) => s.sessionID);
     await untilDue(prisma, sessionIds);
 
-    // Two sweepers with their own pools on PostgreSQL; PGlite is one session (they queue).
+    // Two sweepers with their own pools on PostgreSQL; PGlite is one session (they queue). Their
+    // batches wait for one of two connections: on a busy machine longer than the default 5 s.
     const clients =
       target === "postgres"
-        ? await Promise.all([1, 2].map(() => createDb({ databaseUrl: db.url, poolMax: 2 })))
+        ? await Promise.all(
+            [1, 2].map(() =>
+              createDb({ databaseUrl: db.url, poolMax: 2, connectTimeoutMs: 60_000 }),
+            ),
+          )
         : [];
     const sweepers = clients.length > 0 ? clients.map((c) => c.prisma) : [prisma, prisma];
     try {

@@ -29,6 +29,13 @@ export interface LoopOptions {
   readonly report?: LoopReport;
   /** Repeat a "still failing" log line at most this often during an outage (default 30 s). */
   readonly repeatLogMs?: number;
+  /**
+   * Passes start at least this far apart (default 0), whatever a pass returns and however often
+   * wake() is called: a loop woken by every commit would otherwise run one pass per commit, each
+   * paying its statement's fixed cost, where one pass per gap serves them all. A wake during the
+   * gap is served by the pass that ends it.
+   */
+  readonly minGapMs?: number;
 }
 
 /** Delay after the `failures`-th consecutive failure: base × 2^(n−1), capped, ±20 % jitter. */
@@ -45,25 +52,28 @@ export function loopRetryDelayMs(
 export function startLoop(options: LoopOptions): Loop {
   const { name, log } = options;
   const repeatLogMs = options.repeatLogMs ?? 30_000;
+  const minGapMs = options.minGapMs ?? 0;
   let stopped = false;
-  let wakeUp: (() => void) | undefined;
+  /** Ends the current sleep: set while one runs. */
+  let endSleep: (() => void) | undefined;
+  /** The current sleep is the gap: wake() cannot shorten it (the next pass serves the wake). */
+  let inGap = false;
+  /** wake() came while no sleep ran (during a pass): the next sleep ends at once. */
   let woken = false;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (stopped || woken || ms <= 0) {
-        woken = false;
+      if (stopped || ms <= 0) {
         resolve();
         return;
       }
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
-        wakeUp = undefined;
-        woken = false;
+        endSleep = undefined;
         resolve();
       }
-      wakeUp = done;
+      endSleep = done;
     });
 
   // Reporting must never end the loop.
@@ -80,6 +90,7 @@ export function startLoop(options: LoopOptions): Loop {
     let lastLogged = 0;
     let lastError = "";
     while (!stopped) {
+      const startedAt = performance.now();
       let delay: number;
       try {
         delay = await options.pass();
@@ -103,18 +114,27 @@ export function startLoop(options: LoopOptions): Loop {
         lastError = message;
         safely(() => options.report?.failed(name, message));
       }
-      if (!stopped) await sleep(delay);
+      if (woken) woken = false;
+      else await sleep(delay);
+      inGap = true;
+      // Timers count from the event loop's cached clock and may end up to a millisecond early.
+      for (let left = minGapMs; !stopped && left > 0; ) {
+        left = minGapMs - (performance.now() - startedAt);
+        if (left > 0) await sleep(Math.ceil(left));
+      }
+      inGap = false;
     }
   })();
 
   return {
     wake() {
-      if (wakeUp === undefined) woken = true;
-      wakeUp?.();
+      if (inGap) return;
+      if (endSleep === undefined) woken = true;
+      else endSleep();
     },
     async stop() {
       stopped = true;
-      wakeUp?.();
+      endSleep?.();
       await running;
     },
   };

@@ -6,19 +6,21 @@ import { type Loop, type LoopReport, startLoop } from "./loop";
 
 // The ring clock: the loop that fires calling timeouts. Each pass is one sweep statement
 // (@collab/domain timeOutDueCalls): it times out up to a batch of rings whose deadline passed and
-// tells how long until the next deadline. A full batch sweeps again at once; otherwise the loop
-// sleeps until that deadline, but never longer than `sweepIntervalMs` (a ring made meanwhile may
-// be due sooner). Any number of ring clocks may run, in one process or many: the sweep locks what
-// it takes (SKIP LOCKED), within its own statement only.
+// tells how long until the next deadline. A full batch sweeps again next; otherwise the loop
+// sleeps until that deadline, but never longer than `sweepIntervalMs` (a ring made meanwhile may be
+// due sooner), and sweeps start at least SWEEP_GATHER_MS apart. Any number of ring clocks may run,
+// in one process or many: the sweep locks what it takes (SKIP LOCKED), within its own statement
+// only.
 
 export const RING_CLOCK = "ring clock";
 
 /**
- * The shortest sleep after a sweep that emptied its due rings (at most the sweep interval). Under
- * load a deadline passes every few milliseconds; sweeping at each would be hundreds of sweeps a
- * second of one invite's rings each, every one paying the statement's fixed cost, its NOTIFY and
- * the wake-up of every reader of session events: 4× the database CPU per timeout of sweeping 50
- * at a time. Gathering 50 ms of due rings per sweep adds at most that to a timeout's lateness.
+ * Sweeps start at least this far apart (at most the sweep interval). Under load a deadline passes
+ * every few milliseconds; sweeping at each would be hundreds of sweeps a second of one invite's
+ * rings each, every one paying the statement's fixed cost, its NOTIFY and the wake-up of every
+ * reader of session events: 4× the database CPU per timeout of sweeping 50 at a time. Gathering
+ * 50 ms of due rings per sweep adds at most that to a timeout's lateness; a backlog still drains
+ * at a full batch per sweep, as a full batch takes about as long as the gap.
  */
 export const SWEEP_GATHER_MS = 50;
 
@@ -41,6 +43,7 @@ export function startRingClock(options: RingClockOptions): Loop {
     retryMaxMs: options.retryMaxMs,
     log,
     report: options.report,
+    minGapMs: Math.min(SWEEP_GATHER_MS, options.sweepIntervalMs),
     async pass() {
       const startedAt = performance.now();
       const sweep = await timeOutDueCalls({ db }, { batchSize: options.sweepBatchSize });
@@ -60,11 +63,7 @@ export function startRingClock(options: RingClockOptions): Loop {
         );
       }
       if (sweep.more) return 0;
-      const nextDueMs = Math.min(
-        sweep.nextDueInMs ?? options.sweepIntervalMs,
-        options.sweepIntervalMs,
-      );
-      return Math.max(nextDueMs, Math.min(SWEEP_GATHER_MS, options.sweepIntervalMs));
+      return Math.min(sweep.nextDueInMs ?? options.sweepIntervalMs, options.sweepIntervalMs);
     },
   });
 }

@@ -2,7 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb, type Database } from "@collab/db";
-import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "@collab/db/testing";
+import {
+  createTestDatabase,
+  pgliteImage,
+  type TestDatabase,
+  testDatabaseTargets,
+} from "@collab/db/testing";
 import type { DomainContext } from "@collab/domain";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -180,7 +185,8 @@ describe("calling timeout across a restart of the embedded database", () => {
     const dataDir = join(dir, "pglite");
     try {
       // First "server": rings, then shuts down completely before the timeout is due.
-      const first = await createDb({ dataDir });
+      // A new data directory from the process's image (no initdb); reopened below as it is.
+      const first = await createDb({ dataDir, pgliteImage: await pgliteImage() });
       const { ctx } = await appContext(first.prisma);
       const s = await newSession(ctx);
       const member = uid("m");

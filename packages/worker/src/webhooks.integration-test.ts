@@ -490,9 +490,13 @@ describe.each(testDatabaseTargets())("webhook delivery on %s", (target) => {
       expect(Date.now() - started).toBeLessThan(settings.timeoutMs / 2);
       expect(mostOpen).toBe(settings.maxConcurrentPerApp);
     } finally {
+      // The black hole goes first: a dispatcher's stop waits for its requests in flight, which
+      // would otherwise run to their 20 s timeout.
+      const closed = new Promise((resolve) => blackHole.close(resolve));
+      blackHole.closeAllConnections();
       await Promise.all(dispatchers.splice(0).map((d) => d.stop()));
       blackHole.closeAllConnections();
-      await new Promise((resolve) => blackHole.close(resolve));
+      await closed;
     }
   });
 

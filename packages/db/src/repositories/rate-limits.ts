@@ -101,8 +101,10 @@ export async function takeSignInFailure(
               FROM "sign_in_failure" r WHERE r."key" = ${key}) AS wait_ms`;
   const row = rows[0];
   if (row !== undefined && row.taken > 0) return 0;
-  // No row as of the statement's start: a concurrent attempt began the window just now.
-  return Math.max(1, row?.wait_ms ?? window.windowMs);
+  // No row as of the statement's start: a concurrent attempt began the window just now. A
+  // window begun by a statement that started after ours ends more than windowMs after our
+  // now(), but never more than windowMs from the present: clamp.
+  return Math.min(window.windowMs, Math.max(1, row?.wait_ms ?? window.windowMs));
 }
 
 /** ONE statement: milliseconds until `key` may fail again when it has used up its limit, else 0. */

@@ -30,6 +30,14 @@ import { postWebhook, webhookEventBody } from "./deliver";
 // or loses its database mid-delivery holds nothing but its lease: once that expires, any worker
 // takes the stream over from the cursor.
 
+/**
+ * Claims start at least this far apart. The loop wakes on every commit signal; at a steady
+ * invite rate each wake was one claim statement per invite, paid by each invite (at full load
+ * they coalesce). Measured with the REST path at half its throughput: database CPU per invite
+ * 3.2–4.5 → 2.7–3.0 ms, p99 80–200 → 49–50 ms. A delivery is at most this much later.
+ */
+export const CLAIM_GAP_MS = 20;
+
 export const WEBHOOK_OUTBOX = "webhook outbox";
 
 export interface WebhookDispatcher {
@@ -279,6 +287,7 @@ export function startWebhookDispatcher(options: {
       retryMaxMs,
       log,
       report: options.report,
+      minGapMs: CLAIM_GAP_MS,
       async pass() {
         const claimed = await tick();
         // Claimed some with slots to spare: more may be due, look again at once. Otherwise wait
