@@ -43,7 +43,10 @@ export interface CreateDbOptions {
   databaseUrl?: string;
   /** Embedded database in memory (tests). Ignores `databaseUrl`. */
   inMemory?: boolean;
-  /** With `inMemory`: the image it starts from (see PgliteImage). */
+  /**
+   * In memory, or in a `dataDir` that holds no database yet: the image it starts from instead of
+   * running initdb (tests; see PgliteImage).
+   */
   pgliteImage?: PgliteImage;
   /** Embedded database directory (PGLITE_DATA_DIR). Default: `<repo root>/.data/pglite`. */
   dataDir?: string;
@@ -155,12 +158,17 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     if (options.migrate === true) {
       await runMigrations(databaseUrl, { log: options.log });
     }
-    const { prisma, poolStats } = newPrisma(databaseUrl, options.poolMax ?? 10, true, {
+    const timeouts = {
       connectMs: options.connectTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.connectMs,
       queryMs: options.queryTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.queryMs,
-    });
+    };
+    const { prisma, poolStats } = newPrisma(databaseUrl, options.poolMax ?? 10, true, timeouts);
     let closed: Promise<void> | undefined;
-    const closeSignal = registerSessionEventSignal({ prisma, kind: "postgres", url: databaseUrl });
+    const closeSignal = registerSessionEventSignal(
+      { prisma, kind: "postgres", url: databaseUrl },
+      // The live readers' own connection (tailReaderFor), opened when first read through.
+      () => newPrisma(databaseUrl, 1, true, timeouts).prisma,
+    );
     return {
       prisma,
       kind: "postgres",
@@ -175,7 +183,7 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
 
   const server = await startEmbeddedPostgres({
     dataDir: options.inMemory === true ? undefined : (options.dataDir ?? defaultPgliteDataDir()),
-    image: options.inMemory === true ? options.pgliteImage : undefined,
+    image: options.pgliteImage,
   });
   try {
     if (options.migrate !== false) {

@@ -15,6 +15,15 @@ import type { PrismaClient } from "./generated/prisma/client";
 
 export const SESSION_EVENT_CHANNEL = "collab_session_event";
 
+/**
+ * NOTIFYs of one process start at least this far apart; signals meanwhile coalesce into the next
+ * one. This process's listeners hear every signal at once; other processes' readers gather their
+ * reads for longer anyway (the user channel's tail reads at most every 100 ms under load). Under
+ * load a NOTIFY per commit was one more statement per invite, through the pool and through the
+ * notification queue's lock at its commit.
+ */
+export const NOTIFY_GAP_MS = 25;
+
 /** Reconnection delays of the LISTEN connection after it fails (doubling, capped). */
 const LISTEN_RETRY_MS = { base: 500, max: 10_000 };
 
@@ -30,6 +39,8 @@ export interface SessionEventSignal {
 interface Connection {
   readonly kind: Db["kind"];
   readonly url: string;
+  /** Opens a client of its own for the live readers (tailReaderFor); PostgreSQL only. */
+  readonly openReader?: () => PrismaClient;
 }
 
 class Signal implements SessionEventSignal {
@@ -40,6 +51,7 @@ class Signal implements SessionEventSignal {
   readonly #sender = randomUUID();
   #notifying = false;
   #notifyAgain = false;
+  #gapTimer: ReturnType<typeof setTimeout> | undefined;
   #client: pg.Client | undefined;
   #listening = false;
   #closed = false;
@@ -58,22 +70,36 @@ class Signal implements SessionEventSignal {
   notify(): void {
     queueMicrotask(() => this.#emit());
     if (this.#connection?.kind !== "postgres" || this.#closed) return;
-    // At most one NOTIFY in flight per process; signals meanwhile coalesce into the next one.
+    // One NOTIFY in flight or within its gap per process; signals meanwhile coalesce into the
+    // next one.
     if (this.#notifying) {
       this.#notifyAgain = true;
       return;
     }
+    this.#sendNotify();
+  }
+
+  #sendNotify(): void {
     this.#notifying = true;
+    const startedAt = performance.now();
     this.#prisma.$queryRaw`SELECT pg_notify(${SESSION_EVENT_CHANNEL}, ${this.#sender})`
       .catch(() => {
         // The database is unreachable: readers catch up by their fallback poll.
       })
       .finally(() => {
-        this.#notifying = false;
-        if (this.#notifyAgain) {
-          this.#notifyAgain = false;
-          this.notify();
-        }
+        const next = () => {
+          this.#gapTimer = undefined;
+          if (this.#notifyAgain && !this.#closed) {
+            this.#notifyAgain = false;
+            this.#sendNotify();
+          } else {
+            this.#notifying = false;
+          }
+        };
+        const gap = NOTIFY_GAP_MS - (performance.now() - startedAt);
+        if (gap <= 0) return next();
+        this.#gapTimer = setTimeout(next, gap);
+        this.#gapTimer.unref?.();
       });
   }
 
@@ -89,6 +115,7 @@ class Signal implements SessionEventSignal {
     this.#closed = true;
     this.#listeners.clear();
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    if (this.#gapTimer !== undefined) clearTimeout(this.#gapTimer);
     const client = this.#client;
     this.#client = undefined;
     this.#listening = false;
@@ -151,13 +178,37 @@ class Signal implements SessionEventSignal {
 const SIGNALS = Symbol.for("@collab/db/session-event-signals");
 type SignalStore = Record<
   symbol,
-  { byClient: WeakMap<PrismaClient, Signal>; connections: WeakMap<PrismaClient, Connection> }
+  {
+    byClient: WeakMap<PrismaClient, Signal>;
+    connections: WeakMap<PrismaClient, Connection>;
+    readers: WeakMap<PrismaClient, PrismaClient>;
+  }
 >;
 
 function store(): SignalStore[typeof SIGNALS] {
   const global = globalThis as unknown as SignalStore;
-  global[SIGNALS] ??= { byClient: new WeakMap(), connections: new WeakMap() };
+  global[SIGNALS] ??= {
+    byClient: new WeakMap(),
+    connections: new WeakMap(),
+    readers: new WeakMap(),
+  };
   return global[SIGNALS];
+}
+
+/**
+ * The client the live readers of session_event (the user channel's tail) read through: on
+ * PostgreSQL a connection of its own, opened on first use and closed with the database, so that
+ * a read never waits in the pool behind the requests (under load that wait was the ring's
+ * latency); on PGlite, or for a client createDb did not open, the client itself.
+ */
+export function tailReaderFor(prisma: PrismaClient): PrismaClient {
+  const { connections, readers } = store();
+  let reader = readers.get(prisma);
+  if (reader === undefined) {
+    reader = connections.get(prisma)?.openReader?.() ?? prisma;
+    readers.set(prisma, reader);
+  }
+  return reader;
 }
 
 /**
@@ -166,12 +217,17 @@ function store(): SignalStore[typeof SIGNALS] {
  */
 export function registerSessionEventSignal(
   db: Pick<Db, "prisma" | "kind" | "url">,
+  openReader?: () => PrismaClient,
 ): () => Promise<void> {
-  store().connections.set(db.prisma, { kind: db.kind, url: db.url });
+  store().connections.set(db.prisma, { kind: db.kind, url: db.url, openReader });
   return async () => {
-    const signal = store().byClient.get(db.prisma);
-    store().byClient.delete(db.prisma);
+    const { byClient, readers } = store();
+    const signal = byClient.get(db.prisma);
+    byClient.delete(db.prisma);
+    const reader = readers.get(db.prisma);
+    readers.delete(db.prisma);
     await signal?.close();
+    if (reader !== undefined && reader !== db.prisma) await reader.$disconnect().catch(() => {});
   };
 }
 

@@ -30,6 +30,7 @@ export {
   SESSION_EVENT_CHANNEL,
   type SessionEventSignal,
   sessionEventSignalFor,
+  tailReaderFor,
 } from "./event-signal";
 export * from "./generated/prisma/client";
 export { newAppId, newId, newSecret } from "./ids";

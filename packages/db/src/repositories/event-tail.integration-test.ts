@@ -1,7 +1,12 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../client";
-import { sessionEventSignalFor } from "../event-signal";
+import {
+  NOTIFY_GAP_MS,
+  SESSION_EVENT_CHANNEL,
+  sessionEventSignalFor,
+  tailReaderFor,
+} from "../event-signal";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "../testing";
 import { createApp } from "./apps";
 import { currentEventCursor, readCommittedEventsAfter } from "./event-tail";
@@ -230,4 +235,79 @@ describe.each(testDatabaseTargets())("the session event tail on %s", (target) =>
       }
     },
   );
+
+  it.runIf(target === "postgres")(
+    "a burst of signals sends NOTIFYs at least NOTIFY_GAP_MS apart, and its last one still goes out",
+    async () => {
+      const listener = new pg.Client({ connectionString: db.url });
+      await listener.connect();
+      const received: number[] = [];
+      listener.on("notification", (message) => {
+        if (message.channel === SESSION_EVENT_CHANNEL) received.push(performance.now());
+      });
+      await listener.query(`LISTEN ${SESSION_EVENT_CHANNEL}`);
+      try {
+        const signal = sessionEventSignalFor(db.prisma);
+        const startedAt = performance.now();
+        let lastAt = startedAt;
+        for (let i = 0; i < 200; i += 1) {
+          signal.notify();
+          lastAt = performance.now();
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        }
+        // The burst's last signal is not lost in the gap: a NOTIFY follows it.
+        await expect.poll(() => received.at(-1) ?? 0, { timeout: 5_000 }).toBeGreaterThan(lastAt);
+        const spanMs = lastAt - startedAt;
+        // One at the start, then at most one per gap (plus the one after the burst).
+        expect(received.length).toBeGreaterThan(1);
+        expect(received.length).toBeLessThanOrEqual(Math.ceil(spanMs / NOTIFY_GAP_MS) + 2);
+      } finally {
+        await listener.end();
+      }
+    },
+  );
+
+  it.runIf(target === "postgres")(
+    "the tail reads through a connection of its own: it is not queued behind a busy pool",
+    async () => {
+      const other = await createDb({ databaseUrl: db.url, poolMax: 1 });
+      const marker = `tail-reader-${Date.now()}`;
+      // The pool's only connection is busy for longer than the test may take…
+      const busy = other.prisma
+        .$executeRawUnsafe(`SELECT pg_sleep(600) /* ${marker} */`)
+        .catch(() => "cancelled");
+      try {
+        const reader = tailReaderFor(other.prisma);
+        expect(reader).not.toBe(other.prisma);
+        await expect
+          .poll(() =>
+            db.prisma.$queryRawUnsafe<{ n: number }[]>(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%${marker}%' AND pid <> pg_backend_pid()`,
+            ),
+          )
+          .toEqual([{ n: 1 }]);
+        // …and the tail still reads at once.
+        const s = await session();
+        const start = await currentEventCursor(reader);
+        await appendSessionEvents(db.prisma, {
+          appId,
+          sessionId: s.sessionId,
+          events: [event("beside-busy-pool")],
+        });
+        const read = await readCommittedEventsAfter(reader, { after: start, limit: 10 });
+        expect(read.events.map((e) => e.subjectId)).toContain("beside-busy-pool");
+      } finally {
+        await db.prisma.$executeRawUnsafe(
+          `SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%${marker}%' AND pid <> pg_backend_pid()`,
+        );
+        await busy;
+        await other.close();
+      }
+    },
+  );
+
+  it.runIf(target === "pglite")("on PGlite the tail reads through the client itself", () => {
+    // One session serves every connection: a second client would gain nothing.
+    expect(tailReaderFor(db.prisma)).toBe(db.prisma);
+  });
 });

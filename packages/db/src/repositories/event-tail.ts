@@ -94,8 +94,31 @@ interface TailDbRow {
   to_state: MemberSessionState | null;
   payload: unknown;
   created_at: Date;
-  members: string[] | null;
+  /** created_at in µs since the epoch (exact in a double; a Date keeps only ms). */
+  created_us: number | null;
+  /** On the batch's first event of each session only: every member, oldest first. */
+  session_members: SessionMembers | null;
   calling_deadline: Date | null;
+}
+
+/** A session's members as one read saw them: user ids and when each joined (µs), oldest first. */
+interface SessionMembers {
+  readonly ids: readonly string[] | null;
+  readonly joinedUs: readonly number[] | null;
+}
+
+/** The members who had joined by `atUs` (µs): a prefix of `members`, which is oldest first. */
+function membersAt(members: SessionMembers | undefined, atUs: number): readonly string[] {
+  const ids = members?.ids ?? [];
+  const joinedUs = members?.joinedUs ?? [];
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((joinedUs[middle] ?? 0) <= atUs) low = middle + 1;
+    else high = middle;
+  }
+  return low === ids.length ? ids : ids.slice(0, low);
 }
 
 /** The current end of the tail: a reader starting here gets only events committed from now on. */
@@ -122,24 +145,39 @@ export async function readCommittedEventsAfter(
   const upToTx = query.upTo?.txId.toString() ?? null;
   const upToId = query.upTo?.id.toString() ?? null;
   const rows = await db.$queryRaw<TailDbRow[]>`
-    WITH b AS (SELECT ${TAIL_BOUND} AS bound)
+    -- MATERIALIZED: the bound is computed once; each inlined copy would look at the running
+    -- transactions at its own moment, and a filter bound below the returned one skips events.
+    WITH b AS MATERIALIZED (SELECT ${TAIL_BOUND} AS bound)
     SELECT b.bound::text AS bound,
-           EXISTS (SELECT 1 FROM "session_event" h WHERE h."tx_id" >= b.bound) AS held,
+           -- The newest event's transaction, by a backward index step: "EXISTS (… tx_id >= bound)"
+           -- was planned as a scan from the table's oldest rows, the whole table on every read.
+           COALESCE((SELECT h."tx_id" FROM "session_event" h
+                      WHERE h."tx_id" IS NOT NULL
+                      ORDER BY h."tx_id" DESC LIMIT 1) >= b.bound, false) AS held,
            e."tx_id"::text AS tx_id, e."id"::text AS id, e."app_id", e."session_id",
-           s."collaboration_id", c."detail", e."seq", e."type", e."actor_id", e."subject_id",
+           sc."collaboration_id", sc."detail", e."seq", e."type", e."actor_id", e."subject_id",
            e."from_state"::text AS from_state, e."to_state"::text AS to_state, e."payload",
            e."created_at",
-           (SELECT array_agg(m."user_id")
-              FROM "session_member" m
-             WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id"
-               -- Members when the event happened, not when it is read: a live read and a later
-               -- resume then agree (a member does not see what preceded joining).
-               AND m."created_at" <= e."created_at") AS members,
-           (SELECT r."calling_deadline"
+           (extract(epoch FROM e."created_at") * 1000000)::float8 AS created_us,
+           -- A session's members once per read, on its first event (a read holds many events of
+           -- one session: an invite of five writes ten); each event keeps those who had joined by
+           -- its time, from this one snapshot.
+           CASE WHEN e."id" IS NOT NULL
+                 AND row_number() OVER (PARTITION BY e."app_id", e."session_id"
+                                        ORDER BY e."tx_id", e."id") = 1
+           THEN (SELECT json_build_object(
+                          'ids', array_agg(m."user_id" ORDER BY m."created_at"),
+                          'joinedUs', array_agg((extract(epoch FROM m."created_at") * 1000000)::float8
+                                                ORDER BY m."created_at"))
+                   FROM "session_member" m
+                  WHERE m."app_id" = e."app_id" AND m."session_id" = e."session_id")
+           END AS session_members,
+           -- By the member's key; the state is tested outside WHERE so that the partial index of
+           -- ringing members (which holds every ring in progress) is never the one scanned.
+           (SELECT CASE WHEN r."member_session_state" = 'MEMBER_CALLING'
+                         AND r."invited_at" = e."created_at" THEN r."calling_deadline" END
               FROM "session_member" r
-             WHERE r."session_id" = e."session_id" AND r."user_id" = e."subject_id"
-               AND r."member_session_state" = 'MEMBER_CALLING'
-               AND r."invited_at" = e."created_at") AS calling_deadline
+             WHERE r."session_id" = e."session_id" AND r."user_id" = e."subject_id") AS calling_deadline
     FROM b
     LEFT JOIN LATERAL (
       SELECT ev.*
@@ -152,14 +190,24 @@ export async function readCommittedEventsAfter(
        ORDER BY ev."tx_id", ev."id"
        LIMIT ${query.limit}
     ) e ON true
-    LEFT JOIN "session" s ON s."app_id" = e."app_id" AND s."id" = e."session_id"
-    LEFT JOIN "collaboration" c ON c."app_id" = s."app_id" AND c."id" = s."collaboration_id"
+    -- One lookup by key per event (LIMIT 1 keeps it a lookup): as plain joins, stale statistics
+    -- planned them as hash joins over the whole session and collaboration tables on every read.
+    LEFT JOIN LATERAL (
+      SELECT s."collaboration_id", c."detail"
+        FROM "session" s
+        JOIN "collaboration" c ON c."app_id" = s."app_id" AND c."id" = s."collaboration_id"
+       WHERE s."app_id" = e."app_id" AND s."id" = e."session_id"
+       LIMIT 1
+    ) sc ON true
     ORDER BY e."tx_id", e."id"`;
   const first = rows[0];
   const bound = BigInt(first?.bound ?? "1");
   const events: TailedEvent[] = [];
+  const sessionMembers = new Map<string, SessionMembers>();
   for (const row of rows) {
     if (row.tx_id === null || row.id === null) continue;
+    const sessionKey = `${row.app_id}\u0000${row.session_id}`;
+    if (row.session_members !== null) sessionMembers.set(sessionKey, row.session_members);
     events.push({
       cursor: { txId: BigInt(row.tx_id), id: BigInt(row.id) },
       appId: row.app_id,
@@ -174,7 +222,9 @@ export async function readCommittedEventsAfter(
       toState: row.to_state,
       payload: row.payload,
       createdAt: row.created_at,
-      members: row.members ?? [],
+      // Members when the event happened, not when it is read: a live read and a later resume
+      // then agree (a member does not see what preceded joining).
+      members: membersAt(sessionMembers.get(sessionKey), row.created_us ?? 0),
       callingDeadline: row.calling_deadline,
     });
   }

@@ -1,0 +1,37 @@
+import type { PrismaClient } from "../generated/prisma/client";
+
+// What the plan tests (a statement's plan asserted under stale statistics) share: a node of
+// EXPLAIN (FORMAT JSON)'s output, a walk over it, and the app with its collaborations and
+// sessions they seed.
+
+export interface PlanNode {
+  readonly "Node Type": string;
+  readonly "Relation Name"?: string;
+  readonly "Index Name"?: string;
+  readonly Operation?: string;
+  readonly "Subplan Name"?: string;
+  readonly Plans?: readonly PlanNode[];
+}
+
+/** `node` and every node under it, subplans (CTEs, scalar subqueries) included. */
+export function allPlanNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(allPlanNodes)];
+}
+
+/** EXPLAIN (FORMAT JSON)'s one row, as PostgreSQL (JSON) or PGlite (text) returns it. */
+export function parsePlan(row: { "QUERY PLAN": unknown } | undefined): PlanNode {
+  const raw = row?.["QUERY PLAN"];
+  return ((typeof raw === "string" ? JSON.parse(raw) : raw) as [{ Plan: PlanNode }])[0].Plan;
+}
+
+/** App `plan` with `count` collaborations and one session in each (ids: the number, in hex). */
+export async function seedPlanSessions(prisma: PrismaClient, count: number): Promise<void> {
+  await prisma.$executeRaw`INSERT INTO "app" ("id", "name", "secret") VALUES ('plan', 'plan', 's')`;
+  await prisma.$executeRaw`
+    INSERT INTO "collaboration" ("id", "app_id", "creator_id", "updated_at")
+    SELECT lpad(to_hex(g), 32, '0'), 'plan', 'c', now() FROM generate_series(1, ${count}::int) g`;
+  await prisma.$executeRaw`
+    INSERT INTO "session" ("id", "app_id", "collaboration_id", "updated_at")
+    SELECT lpad(to_hex(g), 32, '0'), 'plan', lpad(to_hex(g), 32, '0'), now()
+    FROM generate_series(1, ${count}::int) g`;
+}
