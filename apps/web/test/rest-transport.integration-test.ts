@@ -15,6 +15,8 @@ const MiB = 1_048_576;
 const FLOODERS = 10;
 const BODIES_PER_FLOODER = 4;
 const DEEP_BODY = Buffer.from("[".repeat(MiB));
+/** What a slow client has sent of its body when the server answers. */
+const FIRST_BYTES = 65_536;
 
 /** CPU time (user + system) the process has used, in ms (Linux /proc; USER_HZ = 100). */
 function cpuMs(pid: number): number {
@@ -66,19 +68,43 @@ describe.each(adapterTestTargets())("REST transport of the production build on %
     await server?.stop();
   });
 
-  it("answers an unauthenticated 1 MiB body 401 after its first 64 KiB", async () => {
+  /** An unsigned POST declaring `size` bytes of body, of which only the first 64 KiB are sent. */
+  async function unsignedPostStarted(path: string, size: number) {
     const connection = await rawConnection(port());
     connection.socket.write(
-      head("POST", "/leliaRTC/session/invite", {
-        "content-type": "application/json",
-        "content-length": MiB,
-      }),
+      head("POST", path, { "content-type": "application/json", "content-length": size }),
     );
-    connection.socket.write(DEEP_BODY.subarray(0, 65_536));
+    connection.socket.write(DEEP_BODY.subarray(0, FIRST_BYTES));
+    return connection;
+  }
+
+  it("answers an unauthenticated 1 MiB body 401 after its first 64 KiB", async () => {
+    const connection = await unsignedPostStarted("/leliaRTC/session/invite", MiB);
     const response = await connection.response();
     expect(response.status).toBe(401);
     expect(JSON.parse(response.body)).toMatchObject({ code: 1002, reason: "UNAUTHENTICATED" });
     connection.socket.destroy();
+  });
+
+  it("closes after a refused body only once the body has arrived, so the answer is never reset", async () => {
+    // Over the 1 MiB cap: refused before a byte is read. A close with the rest of it unread
+    // would reset the connection, and a reset can destroy the answer before the client reads it.
+    const size = MiB + 4_096;
+    const connection = await unsignedPostStarted("/session/invite", size);
+    let failed: Error | undefined;
+    connection.socket.on("error", (error) => {
+      failed = error;
+    });
+    const response = await connection.response();
+    expect(response.status).toBe(401);
+    expect(response.headers.connection).toBe("close");
+    // The answer is whole, and the server still takes the rest of the body.
+    const rest = Buffer.alloc(size - FIRST_BYTES, "[");
+    await new Promise<void>((resolve, reject) =>
+      connection.socket.write(rest, (error) => (error ? reject(error) : resolve())),
+    );
+    await connection.closed;
+    expect(failed).toBeUndefined();
   });
 
   it("serves an honest client while ten others push nested 1 MiB bodies, at little CPU", async () => {
