@@ -79,7 +79,6 @@ export function createRedisBackend(options: RedisBackendOptions): SharedLimitBac
     // rather than queue requests behind a dead connection.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: options.commandTimeoutMs ?? 500,
     connectTimeout: 2_000,
     // Reconnect for ever, at most every 2 s.
     retryStrategy: (times) => Math.min(times * 100, 2_000),
@@ -95,7 +94,18 @@ export function createRedisBackend(options: RedisBackendOptions): SharedLimitBac
   redis.defineCommand("collabTakeFailure", { numberOfKeys: 1, lua: TAKE_FAILURE });
   redis.defineCommand("collabFailureBlockedFor", { numberOfKeys: 1, lua: FAILURE_BLOCKED_FOR });
   redis.defineCommand("collabRefundFailure", { numberOfKeys: 1, lua: REFUND_FAILURE });
-  const commands = redis as unknown as LimitCommands;
+  const scripts = redis as unknown as LimitCommands;
+  const timeoutMs = options.commandTimeoutMs ?? 500;
+  const timed =
+    <A extends unknown[]>(command: (...args: A) => Promise<number>) =>
+    (...args: A) =>
+      withinTimeout(command.apply(scripts, args), timeoutMs);
+  const commands: LimitCommands = {
+    collabTakeToken: timed(scripts.collabTakeToken),
+    collabTakeFailure: timed(scripts.collabTakeFailure),
+    collabFailureBlockedFor: timed(scripts.collabFailureBlockedFor),
+    collabRefundFailure: timed(scripts.collabRefundFailure),
+  };
 
   return {
     kind: "redis",
@@ -109,7 +119,7 @@ export function createRedisBackend(options: RedisBackendOptions): SharedLimitBac
       await commands.collabRefundFailure(key);
     },
     async clearFailures(key) {
-      await redis.del(key);
+      await withinTimeout(redis.del(key), timeoutMs);
     },
     async ready() {
       if (redis.status === "ready") return;
@@ -130,4 +140,22 @@ export function createRedisBackend(options: RedisBackendOptions): SharedLimitBac
       redis.disconnect(false);
     },
   };
+}
+
+/**
+ * Rejects when `promise` has not settled `ms` after the call. When the timer fires, I/O already
+ * received is read first (one turn to setImmediate, which runs after the event loop's poll
+ * phase): a reply that arrived while this process was busy (a burst of CPU, a long GC) settles
+ * the command, so only a slow Redis counts as one. ioredis' own commandTimeout fires before such
+ * a reply is read.
+ */
+export function withinTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    // Once settled, a later reject is a no-op: the reply read in that turn wins.
+    const timer = setTimeout(
+      () => setImmediate(() => reject(new Error(`Redis did not answer within ${ms} ms`))),
+      ms,
+    );
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 }
