@@ -443,6 +443,9 @@ async function main(argv) {
   }
   // Tests must not phone home (Next.js builds and servers report telemetry unless told not to).
   env.NEXT_TELEMETRY_DISABLED ??= "1";
+  // The app is built to test what it does; its types are `pnpm typecheck`'s (apps/web
+  // next.config.ts).
+  env.WEB_BUILD_SKIP_TYPECHECK = "1";
   // turbo and the other workspace binaries, also when this script is run without pnpm.
   env.PATH = [join(REPO_ROOT, "node_modules", ".bin"), env.PATH ?? ""].join(delimiter);
 

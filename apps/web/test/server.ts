@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CreatedApp, createApp, createDb, type PrismaClient } from "@collab/db";
-import { createTestDatabase, type TestDatabaseTarget } from "@collab/db/testing";
+import { createTestDatabase, pgliteImage, type TestDatabaseTarget } from "@collab/db/testing";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const distDir = process.env.NEXT_DIST_DIR ?? ".next";
@@ -33,6 +33,12 @@ export interface TestServer {
   restart(downForMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * The time limit of a test that restarts its server: a production server's start alone takes
+ * several seconds, and on a busy 2-CPU machine a restart passed the default 30 s now and then.
+ */
+export const RESTART_TEST_TIMEOUT_MS = 120_000;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -135,7 +141,8 @@ export async function startTestServer(
   } else {
     const dataDir = await mkdtemp(join(tmpdir(), "collab-web-test-"));
     const pgliteDir = join(dataDir, "pglite");
-    const db = await createDb({ dataDir: pgliteDir });
+    // From the test process's PGlite image: initdb is not run again for every server.
+    const db = await createDb({ dataDir: pgliteDir, pgliteImage: await pgliteImage() });
     await provision(db.prisma);
     await db.close();
     env.PGLITE_DATA_DIR = pgliteDir;

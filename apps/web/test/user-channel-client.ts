@@ -1,5 +1,4 @@
 import type { UserChannelEvent } from "@collab/contracts";
-import { expect } from "vitest";
 
 // A user channel subscription (user.onEvent) read the way a device would: tRPC's SSE over one
 // GET with the user token, each event's id kept, the connection droppable and resumable with the
@@ -16,7 +15,7 @@ export interface OpenChannel {
   /** Raw SSE text received (errors, pings, …). */
   readonly raw: () => string;
   readonly status: number;
-  /** Waits until a received event matches (default 10 s), and returns it. */
+  /** Waits until a received event matches (default 15 s), and returns it; a miss lists what came. */
   waitFor(
     predicate: (event: UserChannelEvent) => boolean,
     timeoutMs?: number,
@@ -88,18 +87,25 @@ export async function openChannel(
     messages,
     raw: () => raw,
     status: response.status,
-    async waitFor(predicate, timeoutMs = 10_000) {
-      let found: ChannelMessage | undefined;
-      await expect
-        .poll(
-          () => {
-            found = messages.find((m) => predicate(m.event));
-            return found !== undefined;
-          },
-          { timeout: timeoutMs, interval: 10 },
-        )
-        .toBe(true);
-      return found as ChannelMessage;
+    async waitFor(predicate, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find((m) => predicate(m.event));
+        if (found !== undefined) return found;
+        if (Date.now() >= deadline) {
+          // What did arrive says whether the event was late, lost or the stream ended.
+          const seen = messages.map(({ id, event }) => {
+            const who = "userID" in event ? ` ${event.userID}` : "";
+            const state = "memberSessionState" in event ? ` ${event.memberSessionState}` : "";
+            return `${id} ${event.kind}${who}${state}`;
+          });
+          throw new Error(
+            `no matching event within ${timeoutMs} ms; received: [${seen.join(", ")}]; ` +
+              `last raw: ${JSON.stringify(raw.slice(-400))}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     },
     lastId: () => messages.at(-1)?.id ?? null,
     close: () => controller.abort(),

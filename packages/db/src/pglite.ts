@@ -4,9 +4,9 @@
  * adapter as a real server.
  */
 
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { keepExtendedQueryGroupsTogether } from "./pglite-wire";
 import { processSingleton } from "./process-singleton";
 
@@ -23,7 +23,10 @@ export interface StartEmbeddedPostgresOptions {
   dataDir?: string;
   /** Concurrent socket connections accepted (the app pool, the migrator, tools). */
   maxConnections?: number;
-  /** In memory only: start from this image instead of compiling and running initdb (tests). */
+  /**
+   * Start from this image instead of compiling and running initdb (tests): in memory, or in a
+   * `dataDir` that holds no database yet (an existing one is opened as it is).
+   */
   image?: PgliteImage;
 }
 
@@ -117,7 +120,11 @@ export async function startEmbeddedPostgres(
     const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
     const pglite =
       dataDir !== null
-        ? await PGlite.create({ dataDir })
+        ? await PGlite.create(
+            options.image === undefined || existsSync(join(dataDir, "PG_VERSION"))
+              ? { dataDir }
+              : { dataDir, ...options.image },
+          )
         : await PGlite.create(options.image === undefined ? {} : { ...options.image });
     const server = new PGLiteSocketServer({
       db: pglite,

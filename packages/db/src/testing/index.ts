@@ -108,6 +108,7 @@ export async function createTestDatabase(
   };
 }
 
+export { pgliteImage } from "./pglite-image";
 export {
   type PostgresCluster,
   type PostgresStopMode,
