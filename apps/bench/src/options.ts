@@ -25,8 +25,8 @@ export interface BenchOptions {
   /** Start the app server with a CPU profiler; profiles go to this directory. */
   readonly cpuProfDir: string | null;
   /**
-   * When the server's autovacuum is off, apply its analyze rule during each case (default true;
-   * --no-auto-analyze keeps the statistics each case starts with).
+   * When the server's autovacuum is off, apply its vacuum and analyze rules during each case
+   * (default true; --no-auto-analyze keeps the statistics and dead rows each case starts with).
    */
   readonly autoAnalyze: boolean;
   /** Admin connection used only to CREATE and DROP the benchmark's own databases. */

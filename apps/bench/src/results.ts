@@ -26,7 +26,8 @@ export interface ChannelLatency {
 
 /**
  * The user channel case: `measured` is server A's invite throughput with the idle subscribers
- * connected, `withoutSubscribers` the same before they connected; then the paced latency phase.
+ * connected, `withoutSubscribers` the same without them (each over both rounds of phases); then
+ * the paced latency phase.
  */
 export interface ChannelReport {
   readonly idleSubscribers: number;
@@ -70,7 +71,8 @@ export interface MeasuredCase {
   /** Share of the CPUs busy just before the case, while the benchmark was idle (colleagues). */
   readonly backgroundCpuBusy: number;
   readonly sessionsProvisioned: number;
-  /** Tables the benchmark analyzed during the case, as autovacuum would have (auto-analyze.ts). */
+  /** What the benchmark vacuumed and analyzed during the case, as autovacuum would have
+   * ("VACUUM t", "ANALYZE t", "VACUUM ANALYZE t"; auto-analyze.ts). */
   readonly analyzedDuringCase: readonly string[];
   /**
    * member.invited events written vs. what the 2xx responses imply; rung_again must be 0; and,

@@ -233,7 +233,7 @@ export async function runBenchmark(
       statistics: statistics.settings.autovacuum
         ? "the server's autovacuum"
         : statistics.emulate
-          ? `autovacuum is off on this server: the benchmark applied its analyze rule during each case (every ${statistics.settings.naptimeSeconds} s, tables with more than ${statistics.settings.threshold} + ${statistics.settings.scaleFactor * 100} % of their rows changed)`
+          ? `autovacuum is off on this server: the benchmark applied its rules during each case (every ${statistics.settings.naptimeSeconds} s: ANALYZE of tables with more than ${statistics.settings.threshold} + ${statistics.settings.scaleFactor * 100} % of their rows changed, VACUUM of tables with more than ${statistics.settings.vacuumThreshold} + ${statistics.settings.vacuumScaleFactor * 100} % of their rows dead or ${statistics.settings.insertThreshold} + ${statistics.settings.insertScaleFactor * 100} % inserted, throttled at ${statistics.settings.costLimit} per ${statistics.settings.costDelayMs} ms)`
           : "autovacuum is off on this server and --no-auto-analyze: each case kept the statistics it started with",
     },
     cases,

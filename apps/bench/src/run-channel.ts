@@ -7,8 +7,8 @@ import { type Subscriber, subscribe } from "./channel/subscriber";
 import { onCleanup, once } from "./cleanup";
 import { analyze, createBenchApp, INVITER_ID, provisionTargets } from "./database/fixtures";
 import { createScratchDatabase } from "./database/scratch-database";
-import { Tally } from "./load/autocannon-run";
-import { type DriveResult, drive } from "./load/drive";
+import { mergeTallies, Tally } from "./load/autocannon-run";
+import { type DriveResult, drive, summariseTally } from "./load/drive";
 import { INVITE_PATH, signedInvite } from "./load/invite-request";
 import { percentile } from "./load/stats";
 import { backgroundCpuBusy } from "./machine/cpu-idle";
@@ -39,6 +39,46 @@ export interface ChannelContext {
   /** --cpu-prof: profile both servers (null: no profile). */
   readonly cpuProfDir: string | null;
   readonly log: (line: string) => void;
+}
+
+/** Pairs of throughput phases (without, then with the idle subscribers). */
+const THROUGHPUT_ROUNDS = 2;
+
+/** One throughput phase: its responses, and the CPU server A and the database spent on it. */
+interface Phase {
+  readonly tally: Tally;
+  readonly seconds: number;
+  readonly requests: number;
+  readonly cpuMs: number;
+  readonly dbCpuMs: number;
+}
+
+function describePhase(p: Phase): string {
+  const requests = Math.max(1, p.requests);
+  return (
+    `${summariseTally(p.tally, p.seconds).requestsPerSecond.toFixed(0)} req/s, CPU ` +
+    `${(p.cpuMs / requests).toFixed(2)} + DB ${(p.dbCpuMs / requests).toFixed(2)} ms/req`
+  );
+}
+
+/** Phases as one: their responses together over their time together; CPU per request. */
+function combinePhases(phases: readonly Phase[]): {
+  result: DriveResult;
+  cpuMs: number;
+  dbCpuMs: number;
+} {
+  const requests = Math.max(
+    1,
+    phases.reduce((sum, p) => sum + p.requests, 0),
+  );
+  return {
+    result: summariseTally(
+      mergeTallies(phases.map((p) => p.tally)),
+      phases.reduce((sum, p) => sum + p.seconds, 0),
+    ),
+    cpuMs: phases.reduce((sum, p) => sum + p.cpuMs, 0) / requests,
+    dbCpuMs: phases.reduce((sum, p) => sum + p.dbCpuMs, 0) / requests,
+  };
 }
 
 /** How long the latency phase waits for the last rings to arrive. */
@@ -105,19 +145,21 @@ export async function runChannelCase(
     const token = (userID: string) =>
       createUserToken({ appId: app.id, secret: app.secret, userID, ttlSeconds: 3_600 });
 
-    // Throughput on server A, flat out: the same invites without and with idle subscribers.
-    const targets = new CaseTargets(db, app.id, spec, ctx.connections, ctx.log);
-    await targets.ensure(plan.seconds * 2, null);
-    await analyze(db);
-    const throughput = async (): Promise<{
-      result: DriveResult;
-      cpuMs: number;
-      dbCpuMs: number;
-    }> => {
+    // Throughput on server A, flat out: the same invites without and with idle subscribers, in
+    // THROUGHPUT_ROUNDS alternating pairs of phases (one pair's ratio swung by ±15 % between
+    // runs), each phase on sessions of its own provisioned alike (continuing the first phase's
+    // sessions gave the next one larger sessions, whose invites cost more by themselves).
+    const provisioned: CaseTargets[] = [];
+    const phase = async (): Promise<Phase> => {
+      const targets = new CaseTargets(db, app.id, spec, ctx.connections, ctx.log);
+      await targets.ensure(plan.seconds, null);
+      await analyze(db);
+      provisioned.push(targets);
       const before = {
         server: serverCpu(serverA.pid),
         db: await backendCpu(db, APP_APPLICATION_NAME),
       };
+      const tally = new Tally();
       const result = await drive(
         {
           baseUrl: serverA.baseUrl,
@@ -125,46 +167,64 @@ export async function runChannelCase(
           seconds: plan.seconds,
           nextRequest: () => signedInvite(app, targets.take()),
         },
-        new Tally(),
+        tally,
       );
-      const requests = Math.max(1, result.ok + result.errors);
       return {
-        result,
-        cpuMs: cpuMsBetween(before.server, serverCpu(serverA.pid)) / requests,
-        dbCpuMs: cpuMsBetween(before.db, await backendCpu(db, APP_APPLICATION_NAME)) / requests,
+        tally,
+        seconds: result.seconds,
+        requests: result.ok + result.errors,
+        cpuMs: cpuMsBetween(before.server, serverCpu(serverA.pid)),
+        dbCpuMs: cpuMsBetween(before.db, await backendCpu(db, APP_APPLICATION_NAME)),
       };
     };
-    const rss = sampleRss([serverA.pid, serverB.pid]);
-    const without = await throughput();
-    ctx.log(
-      `  ${spec.id}: without subscribers ${without.result.requestsPerSecond.toFixed(0)} req/s, CPU ${without.cpuMs.toFixed(2)} + DB ${without.dbCpuMs.toFixed(2)} ms/req`,
-    );
-
-    // Idle subscribers, half on each server; memory per subscriber from each server's RSS.
-    await settle(1_000);
-    const rssBefore = servers.map((s) => treeRss(s.pid));
-    for (let i = 0; i < ctx.idleSubscribers; i += CONNECT_BATCH) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(CONNECT_BATCH, ctx.idleSubscribers - i) }, async (_, j) =>
-          subscribe(
-            (i + j) % 2 === 0 ? serverA.baseUrl : serverB.baseUrl,
-            await token(`idle-${i + j}`),
-            { watch: false },
+    const connectIdle = async () => {
+      for (let i = 0; i < ctx.idleSubscribers; i += CONNECT_BATCH) {
+        const batch = await Promise.all(
+          Array.from({ length: Math.min(CONNECT_BATCH, ctx.idleSubscribers - i) }, async (_, j) =>
+            subscribe(
+              (i + j) % 2 === 0 ? serverA.baseUrl : serverB.baseUrl,
+              await token(`idle-${i + j}`),
+              { watch: false },
+            ),
           ),
-        ),
+        );
+        subscribers.push(...batch);
+        await Promise.all(batch.map((s) => s.connected));
+      }
+    };
+    // Each server's own RSS (the target is per server); the case reports the larger peak.
+    const rss = [serverA.pid, serverB.pid].map((pid) => sampleRss(pid));
+    const withoutPhases: Phase[] = [];
+    const withPhases: Phase[] = [];
+    let perSubscriber = 0;
+    for (let round = 1; round <= THROUGHPUT_ROUNDS; round += 1) {
+      const without = await phase();
+      withoutPhases.push(without);
+      ctx.log(`  ${spec.id}: round ${round} without subscribers ${describePhase(without)}`);
+      // Idle subscribers, half on each server; memory per subscriber from each server's RSS.
+      await settle(1_000);
+      const rssBefore = round === 1 ? servers.map((s) => treeRss(s.pid)) : [];
+      await connectIdle();
+      await settle(1_000);
+      if (round === 1) {
+        const rssAfter = servers.map((s) => treeRss(s.pid));
+        perSubscriber =
+          rssAfter.reduce((sum, after, i) => sum + (after - (rssBefore[i] ?? after)), 0) /
+          Math.max(1, ctx.idleSubscribers);
+      }
+      const withIdle = await phase();
+      withPhases.push(withIdle);
+      ctx.log(
+        `  ${spec.id}: round ${round} with ${ctx.idleSubscribers} idle subscribers ${describePhase(withIdle)}`,
       );
-      subscribers.push(...batch);
-      await Promise.all(batch.map((s) => s.connected));
+      // The last round's subscribers stay for the latency phase.
+      if (round < THROUGHPUT_ROUNDS) {
+        closeSubscribers();
+        await settle(1_000);
+      }
     }
-    await settle(1_000);
-    const rssAfter = servers.map((s) => treeRss(s.pid));
-    const perSubscriber =
-      rssAfter.reduce((sum, after, i) => sum + (after - (rssBefore[i] ?? after)), 0) /
-      Math.max(1, ctx.idleSubscribers);
-    ctx.log(`  ${spec.id}: ${ctx.idleSubscribers} idle subscribers connected`);
-
-    await targets.ensure(plan.seconds, without.result.requestsPerSecond * 2);
-    const withIdle = await throughput();
+    const without = combinePhases(withoutPhases);
+    const withIdle = combinePhases(withPhases);
 
     // Latency: invites through server A at a steady rate, each ringing a watched user in a
     // session of its own, alternately the one on A and the one on B.
@@ -231,7 +291,7 @@ export async function runChannelCase(
     while (Date.now() < deadline && watchers.some((w, i) => w.rings.length < (expected[i] ?? 0))) {
       await settle(50);
     }
-    const peak = rss.stop();
+    const peak = Math.max(...rss.map((r) => r.stop()));
     const latencyOf = (i: number) => {
       const mine = new Set([...sentFor].filter(([, w]) => w === i).map(([s]) => s));
       const arrivals = (watchers[i]?.rings ?? []).filter((r) => mine.has(r.sessionID));
@@ -259,7 +319,13 @@ export async function runChannelCase(
       inviteErrors,
     };
     const ok = without.result.ok + withIdle.result.ok + sentFor.size;
-    const check = await dataCheck(db, spec, ok, targets.pool.taken + sent, undefined);
+    const check = await dataCheck(
+      db,
+      spec,
+      ok,
+      provisioned.reduce((sum, targets) => sum + targets.pool.taken, 0) + sent,
+      undefined,
+    );
     return {
       id: spec.id,
       kind: spec.kind,
@@ -274,7 +340,8 @@ export async function runChannelCase(
       peakRssBytes: peak,
       cpuMsPerRequest: { server: withIdle.cpuMs, database: withIdle.dbCpuMs },
       backgroundCpuBusy: background,
-      sessionsProvisioned: targets.provisioned + sessions.length,
+      sessionsProvisioned:
+        provisioned.reduce((sum, targets) => sum + targets.provisioned, 0) + sessions.length,
       analyzedDuringCase: [],
       check: {
         ...check,

@@ -152,7 +152,7 @@ function channelSection(cases: readonly MeasuredCase[]): string[] {
     `p50 ${fixed(l.p50)} ms, p99 ${fixed(l.p99)} ms, max ${fixed(l.max)} ms (${l.count} rings)`;
   return [
     "",
-    `**User channel** (\`${c.id}\`, two servers on a database of their own): with ${ch.idleSubscribers} idle subscribers connected (half on each server), server 1 took ${fixed(c.measured.requestsPerSecond)} invites/s flat out vs ${fixed(ch.withoutSubscribers.requestsPerSecond)} without (${fixed(ch.throughputRatio * 100)} %); memory per idle subscriber ${fixed(ch.memoryPerIdleSubscriberBytes / 1024, 1)} KiB (RSS growth of both servers). Invite commit → ring at a subscriber, at ${fixed(ch.latencyRate)} invites/s through server 1: subscriber on server 1 ${latency(ch.sameInstance)}; on server 2 ${latency(ch.otherInstance)}. Missing rings ${ch.missingRings}, duplicates ${ch.duplicateRings}, invite errors ${ch.inviteErrors}.`,
+    `**User channel** (\`${c.id}\`, two servers on a database of their own): with ${ch.idleSubscribers} idle subscribers connected (half on each server), server 1 took ${fixed(c.measured.requestsPerSecond)} invites/s flat out vs ${fixed(ch.withoutSubscribers.requestsPerSecond)} without (${fixed(ch.throughputRatio * 100)} %); memory per idle subscriber ${fixed(ch.memoryPerIdleSubscriberBytes / 1024, 1)} KiB (RSS growth of both servers); peak RSS ${mb(c.peakRssBytes)} MB (the larger server). Invite commit → ring at a subscriber, at ${fixed(ch.latencyRate)} invites/s through server 1: subscriber on server 1 ${latency(ch.sameInstance)}; on server 2 ${latency(ch.otherInstance)}. Missing rings ${ch.missingRings}, duplicates ${ch.duplicateRings}, invite errors ${ch.inviteErrors}.`,
   ];
 }
 

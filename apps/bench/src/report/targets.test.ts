@@ -134,3 +134,14 @@ describe("evaluateTargets", () => {
     expect(status(run(ringClock({ timeoutEvents: 1001 })), "two app servers")).toBe("missed");
   });
 });
+
+describe("the RSS target", () => {
+  it("is the request path's: a REST case over 300 MB misses it, the channel case's servers do not count", () => {
+    const big = 400 * 2 ** 20;
+    expect(status([measured("rest-5", { peakRssBytes: big })], "server RSS < 300 MB under")).toBe(
+      "missed",
+    );
+    const channel = measured("channel-1@100", { kind: "channel", peakRssBytes: big });
+    expect(status([measured("rest-5"), channel], "server RSS < 300 MB under")).toBe("met");
+  });
+});
