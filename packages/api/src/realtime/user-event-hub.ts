@@ -98,7 +98,10 @@ export class UserEventHub {
     userId: string,
     listener: UserEventListener,
   ): Promise<UserEventSubscription> {
-    await this.#start();
+    // The last subscriber may leave (stopping the tail) while this one waits for the start:
+    // start it again then.
+    do await this.#start();
+    while (this.#position === undefined);
     const users = this.#listeners.get(appId) ?? new Map<string, Set<UserEventListener>>();
     this.#listeners.set(appId, users);
     const set = users.get(userId) ?? new Set<UserEventListener>();
@@ -108,7 +111,7 @@ export class UserEventHub {
     const entry: UserEventListener = (event) => listener(event);
     set.add(entry);
     this.#count += 1;
-    const position = this.#position as EventCursor;
+    const position = this.#position;
     this.#run();
     let done = false;
     return {
