@@ -23,7 +23,7 @@ import { head, rawConnection, send } from "./raw-http";
 // The server entry in-process (src/entry/app-server.ts) on a real database, with a stand-in for
 // Next.js that records what it is handed: the REST pipeline's order, the headers Next.js sees,
 // the bounds on clients, live streams and the graceful shutdown. The production build is tested
-// the same way from outside in rest-transport and shutdown.integration-test.ts.
+// the same way from outside in rest-transport and shutdown.resilience-test.ts.
 
 const MiB = 1_048_576;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

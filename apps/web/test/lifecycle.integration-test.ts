@@ -8,11 +8,12 @@ import {
 import { testDatabaseTargets } from "@collab/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
-import { RESTART_TEST_TIMEOUT_MS, startTestServer, type TestServer } from "./server";
+import { startTestServer, type TestServer } from "./server";
 import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver";
 
 // The call lifecycle's REST extensions over real HTTP against the production build, with the
 // in-process worker: calling timeouts fire (5 s here) and every event reaches a signed webhook.
+// A restart across a timeout is in restart.resilience-test.ts.
 
 const SUCCESS = { code: 0, reason: "SUCCESS", message: "", data: EMPTY_ANY };
 const LIFECYCLE_PATHS = [
@@ -188,22 +189,6 @@ describe.each(testDatabaseTargets())("call lifecycle over HTTP on %s", (target) 
     expect((await stateOf(ids, silent)).member).toBe("MEMBER_TIMEOUT");
     expect((await stateOf(ids, quick)).member).toBe("MEMBER_TALKING");
   });
-
-  it(
-    "the calling timeout survives a server restart between ring and timeout",
-    async () => {
-      const silent = user("silent");
-      const { ids } = await newCall([silent]);
-      expect((await stateOf(ids, silent)).member).toBe("MEMBER_CALLING");
-      // The server is down when the member's 5 s run out: the job waits in the database and the
-      // next process fires it.
-      await server.restart(6_000);
-      await expect
-        .poll(async () => (await stateOf(ids, silent)).member, { timeout: 60_000, interval: 200 })
-        .toBe("MEMBER_TIMEOUT");
-    },
-    RESTART_TEST_TIMEOUT_MS,
-  );
 
   it("delivers the session's events to the app's webhook, signed and in order", async () => {
     const bob = user("bob");

@@ -34,12 +34,6 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/**
- * The time limit of a test that restarts its server: a production server's start alone takes
- * several seconds, and on a busy 2-CPU machine a restart passed the default 30 s now and then.
- */
-export const RESTART_TEST_TIMEOUT_MS = 120_000;
-
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

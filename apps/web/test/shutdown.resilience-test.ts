@@ -7,7 +7,7 @@ import { createUserToken } from "@collab/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Credentials, hiarPost } from "./hiar-client";
 import { rawConnection } from "./raw-http";
-import { RESTART_TEST_TIMEOUT_MS, startTestServer, type TestServer } from "./server";
+import { startTestServer, type TestServer } from "./server";
 
 // Graceful shutdown of the production build (SIGTERM): a rolling restart under load loses no
 // acknowledged invite and answers nothing 5xx but 503 UNAVAILABLE; the console's live stream and
@@ -96,110 +96,95 @@ describe.each(adapterTestTargets())("graceful shutdown of the production build o
     expect(server.exits().at(-1)).toBe(0);
   }
 
-  it(
-    "loses no acknowledged invite across two rolling restarts under load",
-    async () => {
-      const creator = `creator-${randomUUID()}`;
-      const created = await hiarPost(server, app, "/create", { userID: creator });
-      expect(created.status, created.text).toBe(200);
-      const ids = CreateCollaborationResponse.parse(created.body).data;
+  it("loses no acknowledged invite across two rolling restarts under load", async () => {
+    const creator = `creator-${randomUUID()}`;
+    const created = await hiarPost(server, app, "/create", { userID: creator });
+    expect(created.status, created.text).toBe(200);
+    const ids = CreateCollaborationResponse.parse(created.body).data;
 
-      const acknowledged: string[] = [];
-      const unexpected: Outcome[] = [];
-      let retried = 0;
-      let running = true;
-      const loaders = Array.from({ length: 4 }, async (_, loader) => {
-        for (let i = 0; running; i++) {
-          const member = `m-${loader}-${i}`;
-          for (;;) {
-            const outcome = await invite(server.baseUrl, app, {
-              ...ids,
-              userID: creator,
-              members: [{ userID: member }],
-            });
-            if (outcome?.status === 200) {
-              acknowledged.push(member);
-              break;
-            }
-            const unavailable =
-              outcome?.status === 503 && JSON.parse(outcome.body).reason === "UNAVAILABLE";
-            if (outcome !== null && !unavailable) {
-              unexpected.push(outcome);
-              break;
-            }
-            retried++;
-            await new Promise((resolve) => setTimeout(resolve, 50));
+    const acknowledged: string[] = [];
+    const unexpected: Outcome[] = [];
+    let retried = 0;
+    let running = true;
+    const loaders = Array.from({ length: 4 }, async (_, loader) => {
+      for (let i = 0; running; i++) {
+        const member = `m-${loader}-${i}`;
+        for (;;) {
+          const outcome = await invite(server.baseUrl, app, {
+            ...ids,
+            userID: creator,
+            members: [{ userID: member }],
+          });
+          if (outcome?.status === 200) {
+            acknowledged.push(member);
+            break;
           }
+          const unavailable =
+            outcome?.status === 503 && JSON.parse(outcome.body).reason === "UNAVAILABLE";
+          if (outcome !== null && !unavailable) {
+            unexpected.push(outcome);
+            break;
+          }
+          retried++;
+          await new Promise((resolve) => setTimeout(resolve, 50));
         }
-      });
+      }
+    });
 
-      const waitForMore = async (count: number) => {
-        const target = acknowledged.length + count;
-        await expect
-          .poll(() => acknowledged.length, { timeout: 30_000 })
-          .toBeGreaterThanOrEqual(target);
-      };
-      await waitForMore(20);
-      await server.restart();
-      await waitForMore(20);
-      await server.restart();
-      await waitForMore(20);
-      running = false;
-      await Promise.all(loaders);
+    const waitForMore = async (count: number) => {
+      const target = acknowledged.length + count;
+      await expect
+        .poll(() => acknowledged.length, { timeout: 30_000 })
+        .toBeGreaterThanOrEqual(target);
+    };
+    await waitForMore(20);
+    await server.restart();
+    await waitForMore(20);
+    await server.restart();
+    await waitForMore(20);
+    running = false;
+    await Promise.all(loaders);
 
-      expect(unexpected).toEqual([]);
-      // Both stopped processes shut down cleanly.
-      expect(server.exits()).toEqual([0, 0]);
-      expect(server.output()).toContain('"msg":"stopped"');
+    expect(unexpected).toEqual([]);
+    // Both stopped processes shut down cleanly.
+    expect(server.exits()).toEqual([0, 0]);
+    expect(server.output()).toContain('"msg":"stopped"');
 
-      const query = await hiarPost(server, app, "/user/query", { userID: creator, limit: 1 });
-      const info = QueryByUserResponse.parse(query.body).data.infos[0];
-      const stored = new Set(Object.keys(info?.members ?? {}));
-      const missing = acknowledged.filter((member) => !stored.has(member));
-      console.log(
-        `${target}: ${acknowledged.length} invites acknowledged across 2 restarts, ${retried} sends retried`,
-      );
-      expect(missing).toEqual([]);
-    },
-    RESTART_TEST_TIMEOUT_MS,
-  );
+    const query = await hiarPost(server, app, "/user/query", { userID: creator, limit: 1 });
+    const info = QueryByUserResponse.parse(query.body).data.infos[0];
+    const stored = new Set(Object.keys(info?.members ?? {}));
+    const missing = acknowledged.filter((member) => !stored.has(member));
+    console.log(
+      `${target}: ${acknowledged.length} invites acknowledged across 2 restarts, ${retried} sends retried`,
+    );
+    expect(missing).toEqual([]);
+  });
 
-  it(
-    "ends the console's live stream with a reconnection hint and exits 0",
-    async () => {
-      const signIn = await fetch(`${server.baseUrl}/api/trpc/auth.signIn`, {
-        method: "POST",
-        headers: { "content-type": "application/json", origin: server.baseUrl },
-        body: JSON.stringify({ appId: app.id, secret: app.secret }),
-      });
-      expect(signIn.status, await signIn.clone().text()).toBe(200);
-      const cookie = signIn.headers
-        .getSetCookie()
-        .map((c) => c.split(";", 1)[0])
-        .join("; ");
-      const created = await hiarPost(server, app, "/create", { userID: `watcher-${randomUUID()}` });
-      const { sessionID } = CreateCollaborationResponse.parse(created.body).data;
+  it("ends the console's live stream with a reconnection hint and exits 0", async () => {
+    const signIn = await fetch(`${server.baseUrl}/api/trpc/auth.signIn`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.baseUrl },
+      body: JSON.stringify({ appId: app.id, secret: app.secret }),
+    });
+    expect(signIn.status, await signIn.clone().text()).toBe(200);
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";", 1)[0])
+      .join("; ");
+    const created = await hiarPost(server, app, "/create", { userID: `watcher-${randomUUID()}` });
+    const { sessionID } = CreateCollaborationResponse.parse(created.body).data;
 
-      const input = encodeURIComponent(JSON.stringify({ sessionID }));
-      await expectRestartToEndStream(
-        `/api/trpc/session.onEvent?input=${input}`,
-        `Cookie: ${cookie}`,
-      );
-    },
-    RESTART_TEST_TIMEOUT_MS,
-  );
+    const input = encodeURIComponent(JSON.stringify({ sessionID }));
+    await expectRestartToEndStream(`/api/trpc/session.onEvent?input=${input}`, `Cookie: ${cookie}`);
+  });
 
-  it(
-    "ends a device's user channel stream (answered by the entry) with a reconnection hint",
-    async () => {
-      const token = await createUserToken({
-        appId: app.id,
-        secret: app.secret,
-        userID: `device-${randomUUID()}`,
-        ttlSeconds: 600,
-      });
-      await expectRestartToEndStream("/api/trpc/user.onEvent", `Authorization: Bearer ${token}`);
-    },
-    RESTART_TEST_TIMEOUT_MS,
-  );
+  it("ends a device's user channel stream (answered by the entry) with a reconnection hint", async () => {
+    const token = await createUserToken({
+      appId: app.id,
+      secret: app.secret,
+      userID: `device-${randomUUID()}`,
+      ttlSeconds: 600,
+    });
+    await expectRestartToEndStream("/api/trpc/user.onEvent", `Authorization: Bearer ${token}`);
+  });
 });
