@@ -41,13 +41,12 @@ export interface UserEventHubOptions {
  */
 export const MIN_READ_GAP_MS = 100;
 /**
- * How soon to read again when committed events wait behind an older, still running transaction:
- * soon at first, then less often while they keep waiting. Under load some transaction is nearly
- * always running, and the commit of one that wrote events signals anyway (a read at once), so a
- * fixed short retry was a read every 5 ms per instance for nothing; the backoff only bounds the
- * wait behind a transaction that sends no signal (one that wrote no event).
+ * How soon to read again when committed events wait behind an older, still running transaction.
+ * Under load some transaction is nearly always running, and the commit of one that wrote events
+ * signals anyway (a read at once), so this only bounds the wait behind a transaction that sends
+ * no signal (one that wrote no event). A retry never comes sooner than the read gap anyway.
  */
-const HELD_RETRY_MS = { first: MIN_READ_GAP_MS, max: 100 };
+const HELD_RETRY_MS = MIN_READ_GAP_MS;
 const ERROR_RETRY_MS = 1_000;
 
 export interface UserEventSubscription {
@@ -165,7 +164,6 @@ export class UserEventHub {
   }
 
   async #loop(): Promise<void> {
-    let heldRetryMs = HELD_RETRY_MS.first;
     while (this.#count > 0 && this.#position !== undefined) {
       this.#woken = false;
       const readStartedAt = Date.now();
@@ -180,12 +178,7 @@ export class UserEventHub {
         for (const event of read.events) this.#dispatch(event);
         this.#position = read.next;
         if (read.events.length >= this.#batchSize) continue;
-        if (read.held) {
-          delay = heldRetryMs;
-          heldRetryMs = Math.min(heldRetryMs * 2, HELD_RETRY_MS.max);
-        } else {
-          heldRetryMs = HELD_RETRY_MS.first;
-        }
+        if (read.held) delay = HELD_RETRY_MS;
       } catch (error) {
         this.#onError(error);
         delay = ERROR_RETRY_MS;
