@@ -89,7 +89,7 @@ export function requestsFor(
   return Math.ceil(rate * seconds);
 }
 
-/** Fresh sessions for the requests of one case, handed out round-robin (load/target-pool.ts). */
+/** Fresh sessions for the requests of one case, a rotation of them (load/target-pool.ts). */
 export class CaseTargets {
   readonly pool: TargetPool;
   provisioned = 0;
@@ -99,16 +99,17 @@ export class CaseTargets {
     private readonly db: pg.Pool,
     private readonly appId: string,
     private readonly spec: CaseSpec,
-    private readonly connections: number,
+    connections: number,
     private readonly log: (line: string) => void,
   ) {
-    this.pool = new TargetPool(spec.invitees);
+    // Twice the requests in flight: each lands on a different session.
+    this.pool = new TargetPool(spec.invitees, 2 * connections);
   }
 
   /** Adds sessions until the pool can take `seconds` more at `rate` (plus spare sessions). */
   async ensure(seconds: number, rate: number | null): Promise<void> {
     const missing = requestsFor(this.spec.invitees, seconds, rate) - this.pool.remaining;
-    const spare = 2 * this.connections - this.pool.sessionsInRotation;
+    const spare = this.pool.width - this.pool.sessionsLeft;
     const sessions = Math.max(
       Math.ceil(Math.max(0, missing) / this.pool.requestsPerSession),
       spare,
@@ -201,6 +202,16 @@ function markCpu(
   };
 }
 
+/**
+ * A case's warm-up. A sustained case with a calling timeout of its own warms up past it: its first
+ * rings time out before the measured run starts, so that timeouts fire throughout the run, its
+ * first 20 s included, and the run compares like with like.
+ */
+export function warmupSecondsOf(spec: CaseSpec, warmupSeconds: number): number {
+  if (spec.kind !== "sustained" || warmupSeconds === 0) return warmupSeconds;
+  return warmupSeconds + spec.callingTimeoutSeconds;
+}
+
 /** One case on one server (load, sustained, timeouts): reset, provision, warm up, measure, check. */
 export async function runCase(
   ctx: BenchContext,
@@ -223,8 +234,9 @@ export async function runCase(
   const background = await backgroundCpuBusy();
 
   await resetInviteData(ctx.db);
+  const warmupSeconds = warmupSecondsOf(spec, ctx.warmupSeconds);
   const targets = new CaseTargets(ctx.db, ctx.app.id, spec, ctx.connections, ctx.log);
-  await targets.ensure(ctx.warmupSeconds || plan.seconds, plan.rate);
+  await targets.ensure(warmupSeconds || plan.seconds, plan.rate);
   await analyze(ctx.db);
 
   const nextRequest = (): HttpRequest =>
@@ -252,8 +264,8 @@ export async function runCase(
   let sustained: SustainedReport | undefined;
   let analyzedDuringCase: string[] = [];
   try {
-    if (ctx.warmupSeconds > 0) {
-      warmup = await load(ctx.warmupSeconds);
+    if (warmupSeconds > 0) {
+      warmup = await load(warmupSeconds);
       // Twice the warm-up's rate: the measured run must never run out of fresh sessions.
       const observed = Math.max(warmup.requestsPerSecond, 1) * 2;
       await targets.ensure(plan.seconds, plan.rate ?? observed);

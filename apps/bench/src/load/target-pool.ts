@@ -7,47 +7,74 @@ export interface InviteAssignment {
   readonly userIds: readonly string[];
 }
 
+/**
+ * How many members (the inviter included) a session grows to before it leaves the rotation: a
+ * session of a few dozen people, as collaboration sessions are. A case with more invitees than fit
+ * sends one request per session.
+ */
+export const SESSION_MEMBERS = 51;
+
 interface Slot {
   readonly target: InviteTarget;
   /** Prefix of this session's user ids, unique in the pool (users are not shared by sessions). */
   readonly prefix: string;
+  /** Requests this session takes before it leaves the rotation. */
+  readonly quota: number;
   used: number;
 }
 
 /**
- * Hands out sessions round-robin, each request to the next session, so the 32 requests in flight
- * land on 32 different session rows (no queueing on one row lock). A session takes invites until
- * its live members would pass the limit (the inviter is live: 499 invitees), then leaves the
- * rotation. User ids are unique (a prefix per session, numbered within it), so every invitee is
- * new to its session, and, as in real data, a user id names few sessions.
+ * Hands out sessions round-robin over a fixed-width rotation, each request to the next session,
+ * so the requests in flight land on different session rows (no queueing on one row lock). A
+ * session takes `requestsPerSession` invites, then the next fresh session takes its place.
+ *
+ * The workload is stationary, so minute 10 of a long run invites into the same mix of session
+ * sizes as its first 20 s: the first sessions of the rotation leave early, in steps (slot i after
+ * (i + 1)/width of the quota), which spreads the sessions' sizes evenly between empty and full from
+ * the first round on. (Before, every provisioned session stayed in one rotation: they all grew
+ * together throughout a run, and a 10-minute run ended inviting into sessions of ~170 members.)
+ *
+ * User ids are unique (a prefix per session, numbered within it), so every invitee is new to its
+ * session, and, as in real data, a user id names few sessions.
  */
 export class TargetPool {
   readonly requestsPerSession: number;
   private readonly active: Slot[] = [];
+  /** Provisioned sessions that have not entered the rotation yet, oldest first. */
+  private readonly waiting: InviteTarget[] = [];
+  private waitingFrom = 0;
   private cursor = 0;
   private handedOut = 0;
   private added = 0;
 
-  constructor(readonly invitees: number) {
-    this.requestsPerSession = Math.floor((LIMITS.maxSessionMembers - 1) / invitees);
-    if (this.requestsPerSession < 1) throw new RangeError(`${invitees} invitees do not fit`);
+  constructor(
+    readonly invitees: number,
+    /** Sessions in the rotation at once: at least the requests in flight. */
+    readonly width = 64,
+  ) {
+    if (invitees > LIMITS.maxSessionMembers - 1) {
+      throw new RangeError(`${invitees} invitees do not fit`);
+    }
+    this.requestsPerSession = Math.max(1, Math.floor((SESSION_MEMBERS - 1) / invitees));
   }
 
   add(targets: readonly InviteTarget[]): void {
     for (const target of targets) {
-      this.active.push({ target, prefix: `u${this.added++}-`, used: 0 });
+      if (this.active.length < this.width) this.active.push(this.#slot(target));
+      else this.waiting.push(target);
     }
   }
 
-  /** Requests the sessions still in rotation can take. */
+  /** Requests the provisioned sessions can still take. */
   get remaining(): number {
-    let total = 0;
-    for (const slot of this.active) total += this.requestsPerSession - slot.used;
+    let total = (this.waiting.length - this.waitingFrom) * this.requestsPerSession;
+    for (const slot of this.active) total += slot.quota - slot.used;
     return total;
   }
 
-  get sessionsInRotation(): number {
-    return this.active.length;
+  /** Provisioned sessions not yet full (in the rotation or waiting for a place in it). */
+  get sessionsLeft(): number {
+    return this.active.length + this.waiting.length - this.waitingFrom;
   }
 
   /** How many requests took an assignment. */
@@ -64,13 +91,33 @@ export class TargetPool {
     const userIds = Array.from({ length: this.invitees }, (_, i) => `${slot.prefix}${first + i}`);
     slot.used += 1;
     this.handedOut += 1;
-    if (slot.used === this.requestsPerSession) {
-      // Swap-remove: the last slot takes this place and is served next.
-      this.active[this.cursor] = this.active[this.active.length - 1] as Slot;
-      this.active.pop();
-    } else {
-      this.cursor += 1;
+    if (slot.used === slot.quota) {
+      const next = this.waiting[this.waitingFrom];
+      if (next !== undefined) {
+        this.waitingFrom += 1;
+        if (this.waitingFrom > 1024 && this.waitingFrom * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.waitingFrom);
+          this.waitingFrom = 0;
+        }
+        this.active[this.cursor] = this.#slot(next);
+      } else {
+        // Nothing left to take its place: the last slot takes it and is served next.
+        this.active[this.cursor] = this.active[this.active.length - 1] as Slot;
+        this.active.pop();
+        return { target: slot.target, userIds };
+      }
     }
+    this.cursor += 1;
     return { target: slot.target, userIds };
+  }
+
+  #slot(target: InviteTarget): Slot {
+    const index = this.added++;
+    // The first `width` sessions leave in steps, so that the rotation's sizes are spread evenly.
+    const quota =
+      index < this.width
+        ? Math.ceil((this.requestsPerSession * (index + 1)) / this.width)
+        : this.requestsPerSession;
+    return { target, prefix: `u${index}-`, quota, used: 0 };
   }
 }

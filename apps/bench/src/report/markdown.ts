@@ -171,7 +171,7 @@ export function resultsMarkdown(result: BenchResult): string {
   const checks = measured.filter((c) => !c.check.ok);
   const longer = [
     measured.some((c) => c.kind === "sustained")
-      ? `sustained: ${duration(s.sustainedSeconds)}`
+      ? `sustained: ${duration(s.sustainedSeconds)}, after a warm-up longer by its calling timeout, if it has one`
       : "",
     measured.some((c) => c.kind === "timeouts")
       ? `timeout accuracy: ${duration(s.timeoutsSeconds)}`
