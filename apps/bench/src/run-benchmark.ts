@@ -186,6 +186,7 @@ export async function runBenchmark(
               adminUrl: options.adminUrl,
               runDir,
               connections: options.connections,
+              warmupSeconds: options.warmupSeconds,
               // A smoke run only proves the case works: a tenth of the subscribers.
               idleSubscribers: options.smoke
                 ? CHANNEL_IDLE_SUBSCRIBERS / 10

@@ -12,7 +12,7 @@ import { type DriveResult, drive, summariseTally } from "./load/drive";
 import { INVITE_PATH, signedInvite } from "./load/invite-request";
 import { percentile } from "./load/stats";
 import { backgroundCpuBusy } from "./machine/cpu-idle";
-import { backendCpu, cpuMsBetween, serverCpu } from "./machine/cpu-time";
+import { backendCpu, cpuMsBetween, serverCpu, untilServersIdle } from "./machine/cpu-time";
 import type { BenchRateLimit } from "./options";
 import type { CaseResult, ChannelLatency, ChannelReport } from "./results";
 import { type CasePlan, CaseTargets, dataCheck } from "./run-case";
@@ -31,6 +31,8 @@ export interface ChannelContext {
   readonly adminUrl: string;
   readonly runDir: string;
   readonly connections: number;
+  /** Load on server A before the first phase (JIT, caches), unmeasured; 0 for none. */
+  readonly warmupSeconds: number;
   /** Idle subscribers (1,000; fewer in a smoke run). */
   readonly idleSubscribers: number;
   /** Invites/s of the latency phase. */
@@ -49,6 +51,8 @@ interface Phase {
   readonly tally: Tally;
   readonly seconds: number;
   readonly requests: number;
+  /** 2xx responses. */
+  readonly ok: number;
   readonly cpuMs: number;
   readonly dbCpuMs: number;
 }
@@ -150,11 +154,16 @@ export async function runChannelCase(
     // runs), each phase on sessions of its own provisioned alike (continuing the first phase's
     // sessions gave the next one larger sessions, whose invites cost more by themselves).
     const provisioned: CaseTargets[] = [];
-    const phase = async (): Promise<Phase> => {
+    const phase = async (seconds = plan.seconds): Promise<Phase> => {
       const targets = new CaseTargets(db, app.id, spec, ctx.connections, ctx.log);
-      await targets.ensure(plan.seconds, null);
+      await targets.ensure(seconds, null);
       await analyze(db);
       provisioned.push(targets);
+      // Each phase starts with both servers idle: connecting the subscribers leaves work behind
+      // (each one's first reads) that is no cost of an idle subscriber.
+      if (!(await untilServersIdle(servers.map((s) => s.pid)))) {
+        ctx.log(`  ${spec.id}: the servers were still busy after 15 s; measuring anyway`);
+      }
       const before = {
         server: serverCpu(serverA.pid),
         db: await backendCpu(db, APP_APPLICATION_NAME),
@@ -164,7 +173,7 @@ export async function runChannelCase(
         {
           baseUrl: serverA.baseUrl,
           connections: ctx.connections,
-          seconds: plan.seconds,
+          seconds,
           nextRequest: () => signedInvite(app, targets.take()),
         },
         tally,
@@ -173,6 +182,7 @@ export async function runChannelCase(
         tally,
         seconds: result.seconds,
         requests: result.ok + result.errors,
+        ok: result.ok,
         cpuMs: cpuMsBetween(before.server, serverCpu(serverA.pid)),
         dbCpuMs: cpuMsBetween(before.db, await backendCpu(db, APP_APPLICATION_NAME)),
       };
@@ -194,6 +204,9 @@ export async function runChannelCase(
     };
     // Each server's own RSS (the target is per server); the case reports the larger peak.
     const rss = [serverA.pid, serverB.pid].map((pid) => sampleRss(pid));
+    // Without a warm-up, the first phase (without subscribers) met a cold server: one run's
+    // first phase did 453 req/s, its second 567.
+    const warmup = ctx.warmupSeconds > 0 ? await phase(ctx.warmupSeconds) : null;
     const withoutPhases: Phase[] = [];
     const withPhases: Phase[] = [];
     let perSubscriber = 0;
@@ -318,7 +331,7 @@ export async function runChannelCase(
       duplicateRings: same.duplicates + other.duplicates,
       inviteErrors,
     };
-    const ok = without.result.ok + withIdle.result.ok + sentFor.size;
+    const ok = (warmup?.ok ?? 0) + without.result.ok + withIdle.result.ok + sentFor.size;
     const check = await dataCheck(
       db,
       spec,

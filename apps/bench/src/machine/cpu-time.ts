@@ -43,3 +43,25 @@ export async function backendCpu(db: pg.Pool, applicationName: string): Promise<
   );
   return snapshot(rows.map((row) => row.pid));
 }
+
+/**
+ * Waits until the servers' process trees are idle: under `busyShare` of one CPU over a window of
+ * `windowMs`, or `maxMs` in all (then it returns false). For what a burst (connecting a thousand
+ * subscribers) leaves behind before a measurement starts.
+ */
+export async function untilServersIdle(
+  pids: readonly number[],
+  { busyShare = 0.05, windowMs = 500, maxMs = 15_000 } = {},
+): Promise<boolean> {
+  const deadline = performance.now() + maxMs;
+  while (performance.now() < deadline) {
+    const before = pids.map(serverCpu);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const used = pids.reduce(
+      (sum, pid, i) => sum + cpuMsBetween(before[i] ?? new Map(), serverCpu(pid)),
+      0,
+    );
+    if (used < busyShare * windowMs) return true;
+  }
+  return false;
+}
