@@ -110,10 +110,7 @@ export class CaseTargets {
   async ensure(seconds: number, rate: number | null): Promise<void> {
     const missing = requestsFor(this.spec.invitees, seconds, rate) - this.pool.remaining;
     const spare = this.pool.width - this.pool.sessionsLeft;
-    const sessions = Math.max(
-      Math.ceil(Math.max(0, missing) / this.pool.requestsPerSession),
-      spare,
-    );
+    const sessions = Math.max(this.pool.sessionsFor(missing), spare);
     if (sessions <= 0) return;
     this.pool.add(
       await provisionTargets(this.db, this.appId, sessions, this.spec.callingTimeoutSeconds),

@@ -42,9 +42,7 @@ const pgPool = new pg.Pool({
 try {
   const app = await createBenchApp(admin);
   const pool = new TargetPool(invitees);
-  pool.add(
-    await provisionTargets(admin, app.id, Math.ceil((4 * count) / pool.requestsPerSession) + 64),
-  );
+  pool.add(await provisionTargets(admin, app.id, pool.sessionsFor(4 * count) + 64));
   await analyze(admin);
   const next = () => {
     const assignment = pool.take();

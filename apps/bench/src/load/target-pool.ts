@@ -65,6 +65,18 @@ export class TargetPool {
     }
   }
 
+  /**
+   * Sessions to add so that the pool can take `requests` more than it can now (the first sessions'
+   * quotas are shorter).
+   */
+  sessionsFor(requests: number): number {
+    let sessions = 0;
+    for (let capacity = 0; capacity < requests; sessions++) {
+      capacity += this.#quota(this.added + sessions);
+    }
+    return sessions;
+  }
+
   /** Requests the provisioned sessions can still take. */
   get remaining(): number {
     let total = (this.waiting.length - this.waitingFrom) * this.requestsPerSession;
@@ -113,11 +125,13 @@ export class TargetPool {
 
   #slot(target: InviteTarget): Slot {
     const index = this.added++;
-    // The first `width` sessions leave in steps, so that the rotation's sizes are spread evenly.
-    const quota =
-      index < this.width
-        ? Math.ceil((this.requestsPerSession * (index + 1)) / this.width)
-        : this.requestsPerSession;
-    return { target, prefix: `u${index}-`, quota, used: 0 };
+    return { target, prefix: `u${index}-`, quota: this.#quota(index), used: 0 };
+  }
+
+  /** The first `width` sessions leave in steps, so that the rotation's sizes are spread evenly. */
+  #quota(index: number): number {
+    return index < this.width
+      ? Math.ceil((this.requestsPerSession * (index + 1)) / this.width)
+      : this.requestsPerSession;
   }
 }
