@@ -9,6 +9,9 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // expect.poll waits for a condition; its default limit (1 s) is a wait for time, and a
+    // browser page on a busy 2-CPU machine passed it now and then (webhook-console, filtered rows).
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       { extends: true, test: { name: "unit", include: ["src/**/*.test.ts"] } },
       {

@@ -10,5 +10,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 180_000,
+    // expect.poll waits for a condition; its default limit (1 s) is a wait for time, and a
+    // browser page on a busy 2-CPU machine passed it now and then (webhook-console, filtered rows).
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -204,7 +204,7 @@ function markCpu(
  * rings time out before the measured run starts, so that timeouts fire throughout the run, its
  * first 20 s included, and the run compares like with like.
  */
-export function warmupSecondsOf(spec: CaseSpec, warmupSeconds: number): number {
+function warmupSecondsOf(spec: CaseSpec, warmupSeconds: number): number {
   if (spec.kind !== "sustained" || warmupSeconds === 0) return warmupSeconds;
   return warmupSeconds + spec.callingTimeoutSeconds;
 }

@@ -107,10 +107,6 @@ export class TargetPool {
       const next = this.waiting[this.waitingFrom];
       if (next !== undefined) {
         this.waitingFrom += 1;
-        if (this.waitingFrom > 1024 && this.waitingFrom * 2 > this.waiting.length) {
-          this.waiting.splice(0, this.waitingFrom);
-          this.waitingFrom = 0;
-        }
         this.active[this.cursor] = this.#slot(next);
       } else {
         // Nothing left to take its place: the last slot takes it and is served next.

@@ -13,9 +13,9 @@ import {
 // by (app, user). It reads only while someone subscribes: on every session event signal (NOTIFY
 // from whichever instance committed, or this process's own writers), on a short fallback poll,
 // and again at once while a read came back full or events wait behind an older transaction;
-// reads start 100–200 ms apart otherwise, further apart under more load (readGapMs). Cost: one indexed statement per wake-up
-// per instance, on a connection of its own (tailReaderFor), whatever the number of subscribers;
-// no per-subscriber query. Works the same on PGlite (one process: the signal is in-process).
+// reads start 100–200 ms apart otherwise, further apart under more load (readGapMs). Cost: one
+// indexed statement per wake-up per instance, on a connection of its own (tailReaderFor), whatever
+// the number of subscribers; no per-subscriber query. Works the same on PGlite (one process: the signal is in-process).
 
 export type UserEventListener = (event: TailedEvent) => void;
 
@@ -33,8 +33,8 @@ export interface UserEventHubOptions {
 /**
  * Reads start at least this far apart unless the last one came back full. Under load every
  * commit signals; one read per signal was one read per invite per instance. Gathering bounds
- * the reads to ~10/s per instance whatever the invite rate, for ≤ 100 ms of added latency under
- * load (a lone commit is read at once). With 1,000 idle subscribers on two instances, the
+ * the reads to ~10/s per instance whatever the invite rate (5/s under heavy load: readGapMs), for
+ * ≤ 100–200 ms of added latency under load (a lone commit is read at once). With 1,000 idle subscribers on two instances, the
  * throughput kept was 67–77 % of that without them at 20 ms, 70–87 % at 50 ms (rings p50 29 ms,
  * p99 58 ms after the invite's commit) and 77–105 % at 100 ms (p50 52–58 ms, p99 110–130 ms):
  * BENCHMARKS.md.
@@ -57,6 +57,7 @@ export function readGapMs(events: number): number {
     MIN_READ_GAP_MS + (MAX_READ_GAP_MS - MIN_READ_GAP_MS) * Math.min(1, events / BUSY_READ_EVENTS)
   );
 }
+
 /**
  * How soon to read again when committed events wait behind an older, still running transaction.
  * Under load some transaction is nearly always running, and the commit of one that wrote events
