@@ -6,6 +6,7 @@ import {
   type SessionEventSignal,
   sessionEventSignalFor,
   type TailedEvent,
+  TailMemberCache,
   tailReaderFor,
 } from "@collab/db";
 
@@ -86,6 +87,8 @@ export class UserEventHub {
   /** Bumped whenever the tail stops: a read begun before belongs to a forgotten position. */
   #epoch = 0;
   #position: EventCursor | undefined;
+  /** The members of the sessions read since the tail started here (reset with the position). */
+  #members = new TailMemberCache();
   #starting: Promise<EventCursor> | undefined;
   #running = false;
   #woken = false;
@@ -158,7 +161,11 @@ export class UserEventHub {
     });
     const position = await this.#starting;
     // Another subscriber may have started (and moved) the tail meanwhile.
-    this.#position ??= position;
+    if (this.#position === undefined) {
+      this.#position = position;
+      // What was read before the tail stopped misses the members added while it was stopped.
+      this.#members = new TailMemberCache();
+    }
     this.#stopSignal ??= this.#signal.onSignal(() => this.wake());
   }
 
@@ -192,6 +199,7 @@ export class UserEventHub {
         const read = await readCommittedEventsAfter(this.#reader, {
           after: this.#position,
           limit: this.#batchSize,
+          memberCache: this.#members,
         });
         if (epoch !== this.#epoch) continue;
         for (const event of read.events) this.#dispatch(event);

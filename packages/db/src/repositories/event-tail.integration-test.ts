@@ -9,8 +9,14 @@ import {
 } from "../event-signal";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "../testing";
 import { createApp } from "./apps";
-import { currentEventCursor, readCommittedEventsAfter } from "./event-tail";
+import {
+  currentEventCursor,
+  type EventCursor,
+  readCommittedEventsAfter,
+  TailMemberCache,
+} from "./event-tail";
 import { appendSessionEvents, type NewSessionEvent } from "./events";
+import { upsertMembers } from "./members";
 
 // The user channel's tail: events come in an order no later commit can insert into, and the
 // session event signal crosses processes on PostgreSQL. Another database's running transaction
@@ -34,10 +40,10 @@ describe.each(testDatabaseTargets())("the session event tail on %s", (target) =>
   async function session() {
     n += 1;
     const collaboration = await db.prisma.collaboration.create({
-      data: { id: `c${n}`.padEnd(32, "0"), appId, creatorId: "alice", detail: `detail ${n}` },
+      data: { id: `c${n}-`.padEnd(32, "0"), appId, creatorId: "alice", detail: `detail ${n}` },
     });
     const created = await db.prisma.session.create({
-      data: { id: `s${n}`.padEnd(32, "0"), appId, collaborationId: collaboration.id },
+      data: { id: `s${n}-`.padEnd(32, "0"), appId, collaborationId: collaboration.id },
     });
     await db.prisma.sessionMember.create({
       data: { appId, sessionId: created.id, userId: "alice" },
@@ -109,6 +115,99 @@ describe.each(testDatabaseTargets())("the session event tail on %s", (target) =>
       ["bob", ["alice"]],
       ["dan", ["alice", "carol"]],
     ]);
+  });
+
+  /**
+   * A member joins as the writers add one: the row (joined at the transaction's now()) and an event
+   * about them, in one transaction.
+   */
+  async function join(sessionId: string, userId: string) {
+    await db.prisma.$transaction(async (tx) => {
+      await upsertMembers(tx, {
+        appId,
+        sessionId,
+        members: [
+          {
+            userId,
+            confirmState: "CONFIRM_UNSPECIFIED",
+            memberSessionState: "MEMBER_UNSPECIFIED",
+            medias: [],
+            tools: [],
+            roles: [],
+            deviceType: 0,
+            seqId: 0,
+            extra: "",
+          },
+        ],
+        invitedBy: null,
+        overwriteStates: [],
+      });
+      await appendSessionEvents(tx, { appId, sessionId, events: [event(userId)] });
+    });
+  }
+
+  /** The next `count` events after `after`, read as a tail reads them (polling). */
+  async function readNext(after: EventCursor, count: number, memberCache?: TailMemberCache) {
+    let read = await readCommittedEventsAfter(db.prisma, { after, limit: 50, memberCache });
+    await expect
+      .poll(async () => {
+        read = await readCommittedEventsAfter(db.prisma, { after, limit: 50, memberCache });
+        return read.events.length;
+      })
+      .toBe(count);
+    // The reader's next position, and each event's subject with the members it concerns.
+    return {
+      next: read.next,
+      members: read.events.map((e) => [e.subjectId, [...e.members].sort()]),
+    };
+  }
+
+  it("keeps the members of the sessions it has read: a later read takes them from its cache and the events", async () => {
+    const start = await currentEventCursor(db.prisma);
+    const s = await session();
+    const cache = new TailMemberCache();
+    await join(s.sessionId, "bob");
+    const first = await readNext(start, 1, cache);
+    expect(first.members).toEqual([["bob", ["alice", "bob"]]]);
+    expect(cache.size).toBe(1);
+
+    // A member row written without an event breaks the writers' rule, and shows that the next
+    // read trusts its cache: it does not aggregate the session again.
+    await db.prisma.sessionMember.create({
+      data: { appId, sessionId: s.sessionId, userId: "eve" },
+    });
+    await join(s.sessionId, "carol");
+    expect((await readNext(first.next, 1, cache)).members).toEqual([
+      ["carol", ["alice", "bob", "carol"]],
+    ]);
+    expect((await readNext(first.next, 1)).members).toEqual([
+      ["carol", ["alice", "bob", "carol", "eve"]],
+    ]);
+  });
+
+  it("reads the same members with a cache as without, when it forgets sessions too", async () => {
+    const start = await currentEventCursor(db.prisma);
+    const [one, two] = [await session(), await session()];
+    // Room for one session: each read forgets the other one and aggregates it again.
+    const cache = new TailMemberCache(1, 1);
+    await join(one.sessionId, "a1");
+    await join(two.sessionId, "a2");
+    await join(one.sessionId, "b1");
+    const first = await readNext(start, 3, cache);
+    expect(first.members).toEqual([
+      ["a1", ["a1", "alice"]],
+      ["a2", ["a2", "alice"]],
+      ["b1", ["a1", "alice", "b1"]],
+    ]);
+    expect((await readNext(start, 3)).members).toEqual(first.members);
+    await join(two.sessionId, "b2");
+    await join(one.sessionId, "c1");
+    const second = await readNext(first.next, 2, cache);
+    expect(second.members).toEqual([
+      ["b2", ["a2", "alice", "b2"]],
+      ["c1", ["a1", "alice", "b1", "c1"]],
+    ]);
+    expect((await readNext(first.next, 2)).members).toEqual(second.members);
   });
 
   it("pages with `limit`, in order, without repeating", async () => {

@@ -121,6 +121,96 @@ function membersAt(members: SessionMembers | undefined, atUs: number): readonly 
   return low === ids.length ? ids : ids.slice(0, low);
 }
 
+/**
+ * The members of the sessions a tail has read, kept between its reads so that a read aggregates
+ * only the sessions it has not seen yet (an aggregate per session per read was most of a busy
+ * read's cost: docs/user-channel.md). Once read, a session's member list changes only by the
+ * events the tail reads after it, in order: every member row is written with an event about that
+ * member (its subject_id) in the same statement or transaction, an invite's or a create's, so an
+ * event whose subject is not listed yet adds that member as of the event's time.
+ *
+ * Valid only for one tail that reads without gaps: a reader that loses its position (stops, or
+ * starts again elsewhere) starts a new cache. Bounded: the least recently read sessions are
+ * forgotten (and aggregated again if they come back), and only the `sentPerRead` most recent are
+ * named to a read.
+ */
+export class TailMemberCache {
+  /** By app and session, least recently read first. */
+  readonly #sessions = new Map<string, SessionMembers & { appId: string; sessionId: string }>();
+
+  constructor(
+    readonly capacity = 1_024,
+    readonly sentPerRead = 256,
+  ) {}
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  /**
+   * The sessions a read need not aggregate (the most recently read, at most `sentPerRead`), and
+   * their members as of now: what the read's rows of those sessions start from, even should the
+   * read's own new sessions push some of them out.
+   */
+  known(): KnownSessions {
+    const appIds: string[] = [];
+    const sessionIds: string[] = [];
+    const members = new Map<string, SessionMembers>();
+    const entries = [...this.#sessions];
+    for (let i = entries.length - 1; i >= 0 && appIds.length < this.sentPerRead; i--) {
+      const [key, entry] = entries[i] as (typeof entries)[number];
+      appIds.push(entry.appId);
+      sessionIds.push(entry.sessionId);
+      members.set(key, entry);
+    }
+    return { appIds, sessionIds, members };
+  }
+
+  set(appId: string, sessionId: string, members: SessionMembers): void {
+    const key = sessionKey(appId, sessionId);
+    this.#sessions.delete(key);
+    this.#sessions.set(key, { ...members, appId, sessionId });
+    if (this.#sessions.size > this.capacity) {
+      const oldest = this.#sessions.keys().next().value;
+      if (oldest !== undefined) this.#sessions.delete(oldest);
+    }
+  }
+}
+
+interface KnownSessions {
+  readonly appIds: readonly string[];
+  readonly sessionIds: readonly string[];
+  /** By sessionKey. */
+  readonly members: ReadonlyMap<string, SessionMembers>;
+}
+
+const NOTHING_KNOWN: KnownSessions = { appIds: [], sessionIds: [], members: new Map() };
+
+/** NULL for an empty list: the prepared statements' adapter sends `[]` as a malformed literal. */
+function arrayOrNull(values: readonly string[]): string[] | null {
+  return values.length === 0 ? null : [...values];
+}
+
+function sessionKey(appId: string, sessionId: string): string {
+  return `${appId}\u0000${sessionId}`;
+}
+
+/**
+ * `members` with `userId` added as of `atUs`, in join order; the same lists when already there.
+ * A new list: an event already handed out keeps the members it had.
+ */
+function withMember(members: SessionMembers, userId: string, atUs: number): SessionMembers {
+  const ids = members.ids ?? [];
+  if (ids.includes(userId)) return members;
+  const joinedUs = members.joinedUs ?? [];
+  let at = joinedUs.length;
+  while (at > 0 && (joinedUs[at - 1] ?? 0) > atUs) at -= 1;
+  return {
+    ids: [...ids.slice(0, at), userId, ...ids.slice(at)],
+    joinedUs: [...joinedUs.slice(0, at), atUs, ...joinedUs.slice(at)],
+  };
+}
+
 /** The current end of the tail: a reader starting here gets only events committed from now on. */
 export async function currentEventCursor(db: DbExecutor): Promise<EventCursor> {
   const rows = await db.$queryRaw<{ bound: string }[]>`
@@ -140,8 +230,12 @@ export async function readCommittedEventsAfter(
     readonly limit: number;
     readonly upTo?: EventCursor;
     readonly appId?: string;
+    /** Sessions already read by this tail: not aggregated again, kept up to date from events. */
+    readonly memberCache?: TailMemberCache;
   },
 ): Promise<TailRead> {
+  const cache = query.memberCache;
+  const known = cache?.known() ?? NOTHING_KNOWN;
   const upToTx = query.upTo?.txId.toString() ?? null;
   const upToId = query.upTo?.id.toString() ?? null;
   const rows = await db.$queryRaw<TailDbRow[]>`
@@ -165,6 +259,12 @@ export async function readCommittedEventsAfter(
            CASE WHEN e."id" IS NOT NULL
                  AND row_number() OVER (PARTITION BY e."app_id", e."session_id"
                                         ORDER BY e."tx_id", e."id") = 1
+                 -- Not the sessions the reader keeps (TailMemberCache): a hashed lookup.
+                 AND (e."app_id", e."session_id") NOT IN (
+                       SELECT k.app_id, k.session_id
+                         FROM unnest(${arrayOrNull(known.appIds)}::text[],
+                                     ${arrayOrNull(known.sessionIds)}::text[])
+                              AS k(app_id, session_id))
            THEN (SELECT json_build_object(
                           'ids', array_agg(m."user_id" ORDER BY m."created_at"),
                           'joinedUs', array_agg((extract(epoch FROM m."created_at") * 1000000)::float8
@@ -206,8 +306,16 @@ export async function readCommittedEventsAfter(
   const sessionMembers = new Map<string, SessionMembers>();
   for (const row of rows) {
     if (row.tx_id === null || row.id === null) continue;
-    const sessionKey = `${row.app_id}\u0000${row.session_id}`;
-    if (row.session_members !== null) sessionMembers.set(sessionKey, row.session_members);
+    const key = sessionKey(row.app_id, row.session_id);
+    const createdUs = row.created_us ?? 0;
+    let members = row.session_members ?? sessionMembers.get(key) ?? known.members.get(key);
+    if (cache !== undefined) {
+      if (members !== undefined && row.subject_id !== null) {
+        members = withMember(members, row.subject_id, createdUs);
+      }
+      if (members !== undefined) cache.set(row.app_id, row.session_id, members);
+    }
+    if (members !== undefined) sessionMembers.set(key, members);
     events.push({
       cursor: { txId: BigInt(row.tx_id), id: BigInt(row.id) },
       appId: row.app_id,
@@ -224,7 +332,7 @@ export async function readCommittedEventsAfter(
       createdAt: row.created_at,
       // Members when the event happened, not when it is read: a live read and a later resume
       // then agree (a member does not see what preceded joining).
-      members: membersAt(sessionMembers.get(sessionKey), row.created_us ?? 0),
+      members: membersAt(members, createdUs),
       callingDeadline: row.calling_deadline,
     });
   }
