@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { signRequestHeaders } from "@collab/hiar-auth";
 import { createUserToken } from "@collab/user-token";
@@ -13,11 +14,18 @@ import { INVITE_PATH, signedInvite } from "./load/invite-request";
 import { percentile } from "./load/stats";
 import { backgroundCpuBusy } from "./machine/cpu-idle";
 import { backendCpu, cpuMsBetween, serverCpu, untilServersIdle } from "./machine/cpu-time";
+import {
+  type CpuProfile,
+  cpuByPhase,
+  monotonicUs,
+  type ProfileWindow,
+  phaseTable,
+} from "./machine/profile-phases";
 import type { BenchRateLimit } from "./options";
 import type { CaseResult, ChannelLatency, ChannelReport } from "./results";
 import { type CasePlan, CaseTargets, dataCheck } from "./run-case";
 import { APP_APPLICATION_NAME, startAppServer } from "./servers/app-server";
-import { sampleRss, treeRss } from "./servers/rss";
+import { sampleRss, treePids, treeRss } from "./servers/rss";
 import type { ServerProcess, StartedProcess } from "./servers/server-process";
 
 // The user channel under load (docs/user-channel.md): two app servers on a database of their
@@ -55,6 +63,9 @@ interface Phase {
   readonly ok: number;
   readonly cpuMs: number;
   readonly dbCpuMs: number;
+  /** When it ran (monotonic µs): its slice of the servers' CPU profiles. */
+  readonly fromUs: number;
+  readonly toUs: number;
 }
 
 function describePhase(p: Phase): string {
@@ -128,6 +139,9 @@ export async function runChannelCase(
     return Promise.all(started.map((p) => p.stop())).then(() => {});
   };
   onCleanup(stopAll);
+  /** --cpu-prof: each server's processes, and the throughput phases to cut their profiles by. */
+  const profiled: { name: string; pids: number[] }[] = [];
+  const profileWindows: ProfileWindow[] = [];
   try {
     const app = await createBenchApp(db);
     const servers: ServerProcess[] = await Promise.all(
@@ -143,6 +157,12 @@ export async function runChannelCase(
     );
     started.push(...servers);
     const [serverA, serverB] = servers as [ServerProcess, ServerProcess];
+    if (ctx.cpuProfDir !== null) {
+      profiled.push(
+        { name: "server A", pids: treePids(serverA.pid) },
+        { name: "server B", pids: treePids(serverB.pid) },
+      );
+    }
     ctx.log(
       `  ${spec.id}: servers ${servers.map((s) => `${s.baseUrl} (pid ${s.pid})`).join(", ")}, database ${database.name}`,
     );
@@ -169,6 +189,7 @@ export async function runChannelCase(
         db: await backendCpu(db, APP_APPLICATION_NAME),
       };
       const tally = new Tally();
+      const fromUs = monotonicUs();
       const result = await drive(
         {
           baseUrl: serverA.baseUrl,
@@ -183,6 +204,8 @@ export async function runChannelCase(
         seconds: result.seconds,
         requests: result.ok + result.errors,
         ok: result.ok,
+        fromUs,
+        toUs: monotonicUs(),
         cpuMs: cpuMsBetween(before.server, serverCpu(serverA.pid)),
         dbCpuMs: cpuMsBetween(before.db, await backendCpu(db, APP_APPLICATION_NAME)),
       };
@@ -213,6 +236,7 @@ export async function runChannelCase(
     for (let round = 1; round <= THROUGHPUT_ROUNDS; round += 1) {
       const without = await phase();
       withoutPhases.push(without);
+      profileWindows.push(windowOf(`r${round} without`, without));
       ctx.log(`  ${spec.id}: round ${round} without subscribers ${describePhase(without)}`);
       // Idle subscribers, half on each server; memory per subscriber from each server's RSS.
       await settle(1_000);
@@ -227,6 +251,7 @@ export async function runChannelCase(
       }
       const withIdle = await phase();
       withPhases.push(withIdle);
+      profileWindows.push(windowOf(`r${round} with`, withIdle));
       ctx.log(
         `  ${spec.id}: round ${round} with ${ctx.idleSubscribers} idle subscribers ${describePhase(withIdle)}`,
       );
@@ -367,8 +392,35 @@ export async function runChannelCase(
       channel,
     };
   } finally {
+    // The servers write their profiles as they exit.
     await stopAll();
     await endDb().catch(() => {});
     await database.drop();
+    if (ctx.cpuProfDir !== null && profileWindows.length > 0) {
+      await logProfilePhases(ctx, profiled, profileWindows);
+    }
+  }
+}
+
+function windowOf(name: string, phase: Phase): ProfileWindow {
+  return { name, fromUs: phase.fromUs, toUs: phase.toUs, requests: phase.requests };
+}
+
+/** Each server's CPU per invite by package in each throughput phase (server B takes none). */
+async function logProfilePhases(
+  ctx: ChannelContext,
+  servers: readonly { name: string; pids: readonly number[] }[],
+  windows: readonly ProfileWindow[],
+): Promise<void> {
+  for (const server of servers) {
+    for (const pid of server.pids) {
+      const path = join(ctx.cpuProfDir ?? "", `next-${pid}.cpuprofile`);
+      const text = await readFile(path, "utf8").catch(() => null);
+      if (text === null) continue;
+      ctx.log(`  ${server.name} (${path}), CPU per invite to server A by phase:`);
+      for (const line of phaseTable(cpuByPhase(JSON.parse(text) as CpuProfile, windows))) {
+        ctx.log(`    ${line}`);
+      }
+    }
   }
 }
