@@ -296,7 +296,9 @@ describe("the web phone in both languages, and accessible", () => {
 
   it("renders /docs with its introduction in the reader's language; its switcher changes it", async () => {
     const page = await newPage(WORDS["zh-CN"]);
-    await page.goto(url("/docs"));
+    // The reference's scripts are large: on a busy machine their "load" took over the default
+    // 10 s. The page's language is in its HTML; the headings below wait for the scripts.
+    await page.goto(url("/docs"), { waitUntil: "domcontentloaded", timeout: 30_000 });
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
     // Scalar renders the document's introduction (Markdown) in the page.
     await page
