@@ -7,7 +7,9 @@ export default defineConfig({
     // once keep both CPUs busy; three (518 → 300 s alone) let a server restart under load pass
     // the 30 s test limit now and then.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // A limit, not a wait: a browser test's few page actions may each take up to
+    // BROWSER_ACTION_TIMEOUT_MS (test/browser.ts) on a busy machine.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // expect.poll waits for a condition; its default limit (1 s) is a wait for time, and a
     // browser page on a busy 2-CPU machine passed it now and then (webhook-console, filtered rows).

@@ -19,6 +19,13 @@ const CHROMIUM_ARGS = [
   "--no-default-browser-check",
 ];
 
+/**
+ * How long a page action (click, fill, waitFor) may wait for its element. Pages are served by a
+ * production build, but on a busy 2-CPU machine (two test files, their servers and Chromium at
+ * once) a page's hydration passed 10 s in CI now and then.
+ */
+export const BROWSER_ACTION_TIMEOUT_MS = 20_000;
+
 export const SCREENSHOT_DIR = fileURLToPath(new URL("../screenshots/", import.meta.url));
 
 export function chromiumPath(): string {
@@ -51,7 +58,7 @@ export async function launchBrowser(folder: string): Promise<TestBrowser> {
     timezoneId: "Europe/Berlin",
     colorScheme: "light",
   });
-  context.setDefaultTimeout(10_000);
+  context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
   const shots = join(SCREENSHOT_DIR, folder);
   await mkdir(shots, { recursive: true });
   return {

@@ -101,7 +101,7 @@ describe.each(adapterTestTargets())("operator console on %s", (target) => {
     const cookies = await browser.context.cookies(server.baseUrl);
     const session = cookies.find((c) => c.name.endsWith("collab_console"));
     expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: true, path: "/" });
-  }, 30_000);
+  });
 
   it("creates a collaboration, invites two members and sees them ringing", async () => {
     await page.getByRole("button", { name: "New collaboration" }).first().click();
@@ -169,7 +169,7 @@ describe.each(adapterTestTargets())("operator console on %s", (target) => {
     const described = await invitees.getAttribute("aria-describedby");
     expect(described ?? "").toContain(await error.getAttribute("id"));
     await browser.screenshot(page, "07-invite-error");
-  }, 30_000);
+  });
 
   it("updates the open page live, without a reload, when a server invites over REST", async () => {
     if (!ids) throw new Error("needs the session created above");
@@ -212,7 +212,7 @@ describe.each(adapterTestTargets())("operator console on %s", (target) => {
     expect(seqs).toHaveLength(before + 1);
     expect(new Set(seqs).size).toBe(seqs.length);
     await browser.screenshot(page, "08-session-live-rest-invite");
-  }, 30_000);
+  });
 
   it("keeps events in order and once each across a stream reconnect", async () => {
     if (!ids) throw new Error("needs the session created above");
@@ -266,7 +266,7 @@ describe.each(adapterTestTargets())("operator console on %s", (target) => {
     } finally {
       await phone.close();
     }
-  }, 30_000);
+  });
 
   it("shows a member's missed calls, newest first, from the members table and by userID", async () => {
     // Its own users and sessions, rung here (earlier rings may have timed out by now).
@@ -339,7 +339,7 @@ describe.each(adapterTestTargets())("operator console on %s", (target) => {
     });
     expect(response.status).toBe(404);
     expect(((await response.json()) as TrpcError).error.data.hiar.reason).toBe("NOT_FOUND");
-  }, 30_000);
+  });
 
   it("signs out: the cookie is gone, a copy of it no longer works, and the console asks to sign in again", async () => {
     const copied = (await browser.context.cookies(server.baseUrl))
@@ -387,7 +387,7 @@ describe.each(adapterTestTargets())("operator console on %s", (target) => {
     expect(await meStatus(otherApp)).toBe(200);
     await page.goto(url("/console"));
     await page.waitForURL(url("/console/sign-in"));
-  }, 30_000);
+  });
 
   it("shows the app's usage per day, and deletes the app only once its APPID is typed again", async () => {
     // Another app's activity, over REST: two signed requests (one refused) and one ring.

@@ -4,7 +4,7 @@ import { createHiarClient, createUserToken, type HiarClient } from "@collab/sdk"
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seriousViolations } from "./axe";
-import { launchChromium, SCREENSHOT_DIR } from "./browser";
+import { BROWSER_ACTION_TIMEOUT_MS, launchChromium, SCREENSHOT_DIR } from "./browser";
 import { startTestServer, type TestServer } from "./server";
 
 // The web phone in English and in Simplified Chinese, each language from the browser's
@@ -98,7 +98,7 @@ describe("the web phone in both languages, and accessible", () => {
       timezoneId: words.timeZone,
       colorScheme: "light",
     });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
     contexts.push(context);
     return context.newPage();
   }

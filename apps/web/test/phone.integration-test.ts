@@ -4,7 +4,7 @@ import { adapterTestTargets } from "@collab/db/testing";
 import { createHiarClient, createUserToken } from "@collab/sdk";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, SCREENSHOT_DIR } from "./browser";
+import { BROWSER_ACTION_TIMEOUT_MS, launchChromium, SCREENSHOT_DIR } from "./browser";
 import { startTestServer, type TestServer } from "./server";
 
 // The whole loop in real Chromium against the production build: bob has the web phone open on
@@ -36,7 +36,7 @@ describe.each(adapterTestTargets())("the web phone on %s", (target) => {
       locale: "en-GB",
       colorScheme: "light",
     });
-    context.setDefaultTimeout(10_000);
+    context.setDefaultTimeout(BROWSER_ACTION_TIMEOUT_MS);
     contexts.push(context);
     return context.newPage();
   }
@@ -154,5 +154,5 @@ describe.each(adapterTestTargets())("the web phone on %s", (target) => {
     await field.fill("not a token");
     await page.getByRole("button", { name: "Connect" }).click();
     await page.getByText("This does not look like a user token.").waitFor();
-  }, 30_000);
+  });
 });

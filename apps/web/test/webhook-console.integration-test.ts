@@ -116,7 +116,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     expect(await page.getByRole("button", { name: "Remove webhook" }).count()).toBe(0);
     expect(await page.title()).toContain("Webhook");
     await browser.screenshot(page, "01-webhook-none");
-  }, 30_000);
+  });
 
   it("refuses a bad URL next to the field: the contract in the browser, the server's own rules", async () => {
     const input = page.getByLabel("Webhook URL", { exact: true });
@@ -138,7 +138,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     await remote.waitFor();
     expect(await input.getAttribute("aria-describedby")).toContain(await remote.getAttribute("id"));
     expect(await page.getByTestId("webhook-url").getAttribute("data-url")).toBe("");
-  }, 30_000);
+  });
 
   it("sets the URL", async () => {
     const input = page.getByLabel("Webhook URL", { exact: true });
@@ -149,7 +149,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     expect(await input.getAttribute("aria-invalid")).not.toBe("true");
     await page.getByRole("button", { name: "Save URL" }).waitFor();
     await page.getByRole("button", { name: "Remove webhook" }).waitFor();
-  }, 30_000);
+  });
 
   it("logs each attempt as it happens: failed with HTTP 500 first, then delivered with 200", async () => {
     // Enough events for more than one page of the log.
@@ -228,7 +228,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     await page.locator('[data-testid="log-refresh"][data-live="true"]').waitFor();
     await expect.poll(() => rowAttributes("data-seq")).toEqual(newestFirst);
     expect(await page.getByRole("button", { name: "Newest" }).isDisabled()).toBe(true);
-  }, 30_000);
+  });
 
   it("filters by session", async () => {
     const small = sessions.small ?? "";
@@ -247,7 +247,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     await page.getByRole("link", { name: "Show all" }).click();
     await page.waitForURL(url("/console/webhook"));
     await expect.poll(() => rows().count()).toBe(PAGE_SIZE);
-  }, 30_000);
+  });
 
   it("is linked from the session page, filtered to that session", async () => {
     const big = sessions.big ?? "";
@@ -269,7 +269,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
       await page.getByRole("tooltip").filter({ hasText: "HTTP 500" }).waitFor();
     }
     await browser.screenshot(page, "07-webhook-from-session");
-  }, 30_000);
+  });
 
   it("fits a phone screen, as cards", async () => {
     const phone = await browser.newPage({ width: 390, height: 844 });
@@ -291,7 +291,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     } finally {
       await phone.close();
     }
-  }, 30_000);
+  });
 
   it("changes the URL: earlier attempts say where they went", async () => {
     await page.goto(url("/console/webhook"));
@@ -303,7 +303,7 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
       .poll(() => rows().first().getByTestId("delivery-url").textContent())
       .toBe(`to ${receiverUrl}`);
     await browser.screenshot(page, "10-webhook-url-changed");
-  }, 30_000);
+  });
 
   it("removes the webhook after confirmation: later events are not sent", async () => {
     await page.goto(url("/console/webhook"));
@@ -332,5 +332,5 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     await callWith(1, "after");
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(received).toHaveLength(before);
-  }, 30_000);
+  });
 });

@@ -53,16 +53,20 @@ describe("verifyWebhook", () => {
     });
   });
 
-  it("refuses dates outside the window, both ways", async () => {
+  it("refuses dates outside the window, both ways, and takes its edges", async () => {
+    // The date header has whole seconds: a fixed, whole-second clock keeps the edges exact.
+    const now = new Date("2026-03-01T12:00:00.000Z");
+    const at = (offsetMs: number) => webhook({ now: new Date(now.getTime() + offsetMs) });
     for (const offset of [-301_000, 301_000]) {
-      const request = webhook({ now: new Date(Date.now() + offset) });
-      expect(await verifyWebhook(request, secret)).toMatchObject({
+      expect(await verifyWebhook(at(offset), secret, { now })).toMatchObject({
         ok: false,
         reason: "REQUEST_EXPIRED",
       });
     }
-    const late = webhook({ now: new Date(Date.now() - 100_000) });
-    expect(await verifyWebhook(late, secret, { windowSeconds: 60 })).toMatchObject({
+    for (const offset of [-300_000, 300_000]) {
+      expect(await verifyWebhook(at(offset), secret, { now })).toMatchObject({ ok: true });
+    }
+    expect(await verifyWebhook(at(-100_000), secret, { now, windowSeconds: 60 })).toMatchObject({
       reason: "REQUEST_EXPIRED",
     });
   });
