@@ -278,6 +278,32 @@ describe.each(testDatabaseTargets())("the user channel on %s", (target) => {
     for (const c of open) c.close();
   });
 
+  it("streams tRPC's own events, and leaves a malformed request to tRPC's handler", async () => {
+    const gina = name("gina");
+    const stream = await channel(await token(gina), null);
+    // The entry writes the stream itself (src/entry/trpc-streams.ts), in tRPC's exact format.
+    expect(stream.raw()).toMatch(
+      /^event: connected\ndata: \{"reconnectAfterInactivityMs":25000\}\n\n\n/,
+    );
+    const alice = name("alice");
+    const ids = await collaboration(alice);
+    await ring(ids, alice, gina);
+    const rung = await stream.waitFor(isRing(ids.sessionID));
+    expect(stream.raw()).toContain(`\nid: ${rung.id}\n\n\n`);
+
+    // Connection parameters that are not strings: tRPC's own answer, a JSON error.
+    const params = encodeURIComponent(JSON.stringify({ token: 42 }));
+    const malformed = await fetch(
+      `${server.baseUrl}/api/trpc/user.onEvent?connectionParams=${params}`,
+      { headers: { accept: "text/event-stream" } },
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get("content-type")).toContain("application/json");
+    expect(await malformed.json()).toMatchObject({
+      error: { data: { code: "PARSE_ERROR", hiar: { reason: "INVALID_PARAM" } } },
+    });
+  });
+
   it.runIf(target === "postgres")(
     "a subscriber on instance B hears an invite committed through instance A",
     async () => {

@@ -60,4 +60,12 @@ export {
   StreamSlots,
 } from "./realtime/stream-slots";
 export { type AppRouter, appRouter, type Caller, createCaller } from "./root";
+export {
+  parseUserEventStreamRequest,
+  type StreamUserEventsOptions,
+  streamUserEvents,
+  USER_EVENT_STREAM_PATH,
+  type UserEventStreamRequest,
+} from "./sse/user-event-stream";
+export { type SseSink, sseEvent, writeSseSubscription } from "./sse/write-subscription";
 export { authenticateUser, bearerToken, userTokenSecretsFor } from "./user/authenticate";

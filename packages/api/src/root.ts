@@ -26,8 +26,8 @@ export type AppRouter = typeof appRouter;
 const callerFactory = createCallerFactory(appRouter);
 
 /** Calls procedures in-process with an inner context (REST adapter, tests, scripts). */
-export function createCaller(context: InnerContext) {
-  return callerFactory(createInnerContext(context));
+export function createCaller(context: InnerContext, options?: { readonly signal?: AbortSignal }) {
+  return callerFactory(createInnerContext(context), options);
 }
 
 export type Caller = ReturnType<typeof createCaller>;

@@ -95,6 +95,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     log,
   };
   rest.usage.start();
+  const userStreams = { db: db.prisma, settings: rest.settings, log };
   const trust = compileTrust(settings.proxy.trust);
   const streams = new EventStreams();
   options.metrics.trackLiveStreams(() => streams.size);
@@ -139,7 +140,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
     if (isEventStreamRequest(req)) {
       if (stopping) return answerWithReconnectHint(res);
       streams.track(res);
-      if (isUserStreamRequest(path)) return serveUserStream(req, res);
+      if (isUserStreamRequest(path)) return serveUserStream(userStreams, req, res, rawQuery);
     }
     if (expectsContinue) res.writeContinue();
     return options.next(req, res);

@@ -8,6 +8,7 @@ import {
 import { getDb } from "@collab/db";
 import { currentSettings } from "@collab/settings";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import type { Logger } from "pino";
 import { consoleSessionConfig } from "./console-session";
 import { domainSettings } from "./domain-settings";
 import { processLimitStore } from "./limit-store";
@@ -48,19 +49,7 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
         signInThrottle: consoleSignInThrottle(processLimitStore(settings.limits, db, logger)),
       });
     },
-    onError: ({ error, path }) => {
-      const hiar = toHiarError(error);
-      const line = {
-        trace: traceId,
-        // The path is the client's (an unknown procedure's too): bounded in the log.
-        route: `trpc:${(path ?? "").slice(0, 100)}`,
-        status: hiar.httpStatus,
-        code: hiar.code,
-        reason: hiar.reason,
-      };
-      if (hiar.reason === "INTERNAL") logger.error({ ...line, err: error }, "unhandled error");
-      else logger.info(line, "request refused");
-    },
+    onError: ({ error, path }) => logTrpcError(logger, traceId, error, path),
   });
   // tRPC leaves the content type unset on a request it refused as a whole (the body is JSON).
   if (response.status >= 400 && !isJson(response)) {
@@ -70,6 +59,26 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
   if (response.status === 413) response.headers.set("connection", "close");
   response.headers.set("trace", traceId);
   return response;
+}
+
+/** One line per refused or failed call: at info without a stack, at error for a failure. */
+export function logTrpcError(
+  logger: Logger,
+  traceId: string,
+  error: unknown,
+  path: string | undefined,
+): void {
+  const hiar = toHiarError(error);
+  const line = {
+    trace: traceId,
+    // The path is the client's (an unknown procedure's too): bounded in the log.
+    route: `trpc:${(path ?? "").slice(0, 100)}`,
+    status: hiar.httpStatus,
+    code: hiar.code,
+    reason: hiar.reason,
+  };
+  if (hiar.reason === "INTERNAL") logger.error({ ...line, err: error }, "unhandled error");
+  else logger.info(line, "request refused");
 }
 
 function isJson(response: Response): boolean {
