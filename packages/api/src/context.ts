@@ -26,6 +26,12 @@ export interface InnerContext {
    * Never logged.
    */
   readonly userToken?: string | null;
+  /**
+   * Set by an adapter that serves a subscription itself (the entry's user channel streams): the
+   * subscription calls it once it listens, so the adapter can say "connected" only then, and
+   * every event committed after that arrives live.
+   */
+  readonly onSubscribed?: () => void;
 }
 
 /** What a console (browser) request adds: its origin check and the session cookie. */
@@ -56,7 +62,11 @@ export function createInnerContext(options: InnerContext): InnerContext {
     settings: options.settings,
   };
   const withToken = options.userToken == null ? inner : { ...inner, userToken: options.userToken };
-  return options.browser === undefined ? withToken : { ...withToken, browser: options.browser };
+  const withHook =
+    options.onSubscribed === undefined
+      ? withToken
+      : { ...withToken, onSubscribed: options.onSubscribed };
+  return options.browser === undefined ? withHook : { ...withHook, browser: options.browser };
 }
 
 /** The end user a verified user token names: the user procedures act as this user only. */

@@ -93,10 +93,16 @@ export interface StreamUserEventsOptions {
 export function streamUserEvents(options: StreamUserEventsOptions): Promise<void> {
   const { request, signal } = options;
   const config = appRouter._def._config;
+  let listening: () => void = () => {};
+  const subscribed = new Promise<void>((resolve) => {
+    listening = resolve;
+  });
   const context = createInnerContext({
     ...options.context,
     app: null,
     userToken: request.userToken,
+    // `connected` then means "listening": an event committed after it arrives live.
+    onSubscribed: () => listening(),
   });
   const ping = config.sse?.ping;
   return writeSseSubscription(
@@ -107,6 +113,7 @@ export function streamUserEvents(options: StreamUserEventsOptions): Promise<void
       pingIntervalMs: ping?.enabled === true ? (ping.intervalMs ?? 1_000) : null,
       lastEventId: request.lastEventId,
       signal,
+      subscribed,
       formatError: (error) => {
         options.onError(error);
         return getErrorShape({

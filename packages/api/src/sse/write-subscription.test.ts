@@ -111,6 +111,86 @@ describe("writeSseSubscription", () => {
     expect(ours).toHaveLength(2);
   });
 
+  it("says connected only once the subscription listens, or fails, or sends a value", async () => {
+    const sink = () => {
+      const events: string[] = [];
+      return {
+        events,
+        sink: { write: (e: string) => events.push(e) > 0, drained: async () => {} },
+      };
+    };
+    const open = (
+      values: () => AsyncIterable<unknown>,
+      subscribed: Promise<void>,
+      out: ReturnType<typeof sink>,
+    ) =>
+      writeSseSubscription(async () => values(), out.sink, {
+        client,
+        pingIntervalMs: null,
+        lastEventId: null,
+        formatError,
+        signal: new AbortController().signal,
+        subscribed,
+      });
+    const connected = sseEvent({ event: "connected", data: JSON.stringify(client) });
+
+    // Listening: connected goes out before any value, and not before the subscription says so.
+    let listen: () => void = () => {};
+    let send: () => void = () => {};
+    const listening = new Promise<void>((resolve) => {
+      listen = resolve;
+    });
+    const first = sink();
+    const done = open(
+      async function* () {
+        await new Promise<void>((resolve) => {
+          send = resolve;
+        });
+        yield tracked("1", { a: 1 });
+      },
+      listening,
+      first,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(first.events).toEqual([]);
+    listen();
+    await vi.waitFor(() => expect(first.events).toEqual([connected]));
+    send();
+    await done;
+    expect(first.events).toHaveLength(3);
+
+    // Never listening, but a value or a failure comes: connected first all the same.
+    const never = new Promise<void>(() => {});
+    const second = sink();
+    await open(
+      async function* () {
+        yield tracked("2", { b: 2 });
+      },
+      never,
+      second,
+    );
+    expect(second.events.slice(0, 2)).toEqual([
+      connected,
+      sseEvent({ data: JSON.stringify({ b: 2 }), id: "2" }),
+    ]);
+    const third = sink();
+    await open(
+      // biome-ignore lint/correctness/useYield: fails before its first value
+      async function* () {
+        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "too many streams" });
+      },
+      never,
+      third,
+    );
+    expect(third.events).toEqual([
+      connected,
+      sseEvent({
+        event: "serialized-error",
+        data: JSON.stringify({ code: "TOO_MANY_REQUESTS", message: "too many streams" }),
+      }),
+    ]);
+  });
+
   it("pings after a quiet interval only, and stops when the client leaves", async () => {
     vi.useFakeTimers();
     const leave = new AbortController();

@@ -27,6 +27,11 @@ export interface SseSubscriptionOptions {
   readonly formatError: (error: TRPCError) => unknown;
   /** Aborted when the client goes away: the values stop and nothing more is written. */
   readonly signal: AbortSignal;
+  /**
+   * Resolves once the subscription listens (it has started, and said so): `connected` waits for
+   * it, or for the first value or failure. Without it, `connected` is sent once the call passed.
+   */
+  readonly subscribed?: Promise<void>;
 }
 
 /** One event as tRPC writes it: fields, each on its line, then a blank line and one more. */
@@ -46,8 +51,8 @@ function isAbort(error: unknown, signal: AbortSignal): boolean {
 
 /**
  * Writes the subscription `start` returns until it ends, fails or `signal` aborts. `start`
- * failing (the procedure refused the call) is sent as the stream's `serialized-error`, as tRPC
- * does. Never throws.
+ * failing (the procedure refused the call) is sent as the stream's `serialized-error` after
+ * `connected`, as tRPC does. Never throws.
  */
 export async function writeSseSubscription(
   start: () => Promise<AsyncIterable<unknown>>,
@@ -60,11 +65,23 @@ export async function writeSseSubscription(
     ping?.refresh();
     return sink.write(event);
   };
+  let connected = false;
+  const connect = () => {
+    if (connected) return;
+    connected = true;
+    write(sseEvent({ event: "connected", data: JSON.stringify(options.client) }));
+  };
   let lastEventId =
     options.lastEventId && !/[\0\n\r]/.test(options.lastEventId) ? options.lastEventId : null;
+  let iterator: AsyncIterator<unknown> | undefined;
   try {
-    write(sseEvent({ event: "connected", data: JSON.stringify(options.client) }));
-    const values = await start();
+    iterator = (await start())[Symbol.asyncIterator]();
+    // Started at once: the subscription begins listening while nothing is sent yet.
+    let next = iterator.next();
+    if (options.subscribed !== undefined) {
+      await Promise.race([options.subscribed, next.then(noop, noop), aborted(signal)]);
+    }
+    connect();
     if (options.pingIntervalMs !== null) {
       // One timer per stream, pushed back by every write: a ping only after a quiet interval.
       ping = setTimeout(function beat() {
@@ -73,8 +90,10 @@ export async function writeSseSubscription(
         ping?.refresh();
       }, options.pingIntervalMs);
     }
-    for await (const value of values) {
-      if (signal.aborted) break;
+    for (;;) {
+      const result = await next;
+      if (result.done || signal.aborted) break;
+      const value = result.value;
       let more: boolean;
       if (isTrackedEnvelope(value)) {
         lastEventId = value[0];
@@ -88,15 +107,28 @@ export async function writeSseSubscription(
         more = write(sseEvent({ event: "restore-id", data: "", id: lastEventId }));
       }
       if (!more) await sink.drained();
+      next = iterator.next();
     }
     if (!signal.aborted) write(RETURN);
   } catch (cause) {
     if (isAbort(cause, signal)) return;
+    connect();
     const error = getTRPCErrorFromUnknown(cause);
     write(
       sseEvent({ event: "serialized-error", data: JSON.stringify(options.formatError(error)) }),
     );
   } finally {
     clearTimeout(ping);
+    // Left early (the client went away after a value): let the subscription clean up.
+    if (signal.aborted) iterator?.return?.().catch(noop);
   }
+}
+
+function noop(): void {}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
 }

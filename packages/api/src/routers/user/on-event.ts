@@ -83,6 +83,8 @@ export const onEvent = userProcedure
     let subscription: UserEventSubscription | undefined;
     try {
       subscription = await hub.subscribe(app.id, user.id, inbox.push);
+      // Listening: whatever commits from now on arrives live; what is older is read below.
+      ctx.onSubscribed?.();
       const expiresAtMs = user.expiresAt.getTime();
       const resumeFrom = parseCursorId(input?.lastEventId);
       let last: EventCursor = subscription.position;
