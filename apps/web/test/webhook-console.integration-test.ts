@@ -328,9 +328,9 @@ describe.each(adapterTestTargets())("the console's webhook screen on %s", (targe
     expect(await page.getByTestId("delivery-url").count()).toBe(0);
     await browser.screenshot(page, "12-webhook-removed");
 
-    const before = received.length;
-    await callWith(1, "after");
+    // Deliveries of earlier events may still land (a loaded machine); none of these events may.
+    const after = await callWith(1, "after");
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(received).toHaveLength(before);
+    expect(received.filter((r) => r.event.sessionID === after)).toEqual([]);
   });
 });

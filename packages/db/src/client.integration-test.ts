@@ -194,7 +194,8 @@ describe("embedded database on disk", () => {
     await writeFile(`${dataDir}.lock`, JSON.stringify({ pid: process.ppid }));
     await expect(createDb({ dataDir })).rejects.toThrow(/in use by process/);
     await rm(`${dataDir}.lock`);
-  });
+    // A limit: two on-disk databases opened and one migrated passed 60 s on a loaded machine.
+  }, 180_000);
 
   it("getDb() is one lazily created instance per process, on its data directory", async () => {
     const first = getDb({ databaseUrl: "", dataDir: join(root, "singleton") });
