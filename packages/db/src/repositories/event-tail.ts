@@ -308,12 +308,12 @@ export async function readCommittedEventsAfter(
     if (row.tx_id === null || row.id === null) continue;
     const key = sessionKey(row.app_id, row.session_id);
     const createdUs = row.created_us ?? 0;
-    let members = row.session_members ?? sessionMembers.get(key) ?? known.members.get(key);
-    if (cache !== undefined) {
-      if (members !== undefined && row.subject_id !== null) {
-        members = withMember(members, row.subject_id, createdUs);
-      }
-      if (members !== undefined) cache.set(row.app_id, row.session_id, members);
+    const seen = sessionMembers.get(key);
+    let members = row.session_members ?? seen ?? known.members.get(key);
+    if (cache !== undefined && members !== undefined) {
+      if (row.subject_id !== null) members = withMember(members, row.subject_id, createdUs);
+      // Once per session per read (it is then the most recent), and again when a member joined.
+      if (members !== seen) cache.set(row.app_id, row.session_id, members);
     }
     if (members !== undefined) sessionMembers.set(key, members);
     events.push({
