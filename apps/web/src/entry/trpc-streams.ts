@@ -17,8 +17,8 @@ import { handleTrpcRequest, logTrpcError } from "../server/trpc-endpoint";
 // route handler each cost ~150 KiB, through tRPC's fetch handler ~70 KiB (its SSE pipeline of
 // web streams and generators); here the procedure is called through the router's caller and its
 // events written straight to the socket in tRPC's format (@collab/api's streamUserEvents), ~25
-// KiB (docs/user-channel.md, "How a stream is served"). A request in any other shape (a batch, malformed
-// parameters) goes to the endpoint's own handler, which answers it as tRPC does.
+// KiB (docs/user-channel.md, "How a stream is served"). A request in any other shape (a batch,
+// malformed parameters) goes to the endpoint's own handler, which answers it as tRPC does.
 
 const USER_STREAM_PATH = `/api/trpc/${USER_EVENT_STREAM_PATH}`;
 

@@ -5,8 +5,8 @@ import { getTRPCErrorFromUnknown, isTrackedEnvelope, type TRPCError } from "@trp
 // a quiet interval, `return` at the end, `serialized-error` on a failure), so tRPC's
 // httpSubscriptionLink reads it unchanged. It exists because a stream held open for hours by
 // thousands of devices cost ~53 KiB of heap each through tRPC's web-stream pipeline and ~3 KiB
-// here (docs/user-channel.md, "How a stream is served"); write-subscription.test.ts compares the bytes with
-// tRPC's own producer.
+// here (docs/user-channel.md, "How a stream is served"); write-subscription.test.ts compares the
+// bytes with tRPC's own producer.
 
 /** Where the events go (an HTTP response). Each `write` is one whole event. */
 export interface SseSink {
