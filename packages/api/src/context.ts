@@ -55,18 +55,15 @@ export interface BrowserRequest {
 }
 
 export function createInnerContext(options: InnerContext): InnerContext {
-  const inner = {
+  return {
     db: options.db,
     app: options.app,
     trace: options.trace,
     settings: options.settings,
+    ...(options.userToken == null ? {} : { userToken: options.userToken }),
+    ...(options.onSubscribed === undefined ? {} : { onSubscribed: options.onSubscribed }),
+    ...(options.browser === undefined ? {} : { browser: options.browser }),
   };
-  const withToken = options.userToken == null ? inner : { ...inner, userToken: options.userToken };
-  const withHook =
-    options.onSubscribed === undefined
-      ? withToken
-      : { ...withToken, onSubscribed: options.onSubscribed };
-  return options.browser === undefined ? withHook : { ...withHook, browser: options.browser };
 }
 
 /** The end user a verified user token names: the user procedures act as this user only. */

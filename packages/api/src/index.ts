@@ -67,5 +67,10 @@ export {
   USER_EVENT_STREAM_PATH,
   type UserEventStreamRequest,
 } from "./sse/user-event-stream";
-export { type SseSink, sseEvent, writeSseSubscription } from "./sse/write-subscription";
+export {
+  SSE_HEADERS,
+  type SseSink,
+  sseEvent,
+  writeSseSubscription,
+} from "./sse/write-subscription";
 export { authenticateUser, bearerToken, userTokenSecretsFor } from "./user/authenticate";

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   CONSOLE_ENDPOINT_LIMITS,
   parseUserEventStreamRequest,
+  SSE_HEADERS,
   streamUserEvents,
   USER_EVENT_STREAM_PATH,
 } from "@collab/api";
@@ -32,13 +33,6 @@ export interface UserStreamDeps {
   readonly settings: DomainSettings;
   readonly log: Logger;
 }
-
-/** The headers tRPC sends with a subscription's events. */
-const SSE_HEADERS = {
-  "content-type": "text/event-stream",
-  "cache-control": "no-cache, no-transform",
-  "x-accel-buffering": "no",
-} as const;
 
 export async function serveUserStream(
   deps: UserStreamDeps,

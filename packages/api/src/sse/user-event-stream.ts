@@ -1,5 +1,5 @@
 import { getErrorShape, type TRPCError } from "@trpc/server";
-import { createInnerContext, type InnerContext } from "../context";
+import type { InnerContext } from "../context";
 import { appRouter, createCaller } from "../root";
 import { bearerToken } from "../user/authenticate";
 import { type SseSink, writeSseSubscription } from "./write-subscription";
@@ -97,13 +97,13 @@ export function streamUserEvents(options: StreamUserEventsOptions): Promise<void
   const subscribed = new Promise<void>((resolve) => {
     listening = resolve;
   });
-  const context = createInnerContext({
+  const context: InnerContext = {
     ...options.context,
     app: null,
     userToken: request.userToken,
     // `connected` then means "listening": an event committed after it arrives live.
     onSubscribed: () => listening(),
-  });
+  };
   const ping = config.sse?.ping;
   return writeSseSubscription(
     () => createCaller(context, { signal }).user.onEvent(request.input as never),

@@ -34,6 +34,13 @@ export interface SseSubscriptionOptions {
   readonly subscribed?: Promise<void>;
 }
 
+/** The response headers tRPC sends with a subscription's events. */
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache, no-transform",
+  "x-accel-buffering": "no",
+} as const;
+
 /** One event as tRPC writes it: fields, each on its line, then a blank line and one more. */
 export function sseEvent(fields: { event?: string; data: string; id?: string }): string {
   let text = fields.event === undefined ? "" : `event: ${fields.event}\n`;
