@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Prisma } from "./generated/prisma/client";
 import { readCommittedEventsAfter, TailMemberCache } from "./repositories/event-tail";
-import type { DbExecutor } from "./repositories/executor";
 import { createTestDatabase, type TestDatabase, testDatabaseTargets } from "./testing";
-import { allPlanNodes, parsePlan, seedPlanSessions } from "./testing/query-plan";
+import {
+  allPlanNodes,
+  captureStatement,
+  parsePlan,
+  seedPlanSessions,
+  sqlLiteral,
+} from "./testing/query-plan";
 
 // The user channel's tail read runs every few milliseconds on every instance under load, so its
 // plan must stay a handful of index steps whatever the planner's statistics say. Statistics taken
@@ -12,27 +16,6 @@ import { allPlanNodes, parsePlan, seedPlanSessions } from "./testing/query-plan"
 // event's ringing-member lookup as a scan of the partial index of every ring in progress: seconds
 // per read under the benchmark's load. The plan is asserted, not the time, both as PostgreSQL
 // plans it for the values at hand and as the generic plan a named prepared statement may use.
-
-/** The statement and parameters readCommittedEventsAfter sends, captured instead of run. */
-async function tailStatement(query: Parameters<typeof readCommittedEventsAfter>[1]) {
-  let captured: Prisma.Sql | undefined;
-  const capture = {
-    $queryRaw(strings: TemplateStringsArray, ...values: unknown[]) {
-      captured = Prisma.sql(strings, ...values);
-      return Promise.resolve([]);
-    },
-  } as unknown as DbExecutor;
-  await readCommittedEventsAfter(capture, query);
-  if (captured === undefined) throw new Error("the tail read sent no statement");
-  return captured;
-}
-
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return "NULL";
-  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(", ")}]`;
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  return `'${String(value).replaceAll("'", "''")}'`;
-}
 
 const TABLES = ["session_event", "session_member", "session", "collaboration"];
 
@@ -89,11 +72,13 @@ describe.each(testDatabaseTargets())(
         for (let n = 1; n <= 250; n += 1) {
           memberCache.set("plan", n.toString(16).padStart(32, "0"), { ids: [], joinedUs: [] });
         }
-        const statement = await tailStatement({ after, limit: 100, memberCache });
+        const statement = await captureStatement((capture) =>
+          readCommittedEventsAfter(capture, { after, limit: 100, memberCache }),
+        );
         const plan = await db.prisma.$transaction(async (tx) => {
           await tx.$executeRawUnsafe(`SET LOCAL plan_cache_mode = ${mode}`);
           await tx.$executeRawUnsafe(`PREPARE tail_plan AS ${statement.text}`);
-          const args = statement.values.map(literal).join(", ");
+          const args = statement.values.map(sqlLiteral).join(", ");
           const [row] = await tx.$queryRawUnsafe<{ "QUERY PLAN": unknown }[]>(
             `EXPLAIN (FORMAT JSON) EXECUTE tail_plan(${args})`,
           );

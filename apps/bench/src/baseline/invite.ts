@@ -2,6 +2,7 @@ import {
   HiarError,
   type InviteSessionRequest,
   type InviteSessionResult,
+  LIMITS,
   LIVE_MEMBER_STATES,
   type MemberSessionStateName,
   memberLimitFor,
@@ -78,6 +79,7 @@ async function attemptInvite(
     sessionId: input.sessionID,
     userIds: [input.userID, ...input.members.map((m) => m.userID)],
     countStates: LIVE_MEMBER_STATES,
+    countUpTo: LIMITS.maxSessionMembers + 1,
     busyDetectionDefault: attempt.busyDetectionDefault,
   });
   assertSessionTarget(snapshot, ids);

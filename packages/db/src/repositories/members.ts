@@ -279,7 +279,9 @@ interface InviteSnapshotRow {
  * `busy_detection`, or `busyDetectionDefault` when it has none), which listed users are
  * MEMBER_TALKING in another live session of the app (through the (app_id, user_id) index; when
  * off, the subquery's one-time filter skips it). One statement reads one snapshot, so the member
- * states and the count are exactly those of the session at `session.eventSeq`.
+ * states and the count are exactly those of the session at `session.eventSeq`. The user list
+ * (matched behind a sub-select) and the count's LIMIT (a parameter) keep the prepared statement
+ * on its generic plan (README, "Which database").
  */
 export async function readInviteSnapshot(
   db: DbExecutor,
@@ -289,6 +291,8 @@ export async function readInviteSnapshot(
     readonly sessionId: string;
     readonly userIds: readonly string[];
     readonly countStates: readonly MemberSessionState[];
+    /** The count stops here: one more than any member limit is enough to refuse an invite. */
+    readonly countUpTo: number;
     /** Busy detection for collaborations that set none (HIAR_BUSY_DETECTION); default off. */
     readonly busyDetectionDefault?: boolean;
   },
@@ -302,19 +306,20 @@ export async function readInviteSnapshot(
            (SELECT json_agg(json_build_array(m."user_id", m."member_session_state"))
               FROM "session_member" m
              WHERE m."app_id" = s."app_id" AND m."session_id" = s."id"
-               AND m."user_id" = ANY(${query.userIds}::text[])) AS members,
+               AND m."user_id" = ANY(ARRAY(SELECT unnest(${query.userIds}::text[])))) AS members,
            (SELECT count(*)::int
-              FROM "session_member" l
-             WHERE l."app_id" = s."app_id" AND l."session_id" = s."id"
-               AND l."member_session_state" = ANY(${query.countStates}::"member_session_state"[])
-           ) AS n,
+              FROM (SELECT 1
+                      FROM "session_member" l
+                     WHERE l."app_id" = s."app_id" AND l."session_id" = s."id"
+                       AND l."member_session_state" = ANY(${query.countStates}::"member_session_state"[])
+                     LIMIT ${query.countUpTo}::int) AS counted) AS n,
            (SELECT json_agg(json_build_array(b."user_id", bs."collaboration_id", b."session_id")
                             ORDER BY b."user_id", b."updated_at" DESC, b."session_id")
               FROM "session_member" b
               JOIN "session" bs ON bs."app_id" = b."app_id" AND bs."id" = b."session_id"
              WHERE coalesce(c."busy_detection", ${query.busyDetectionDefault ?? false}::boolean)
                AND b."app_id" = ${query.appId}
-               AND b."user_id" = ANY(${query.userIds}::text[])
+               AND b."user_id" = ANY(ARRAY(SELECT unnest(${query.userIds}::text[])))
                AND b."member_session_state" = 'MEMBER_TALKING'
                AND b."session_id" <> ${query.sessionId}::bpchar
                AND bs."state" <> 'SESSION_END') AS talking

@@ -159,7 +159,7 @@ interface LockedSessionDbRow {
  * one, else the session's) and the listed users' member rows. Must run inside a transaction.
  * The one session lock: the lifecycle statements take it to read the states they change, the
  * invite's fallback under contention takes it (no users listed) so that what it reads next stays
- * true until it commits.
+ * true until it commits. The user list is matched behind a sub-select, as in readInviteSnapshot.
  */
 export async function lockSession(
   db: DbExecutor,
@@ -194,7 +194,7 @@ export async function lockSession(
               FROM "session_member" m
              WHERE m."app_id" = ${key.appId}
                AND m."session_id" = l."id"
-               AND m."user_id" = ANY(${key.userIds}::text[])) AS members
+               AND m."user_id" = ANY(ARRAY(SELECT unnest(${key.userIds}::text[])))) AS members
     FROM (SELECT 1) AS one
     LEFT JOIN locked l ON true
     LEFT JOIN "collaboration" c

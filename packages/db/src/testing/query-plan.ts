@@ -1,4 +1,5 @@
-import type { PrismaClient } from "../generated/prisma/client";
+import { Prisma, type PrismaClient } from "../generated/prisma/client";
+import type { DbExecutor } from "../repositories/executor";
 
 // What the plan tests (a statement's plan asserted under stale statistics) share: a node of
 // EXPLAIN (FORMAT JSON)'s output, a walk over it, and the app with its collaborations and
@@ -34,4 +35,31 @@ export async function seedPlanSessions(prisma: PrismaClient, count: number): Pro
     INSERT INTO "session" ("id", "app_id", "collaboration_id", "updated_at")
     SELECT lpad(to_hex(g), 32, '0'), 'plan', lpad(to_hex(g), 32, '0'), now()
     FROM generate_series(1, ${count}::int) g`;
+}
+
+/** The statement and parameters `run` sends through its executor, captured instead of run. */
+export async function captureStatement(
+  run: (db: DbExecutor) => Promise<unknown>,
+): Promise<Prisma.Sql> {
+  let captured: Prisma.Sql | undefined;
+  const capture = {
+    $queryRaw(strings: TemplateStringsArray, ...values: unknown[]) {
+      captured ??= Prisma.sql(strings, ...values);
+      return Promise.resolve([]);
+    },
+  } as unknown as DbExecutor;
+  await run(capture).catch(() => undefined);
+  if (captured === undefined) throw new Error("the function sent no statement");
+  return captured;
+}
+
+/** A parameter value as an SQL literal for `EXECUTE name(…)` (arrays as array literals). */
+export function sqlLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "NULL";
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return String(value);
+  const text = Array.isArray(value)
+    ? `{${value.map((item) => `"${String(item).replace(/["\\]/g, "\\$&")}"`).join(",")}}`
+    : String(value);
+  return `'${text.replaceAll("'", "''")}'`;
 }
