@@ -48,7 +48,7 @@ export async function captureStatement(
       return Promise.resolve([]);
     },
   } as unknown as DbExecutor;
-  await run(capture).catch(() => undefined);
+  await run(capture);
   if (captured === undefined) throw new Error("the function sent no statement");
   return captured;
 }
