@@ -136,6 +136,30 @@ describe.each(testDatabaseTargets())("client on %s", (target) => {
       }
     });
 
+    it("retires a pooled connection past its lifetime, so its plan cache starts over", async () => {
+      const short = await createDb({
+        databaseUrl: db.url,
+        poolMax: 1,
+        connectionLifetimeSeconds: 1,
+      });
+      const backend = async () =>
+        (await short.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]?.pid;
+      try {
+        const first = await backend();
+        const seen = new Set([first]);
+        // Every query keeps succeeding while the pool swaps the connection underneath.
+        while (seen.size < 2) {
+          seen.add(await backend());
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const alive = await short.prisma.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${first}::int`;
+        expect(alive[0]?.n).toBe(0);
+      } finally {
+        await short.close();
+      }
+    });
+
     it("getDb({ databaseUrl }) is one PostgreSQL client per process", async () => {
       try {
         const first = getDb({ databaseUrl: db.url, dataDir: "/nonexistent/unused" });

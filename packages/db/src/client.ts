@@ -66,6 +66,13 @@ export interface CreateDbOptions {
    * where statements queue in-process behind one session and a wait means load, not an outage.
    */
   queryTimeoutMs?: number;
+  /**
+   * PostgreSQL: a pooled connection older than this is closed when next idle and replaced
+   * (default 60 s; 0: never). PostgreSQL keeps each prepared statement's plan-cache statistics for
+   * the connection's life, and on a growing table they go stale: a long-lived connection can end
+   * up planning a statement on every execution (README, "Which database").
+   */
+  connectionLifetimeSeconds?: number;
   /** Receives migration progress lines. */
   log?: (line: string) => void;
   /**
@@ -102,11 +109,21 @@ function statementNames(): (query: { sql: string }) => string {
 /** Defaults of CreateDbOptions' PostgreSQL timeouts (DATABASE_*_TIMEOUT_SECONDS). */
 export const DATABASE_TIMEOUT_DEFAULTS = Object.freeze({ connectMs: 5_000, queryMs: 20_000 });
 
+/** Default of CreateDbOptions.connectionLifetimeSeconds (DATABASE_CONNECTION_LIFETIME_SECONDS). */
+export const DATABASE_CONNECTION_LIFETIME_DEFAULT_SECONDS = 60;
+
+/** How a PostgreSQL pool's connections are opened, waited for and retired. */
+interface PostgresConnectionOptions {
+  readonly connectMs: number;
+  readonly queryMs: number;
+  readonly lifetimeSeconds: number;
+}
+
 function newPrisma(
   connectionString: string,
   max: number,
   prepare: boolean,
-  timeouts?: { readonly connectMs: number; readonly queryMs: number },
+  timeouts?: PostgresConnectionOptions,
 ): { prisma: PrismaClient; poolStats: () => PoolStats } {
   // The pool is ours (the adapter ends it on disconnect) so that its state can be read.
   const pool = new pg.Pool({
@@ -118,6 +135,8 @@ function newPrisma(
       : {
           connectionTimeoutMillis: timeouts.connectMs,
           query_timeout: timeouts.queryMs,
+          // Retired when idle past its lifetime (busy ones when released): plan caches stay fresh.
+          maxLifetimeSeconds: timeouts.lifetimeSeconds,
           // A peer that vanished without closing (a dead host, a dropped route) is noticed.
           keepAlive: true,
           keepAliveInitialDelayMillis: 10_000,
@@ -161,6 +180,8 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     const timeouts = {
       connectMs: options.connectTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.connectMs,
       queryMs: options.queryTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.queryMs,
+      lifetimeSeconds:
+        options.connectionLifetimeSeconds ?? DATABASE_CONNECTION_LIFETIME_DEFAULT_SECONDS,
     };
     const { prisma, poolStats } = newPrisma(databaseUrl, options.poolMax ?? 10, true, timeouts);
     let closed: Promise<void> | undefined;

@@ -114,6 +114,8 @@ export interface DatabaseSettings {
   readonly connectTimeoutMs: number;
   /** PostgreSQL: longest wait for a statement's answer (DATABASE_QUERY_TIMEOUT_SECONDS). */
   readonly queryTimeoutMs: number;
+  /** PostgreSQL: a pooled connection's longest life, 0 = none (DATABASE_CONNECTION_LIFETIME_SECONDS). */
+  readonly connectionLifetimeSeconds: number;
   /** How app secrets are stored at rest (APP_SECRET_ENCRYPTION_KEY, …_PREVIOUS_KEYS). */
   readonly appSecretKeys: AppSecretKeys;
 }
@@ -279,6 +281,7 @@ function toSettings(env: ParsedEnv): Settings {
       dataDir: env.PGLITE_DATA_DIR,
       connectTimeoutMs: Math.round(env.DATABASE_CONNECT_TIMEOUT_SECONDS * 1_000),
       queryTimeoutMs: Math.round(env.DATABASE_QUERY_TIMEOUT_SECONDS * 1_000),
+      connectionLifetimeSeconds: env.DATABASE_CONNECTION_LIFETIME_SECONDS,
       appSecretKeys: {
         current: env.APP_SECRET_ENCRYPTION_KEY ?? null,
         previous: env.APP_SECRET_ENCRYPTION_PREVIOUS_KEYS,

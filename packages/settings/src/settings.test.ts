@@ -65,6 +65,7 @@ describe("every default", () => {
         dataDir: undefined,
         connectTimeoutMs: 5_000,
         queryTimeoutMs: 20_000,
+        connectionLifetimeSeconds: 60,
         appSecretKeys: { current: null, previous: [] },
       },
       logging: { level: "info" },
@@ -442,6 +443,7 @@ describe("the database", () => {
         dataDir: undefined,
         connectTimeoutMs: 5_000,
         queryTimeoutMs: 20_000,
+        connectionLifetimeSeconds: 60,
         appSecretKeys: { current: null, previous: [] },
       },
     );
@@ -457,6 +459,13 @@ describe("the database", () => {
     expect([database.connectTimeoutMs, database.queryTimeoutMs]).toEqual([1_500, 60_000]);
     refuses({ DATABASE_CONNECT_TIMEOUT_SECONDS: "0" }, "DATABASE_CONNECT_TIMEOUT_SECONDS");
     refuses({ DATABASE_QUERY_TIMEOUT_SECONDS: "soon" }, "DATABASE_QUERY_TIMEOUT_SECONDS");
+  });
+
+  it("retires pooled connections after DATABASE_CONNECTION_LIFETIME_SECONDS (0: never)", () => {
+    expect(loadSettings({}).database.connectionLifetimeSeconds).toBe(60);
+    const never = loadSettings({ DATABASE_CONNECTION_LIFETIME_SECONDS: "0" }).database;
+    expect(never.connectionLifetimeSeconds).toBe(0);
+    refuses({ DATABASE_CONNECTION_LIFETIME_SECONDS: "-1" }, "DATABASE_CONNECTION_LIFETIME_SECONDS");
   });
 
   it("refuses a DATABASE_URL that is not PostgreSQL's, never echoing it (it may hold a password)", () => {

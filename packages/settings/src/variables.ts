@@ -502,6 +502,11 @@ const shape = {
     description:
       "PostgreSQL: longest wait for a statement's answer, so a hung (not stopped) server makes requests answer 503 rather than hang",
   }),
+  DATABASE_CONNECTION_LIFETIME_SECONDS: setting("database", decimal(0, 86_400), 60, {
+    default: "60",
+    description:
+      "PostgreSQL: a pooled connection is replaced once this old (when next idle), so that no connection keeps a stale plan cache; 0: never",
+  }),
 
   // Logging
   LOG_LEVEL: setting(
