@@ -7,27 +7,50 @@ import { serverPids } from "../servers/rss";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function cpuMsOf(pid: number): number {
+/** Fields of /proc/<pid>/stat after the ")" that ends the command name (state is [0]). */
+function statFields(pid: number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after the ")" that ends the command name; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return 0;
+    return null;
   }
 }
 
+const ticksToMs = (ticks: string | undefined) => (Number(ticks ?? 0) * 1000) / TICKS_PER_SECOND;
+
+/** utime + stime (fields 14 and 15 of stat). */
+function cpuMsOf(pid: number): number {
+  const fields = statFields(pid);
+  return fields === null ? 0 : ticksToMs(fields[11]) + ticksToMs(fields[12]);
+}
+
+/**
+ * CPU ms by pid. A backend snapshot also holds, under the postmaster's pid negated, what the
+ * postmaster's reaped children used in all (cutime + cstime): backends that ended, e.g. pooled
+ * connections retired at the end of their lifetime, count that way.
+ */
 export type CpuSnapshot = ReadonlyMap<number, number>;
 
 function snapshot(pids: readonly number[]): CpuSnapshot {
   return new Map(pids.map((pid) => [pid, cpuMsOf(pid)]));
 }
 
-/** CPU ms used between two snapshots (processes that appeared in between count in full). */
+/**
+ * CPU ms used between two snapshots (processes that appeared in between count in full). With a
+ * reaped-children entry, a process gone since `before` is in its growth with its whole life, so
+ * what it had used by `before` is taken off; without one, what it used since is lost.
+ */
 export function cpuMsBetween(before: CpuSnapshot, after: CpuSnapshot): number {
   let total = 0;
-  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  let reaped = false;
+  for (const [pid, ms] of after) {
+    total += ms - (before.get(pid) ?? 0);
+    if (pid < 0) reaped = true;
+  }
+  if (reaped) {
+    for (const [pid, ms] of before) if (pid > 0 && !after.has(pid)) total -= ms;
+  }
   return total;
 }
 
@@ -35,13 +58,25 @@ export function serverCpu(pid: number): CpuSnapshot {
   return snapshot(serverPids(pid));
 }
 
-/** The backends of `applicationName` connected to the current database (same machine). */
+/**
+ * The backends of `applicationName` connected to the current database (same machine), and the
+ * postmaster's reaped children: every backend that ended, whichever application's (the
+ * benchmark's own connections are long-lived, so in practice the app's retired ones).
+ */
 export async function backendCpu(db: pg.Pool, applicationName: string): Promise<CpuSnapshot> {
-  const { rows } = await db.query<{ pid: number }>(
-    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+  const { rows } = await db.query<{ pid: number; own: boolean }>(
+    `SELECT pid, pid = pg_backend_pid() AS own FROM pg_stat_activity
+      WHERE datname = current_database() AND (application_name = $1 OR pid = pg_backend_pid())`,
     [applicationName],
   );
-  return snapshot(rows.map((row) => row.pid));
+  const own = rows.find((row) => row.own)?.pid;
+  const cpu = new Map(rows.filter((row) => !row.own).map((row) => [row.pid, cpuMsOf(row.pid)]));
+  const postmaster = own === undefined ? undefined : Number(statFields(own)?.[1]);
+  const children = postmaster === undefined ? null : statFields(postmaster);
+  if (postmaster !== undefined && children !== null) {
+    cpu.set(-postmaster, ticksToMs(children[13]) + ticksToMs(children[14]));
+  }
+  return cpu;
 }
 
 /**
