@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuMsBetween } from "./cpu-time";
+import { cpuMsBetween, ENDED } from "./cpu-time";
 
 describe("cpuMsBetween", () => {
   it("counts what each process used, and a new one in full", () => {
@@ -11,16 +11,16 @@ describe("cpuMsBetween", () => {
     expect(cpuMsBetween(before, after)).toBe(70);
   });
 
-  it("with the postmaster's reaped children, counts an ended backend's use since `before` only", () => {
+  it("with an ENDED entry, counts an ended backend's use since `before` only", () => {
     // Backend 10 ended having used 180 ms in all (100 by `before`); 11 started and ended (30 ms).
     const before = new Map([
       [10, 100],
       [12, 5],
-      [-1, 1_000],
+      [ENDED, 1_000],
     ]);
     const after = new Map([
       [12, 45],
-      [-1, 1_000 + 180 + 30],
+      [ENDED, 1_000 + 180 + 30],
     ]);
     expect(cpuMsBetween(before, after)).toBe(80 + 30 + 40);
   });

@@ -7,49 +7,43 @@ import { serverPids } from "../servers/rss";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** Fields of /proc/<pid>/stat after the ")" that ends the command name (state is [0]). */
-function statFields(pid: number): string[] | null {
+/** utime + stime (fields 14 and 15 of /proc/<pid>/stat), or null once the process is gone. */
+function cpuMsOrNull(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after the ")" that ends the command name.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
   } catch {
     return null;
   }
 }
 
-const ticksToMs = (ticks: string | undefined) => (Number(ticks ?? 0) * 1000) / TICKS_PER_SECOND;
-
-/** utime + stime (fields 14 and 15 of stat). */
-function cpuMsOf(pid: number): number {
-  const fields = statFields(pid);
-  return fields === null ? 0 : ticksToMs(fields[11]) + ticksToMs(fields[12]);
-}
+const cpuMsOf = (pid: number): number => cpuMsOrNull(pid) ?? 0;
 
 /**
- * CPU ms by pid. A backend snapshot also holds, under the postmaster's pid negated, what the
- * postmaster's reaped children used in all (cutime + cstime): backends that ended, e.g. pooled
- * connections retired at the end of their lifetime, count that way.
+ * CPU ms by pid. A backend snapshot also holds, under ENDED, what the backends that ended since
+ * tracking began had used in all (the pool retires connections: DATABASE_CONNECTION_LIFETIME_SECONDS).
  */
 export type CpuSnapshot = ReadonlyMap<number, number>;
+
+/** The key of CpuSnapshot's ended-backends entry (no pid is negative). */
+export const ENDED = -1;
 
 function snapshot(pids: readonly number[]): CpuSnapshot {
   return new Map(pids.map((pid) => [pid, cpuMsOf(pid)]));
 }
 
 /**
- * CPU ms used between two snapshots (processes that appeared in between count in full). With a
- * reaped-children entry, a process gone since `before` is in its growth with its whole life, so
- * what it had used by `before` is taken off; without one, what it used since is lost.
+ * CPU ms used between two snapshots (processes that appeared in between count in full). With an
+ * ENDED entry, a process gone since `before` is in its growth with its whole life, so what it had
+ * used by `before` is taken off; without one, what it used since is lost.
  */
 export function cpuMsBetween(before: CpuSnapshot, after: CpuSnapshot): number {
   let total = 0;
-  let reaped = false;
-  for (const [pid, ms] of after) {
-    total += ms - (before.get(pid) ?? 0);
-    if (pid < 0) reaped = true;
-  }
-  if (reaped) {
-    for (const [pid, ms] of before) if (pid > 0 && !after.has(pid)) total -= ms;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  if (after.has(ENDED)) {
+    for (const [pid, ms] of before) if (pid !== ENDED && !after.has(pid)) total -= ms;
   }
   return total;
 }
@@ -58,25 +52,76 @@ export function serverCpu(pid: number): CpuSnapshot {
   return snapshot(serverPids(pid));
 }
 
+/** How often a tracked backend's CPU is read, and how often new backends are looked for. */
+const BACKEND_READ_MS = 200;
+const BACKEND_LIST_MS = 1_000;
+
+interface BackendTracker {
+  /** Last reading of each backend alive. */
+  readonly live: Map<number, number>;
+  /** The last readings of the backends that ended, summed. */
+  endedMs: number;
+  read(): void;
+  list(): Promise<void>;
+}
+
+const trackers = new WeakMap<pg.Pool, Map<string, BackendTracker>>();
+
 /**
- * The backends of `applicationName` connected to the current database (same machine), and the
- * postmaster's reaped children: every backend that ended, whichever application's (the
- * benchmark's own connections are long-lived, so in practice the app's retired ones).
+ * Follows the backends of `applicationName` from now on (timers unref'd: nothing to stop), so
+ * that one which ends between two snapshots still counts, up to its last reading (a pool retires
+ * idle connections, so what it used after that is next to nothing).
+ */
+function trackBackends(db: pg.Pool, applicationName: string): BackendTracker {
+  const tracker: BackendTracker = {
+    live: new Map(),
+    endedMs: 0,
+    read() {
+      for (const [pid, last] of tracker.live) {
+        const ms = cpuMsOrNull(pid);
+        if (ms === null) {
+          tracker.endedMs += last;
+          tracker.live.delete(pid);
+        } else {
+          tracker.live.set(pid, ms);
+        }
+      }
+    },
+    async list() {
+      const { rows } = await db.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+        [applicationName],
+      );
+      for (const { pid } of rows) {
+        if (tracker.live.has(pid)) continue;
+        const ms = cpuMsOrNull(pid);
+        if (ms !== null) tracker.live.set(pid, ms);
+      }
+    },
+  };
+  setInterval(() => tracker.read(), BACKEND_READ_MS).unref();
+  setInterval(() => void tracker.list().catch(() => {}), BACKEND_LIST_MS).unref();
+  return tracker;
+}
+
+/**
+ * The backends of `applicationName` connected to the current database (same machine), and under
+ * ENDED those of them that ended since the first call for this pool and name.
  */
 export async function backendCpu(db: pg.Pool, applicationName: string): Promise<CpuSnapshot> {
-  const { rows } = await db.query<{ pid: number; own: boolean }>(
-    `SELECT pid, pid = pg_backend_pid() AS own FROM pg_stat_activity
-      WHERE datname = current_database() AND (application_name = $1 OR pid = pg_backend_pid())`,
-    [applicationName],
-  );
-  const own = rows.find((row) => row.own)?.pid;
-  const cpu = new Map(rows.filter((row) => !row.own).map((row) => [row.pid, cpuMsOf(row.pid)]));
-  const postmaster = own === undefined ? undefined : Number(statFields(own)?.[1]);
-  const children = postmaster === undefined ? null : statFields(postmaster);
-  if (postmaster !== undefined && children !== null) {
-    cpu.set(-postmaster, ticksToMs(children[13]) + ticksToMs(children[14]));
+  let byName = trackers.get(db);
+  if (byName === undefined) {
+    byName = new Map();
+    trackers.set(db, byName);
   }
-  return cpu;
+  let tracker = byName.get(applicationName);
+  if (tracker === undefined) {
+    tracker = trackBackends(db, applicationName);
+    byName.set(applicationName, tracker);
+  }
+  tracker.read();
+  await tracker.list();
+  return new Map([...tracker.live, [ENDED, tracker.endedMs]]);
 }
 
 /**
