@@ -123,20 +123,20 @@ function newPrisma(
   connectionString: string,
   max: number,
   prepare: boolean,
-  timeouts?: PostgresConnectionOptions,
+  connection?: PostgresConnectionOptions,
 ): { prisma: PrismaClient; poolStats: () => PoolStats } {
   // The pool is ours (the adapter ends it on disconnect) so that its state can be read.
   const pool = new pg.Pool({
     connectionString,
     max,
     application_name: "collab",
-    ...(timeouts === undefined
+    ...(connection === undefined
       ? {}
       : {
-          connectionTimeoutMillis: timeouts.connectMs,
-          query_timeout: timeouts.queryMs,
+          connectionTimeoutMillis: connection.connectMs,
+          query_timeout: connection.queryMs,
           // Retired when idle past its lifetime (busy ones when released): plan caches stay fresh.
-          maxLifetimeSeconds: timeouts.lifetimeSeconds,
+          maxLifetimeSeconds: connection.lifetimeSeconds,
           // A peer that vanished without closing (a dead host, a dropped route) is noticed.
           keepAlive: true,
           keepAliveInitialDelayMillis: 10_000,
@@ -177,18 +177,18 @@ export async function createDb(options: CreateDbOptions = {}): Promise<Db> {
     if (options.migrate === true) {
       await runMigrations(databaseUrl, { log: options.log });
     }
-    const timeouts = {
+    const connection: PostgresConnectionOptions = {
       connectMs: options.connectTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.connectMs,
       queryMs: options.queryTimeoutMs ?? DATABASE_TIMEOUT_DEFAULTS.queryMs,
       lifetimeSeconds:
         options.connectionLifetimeSeconds ?? DATABASE_CONNECTION_LIFETIME_DEFAULT_SECONDS,
     };
-    const { prisma, poolStats } = newPrisma(databaseUrl, options.poolMax ?? 10, true, timeouts);
+    const { prisma, poolStats } = newPrisma(databaseUrl, options.poolMax ?? 10, true, connection);
     let closed: Promise<void> | undefined;
     const closeSignal = registerSessionEventSignal(
       { prisma, kind: "postgres", url: databaseUrl },
       // The live readers' own connection (tailReaderFor), opened when first read through.
-      () => newPrisma(databaseUrl, 1, true, timeouts).prisma,
+      () => newPrisma(databaseUrl, 1, true, connection).prisma,
     );
     return {
       prisma,
