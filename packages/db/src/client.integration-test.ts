@@ -136,24 +136,71 @@ describe.each(testDatabaseTargets())("client on %s", (target) => {
       }
     });
 
-    it("retires a pooled connection past its lifetime, so its plan cache starts over", async () => {
+    it("retires a connection past its lifetime, and with it a plan cache stuck on custom plans", async () => {
+      // PostgreSQL costs a prepared statement's generic plan only when it builds one, and stops
+      // building one while custom plans win. A generic plan built while the statistics made it
+      // look dear then keeps the connection planning every execution, long after the statistics
+      // are right again (packages/db README, "Which database"): only a new connection recovers.
       const short = await createDb({
         databaseUrl: db.url,
         poolMax: 1,
-        connectionLifetimeSeconds: 1,
+        connectionLifetimeSeconds: 2,
       });
-      const backend = async () =>
-        (await short.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]?.pid;
-      try {
-        const first = await backend();
-        const seen = new Set([first]);
-        // Every query keeps succeeding while the pool swaps the connection underneath.
-        while (seen.size < 2) {
-          seen.add(await backend());
-          await new Promise((resolve) => setTimeout(resolve, 50));
+      type Executor = Pick<typeof short.prisma, "$queryRaw" | "$executeRawUnsafe">;
+      const lookups = async (q: Executor, times: number) => {
+        for (let i = 0; i < times; i += 1) {
+          await q.$queryRaw`SELECT count(*)::int AS n FROM "plan_stuck" WHERE "k" = ${10_000 + i}::int`;
         }
+      };
+      const state = async (q: Executor) => {
+        const [row] = await q.$queryRaw<{ pid: number; generic: number; custom: number }[]>`
+          SELECT pg_backend_pid() AS pid,
+                 coalesce(sum(generic_plans), 0)::int AS generic,
+                 coalesce(sum(custom_plans), 0)::int AS custom
+            FROM pg_prepared_statements
+           WHERE statement LIKE 'SELECT count(*)::int AS n FROM "plan_stuck"%'`;
+        if (row === undefined) throw new Error("pg_prepared_statements answered no row");
+        return row;
+      };
+      try {
+        // In one transaction: the pool retires no connection while it is in use.
+        const stuck = await short.prisma.$transaction(
+          async (tx) => {
+            await tx.$executeRawUnsafe(
+              `CREATE TABLE "plan_stuck" ("id" int PRIMARY KEY, "k" int NOT NULL)`,
+            );
+            await tx.$executeRawUnsafe(`CREATE INDEX ON "plan_stuck" ("k")`);
+            await tx.$executeRawUnsafe(
+              `INSERT INTO "plan_stuck" SELECT g, g FROM generate_series(1, 20000) g`,
+            );
+            await tx.$executeRawUnsafe(`ANALYZE "plan_stuck"`);
+            await lookups(tx, 10); // five custom plans, then the (cheap) generic one
+            // A moment when a generic plan looks dear: ten distinct keys, "k = $1" 2,000 rows.
+            await tx.$executeRawUnsafe(`UPDATE "plan_stuck" SET "k" = "id" % 10`);
+            await tx.$executeRawUnsafe(`ANALYZE "plan_stuck"`);
+            await lookups(tx, 1);
+            // The statistics are right again: a generic plan would be as cheap as at first.
+            await tx.$executeRawUnsafe(`UPDATE "plan_stuck" SET "k" = "id"`);
+            await tx.$executeRawUnsafe(`ANALYZE "plan_stuck"`);
+            const before = await state(tx);
+            await lookups(tx, 20);
+            const after = await state(tx);
+            return { pid: after.pid, planned: after.custom - before.custom };
+          },
+          { timeout: 120_000 },
+        );
+        expect(stuck.planned).toBe(20);
+
+        // Queries keep succeeding while the pool swaps the connection underneath.
+        let fresh = await state(short.prisma);
+        while (fresh.pid === stuck.pid) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          fresh = await state(short.prisma);
+        }
+        await lookups(short.prisma, 20);
+        expect(await state(short.prisma)).toEqual({ pid: fresh.pid, custom: 5, generic: 15 });
         const alive = await short.prisma.$queryRaw<{ n: number }[]>`
-          SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${first}::int`;
+          SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${stuck.pid}::int`;
         expect(alive[0]?.n).toBe(0);
       } finally {
         await short.close();
