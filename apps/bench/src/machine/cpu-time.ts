@@ -68,9 +68,9 @@ interface BackendTracker {
 const trackers = new WeakMap<pg.Pool, Map<string, BackendTracker>>();
 
 /**
- * Follows the backends of `applicationName` from now on (timers unref'd: nothing to stop), so
- * that one which ends between two snapshots still counts, up to its last reading (a pool retires
- * idle connections, so what it used after that is next to nothing).
+ * Follows the backends of `applicationName` from now on, until `db` is ended (its timers stop
+ * then), so that one which ends between two snapshots still counts, up to its last reading (a
+ * pool retires idle connections, so what it used after that is next to nothing).
  */
 function trackBackends(db: pg.Pool, applicationName: string): BackendTracker {
   const tracker: BackendTracker = {
@@ -99,8 +99,15 @@ function trackBackends(db: pg.Pool, applicationName: string): BackendTracker {
       }
     },
   };
-  setInterval(() => tracker.read(), BACKEND_READ_MS).unref();
-  setInterval(() => void tracker.list().catch(() => {}), BACKEND_LIST_MS).unref();
+  const reading = setInterval(() => tracker.read(), BACKEND_READ_MS).unref();
+  const listing = setInterval(() => {
+    if (db.ending) {
+      clearInterval(reading);
+      clearInterval(listing);
+      return;
+    }
+    void tracker.list().catch(() => {});
+  }, BACKEND_LIST_MS).unref();
   return tracker;
 }
 
